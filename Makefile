@@ -1,0 +1,68 @@
+# Two commands on a fresh machine: `make book` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
+CHROMIUM := /usr/bin/chromium
+
+# Deterministic notebooks: fixed hash seed, inline figures, the venv first on PATH.
+export PYTHONHASHSEED := 0
+export PATH := $(BIN):$(PATH)
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+unexport MPLBACKEND
+
+.PHONY: all venv book execute test unit nbval build-check browser chromium export clean
+
+all: book
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+## book: build the HTML book into _build/html from the committed notebook outputs
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+## execute: re-run every notebook in place (outputs are committed and checked by nbval)
+execute: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.kernel_name=python3 \
+	  --ExecutePreprocessor.record_timing=False \
+	  --ExecutePreprocessor.timeout=900 $(NOTEBOOKS)
+
+## export: write every table of the book as CSV into export/
+export: $(STAMP)
+	$(BIN)/python -m newslens export --out export
+
+## test: unit tests, strict nbval, the -W -n book build and the browser test
+test: unit nbval book browser
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not browser" tests
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest -q --nbval --nbval-current-env -p no:randomly $(NOTEBOOKS)
+
+browser: $(STAMP) chromium
+	$(BIN)/python -m pytest -q -m browser tests
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "installing Debian's chromium for the browser test"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+clean:
+	rm -rf _build export
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

@@ -333,9 +333,15 @@ def _label_one(lines: list[str], headline: str | None, fur: _Furniture) -> list[
             if t and norm(t) == norm(headline):
                 head_idx = i
                 break
-    if head_idx is None:  # no manifest headline match: the first title-like line that is not furniture
+    if head_idx is None:
+        # No manifest match: the first headline-length line before the prose starts that is not
+        # furniture, a caption or a byline (mastheads and menus are shorter than five words).
         for i, t in enumerate(stripped):
-            if t and not fur.boilerplate.fullmatch(t) and not fur.caption.fullmatch(t) and 3 <= _words(t) <= 25 and not _is_sentence(t, fur):
+            if not t:
+                continue
+            if _is_sentence(t, fur):
+                break
+            if not (fur.boilerplate.fullmatch(t) or fur.caption.fullmatch(t) or fur.byline.fullmatch(t)) and 5 <= _words(t) <= 25:
                 head_idx = i
                 break
 
@@ -395,9 +401,7 @@ def _label_one(lines: list[str], headline: str | None, fur: _Furniture) -> list[
         if lab == "body":
             if in_footer:
                 nxt = content[k + 1] if k + 1 < len(content) else None
-                prv = content[k - 1] if k > 0 else None
-                resumed = (nxt is not None and labels[nxt] == "body") or (prv is not None and labels[prv] == "body" and not _footer_mark(prv, labels))
-                if not resumed:
+                if nxt is None or labels[nxt] != "body":
                     labels[i] = "boilerplate"
                     continue
                 in_footer = False
@@ -408,10 +412,6 @@ def _label_one(lines: list[str], headline: str | None, fur: _Furniture) -> list[
             if started and run >= 2:
                 in_footer = True
     return labels
-
-
-def _footer_mark(i: int, labels: list[str]) -> bool:
-    return labels[i] != "body"
 
 
 def assign_voice(lines: pd.DataFrame, furniture: dict | None = None, data_dir: str | Path | None = None) -> pd.DataFrame:

@@ -248,7 +248,7 @@ def test_word_choices_rates_voice_split_longest_match_and_exclude():
         ("b", 1, "Nothing here."),
     ])
     w = cv.word_choices(s, LEXICON)
-    assert list(w.columns) == ["article", "group", "term", "label", "voice", "n", "words", "per_1000", "examples"]
+    assert list(w.columns) == ["article", "group", "group_label", "term", "label", "voice", "n", "words", "per_1000", "examples"]
     got = w.set_index(["article", "term", "voice"])
     assert got.loc[("a", "indecency", "own"), "n"] == 1
     assert got.loc[("a", "molestation", "own"), "n"] == 1      # "forcible molestation" not counted twice

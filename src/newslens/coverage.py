@@ -636,7 +636,7 @@ def word_choices(sentences: pd.DataFrame, lexicon: dict, examples: int = 2) -> p
     Returns
     -------
     DataFrame, one row per (article, group, term, voice) for voice ``own`` and ``quoted``, in
-    corpus, codebook and voice order: ``article``, ``group``, ``term``, ``label``, ``voice``,
+    corpus, codebook and voice order: ``article``, ``group``, ``group_label``, ``term``, ``label``, ``voice``,
     ``n`` (matches), ``words`` (body words in that voice), ``per_1000`` (``n`` per 1,000 of
     those words, rounded to 2 decimals; NaN when the article has no words in that voice) and
     ``examples`` (up to *examples* sentences, ``l.N: sentence``, joined by ``" | "``).
@@ -662,14 +662,14 @@ def word_choices(sentences: pd.DataFrame, lexicon: dict, examples: int = 2) -> p
                     counts.setdefault((art, gid, tid, v), []).append(f"l.{line}: {text}")
     rows = []
     for art in _articles_in_order(sentences):
-        for gid, _glabel, terms in groups:
+        for gid, glabel, terms in groups:
             for tid, label, _p in terms:
                 for v in ("own", "quoted"):
                     hits = counts.get((art, gid, tid, v), [])
                     w = words.get((art, v), 0)
                     rate = round(1000 * len(hits) / w, 2) if w else float("nan")
-                    rows.append((art, gid, tid, label, v, len(hits), w, rate, _SEP.join(list(dict.fromkeys(hits))[:examples])))
-    return pd.DataFrame(rows, columns=["article", "group", "term", "label", "voice", "n", "words", "per_1000", "examples"])
+                    rows.append((art, gid, glabel, tid, label, v, len(hits), w, rate, _SEP.join(list(dict.fromkeys(hits))[:examples])))
+    return pd.DataFrame(rows, columns=["article", "group", "group_label", "term", "label", "voice", "n", "words", "per_1000", "examples"])
 
 
 # --------------------------------------------------------------------------- agreement

@@ -119,6 +119,18 @@ def test_single_outlet_facts():
         cv.single_outlet_facts(m.drop(columns="present"))
 
 
+def test_evidence_table_keeps_present_cells_and_first_sentence():
+    m = pd.DataFrame({
+        "article": ["a", "a"], "fact": ["f1", "f2"], "present": [1, 0], "n_sentences": [2, 0],
+        "evidence": ["One. | Two.", ""], "line": ["3; 5", ""], "voice": ["own", ""],
+    })
+    out = cv.evidence_table(m)
+    assert out.to_dict("records") == [
+        {"article": "a", "fact": "f1", "voice": "own", "line": "3; 5", "n_sentences": 2, "first_evidence": "One."}]
+    with pytest.raises(ValueError, match="lacks column"):
+        cv.evidence_table(m[["article"]])
+
+
 # --------------------------------------------------------------------------- events
 
 def _articles():

@@ -20,6 +20,7 @@ __all__ = [
     "fact_hits",
     "fact_matrix",
     "single_outlet_facts",
+    "evidence_table",
     "event_coverage",
     "missed_events",
     "actor_mentions",
@@ -278,6 +279,26 @@ def single_outlet_facts(matrix: pd.DataFrame) -> pd.DataFrame:
     single = present[present["fact"].isin(counts[counts == 1].index)]
     cols = ["fact", "article"] + [c for c in ("voice", "line", "evidence") if c in single.columns]
     return single[cols].reset_index(drop=True)
+
+
+def evidence_table(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The evidence behind each present cell of a fact matrix, short enough to read.
+
+    Parameters
+    ----------
+    matrix : DataFrame from :func:`fact_matrix`.
+
+    Returns
+    -------
+    DataFrame, one row per (article, fact) with ``present == 1``, in the matrix's order:
+    ``article``, ``fact``, ``voice``, ``line``, ``n_sentences`` and ``first_evidence`` (the first
+    sentence that reports the fact; the others are in the matrix's ``evidence`` column).
+    """
+    _check_matrix(matrix, "evidence_table")
+    present = matrix[matrix["present"] == 1]
+    first = [e.split(_SEP)[0] for e in present["evidence"]]
+    out = present[["article", "fact", "voice", "line", "n_sentences"]].assign(first_evidence=first)
+    return out.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- events

@@ -306,3 +306,12 @@ def test_rule_coder_agrees_with_hand_coding_on_the_corpus():
     res = cv.agreement(matrix, reference)
     assert res["cells"] == 120
     assert res["accuracy"] >= 0.95, res["disagreements"].to_string()
+
+
+def test_other_functions_explain_bad_input():
+    with pytest.raises(ValueError, match="lacks column"):
+        cv.unknown_names(pd.DataFrame({"text": ["Mr. Cheng"]}), ACTORS)
+    with pytest.raises(CorpusError, match="expected a mapping"):
+        cv.word_choices(sents([("a", 1, "x")]), [LEXICON])
+    with pytest.raises(CorpusError, match="not a valid regular expression"):
+        cv.actor_mentions(sents([("a", 1, "x")]), {"actors": [{"id": "p", "patterns": ["(oops"]}]})

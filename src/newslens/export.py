@@ -38,15 +38,15 @@ TABLES: dict[str, tuple[Callable[[Corpus], pd.DataFrame], str]] = {
 }
 
 
-def export_tables(corpus: Corpus, out: str | Path, names: list[str] | None = None, progress: Callable | None = None) -> list[Path]:
+def export_tables(corpus: Corpus, out: str | Path, names: list[str] | None = None) -> list[Path]:
     """Write each table in :data:`TABLES` (or only *names*) to ``out/<name>.csv``; return the paths."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in names or list(TABLES):
+        if name not in TABLES:
+            raise KeyError(f"no table {name!r}; the tables are {', '.join(TABLES)}")
         func, _doc = TABLES[name]
-        if progress:
-            progress(name)
         table = func(corpus)
         path = out / f"{name}.csv"
         table.to_csv(path, index=False, lineterminator="\n")

@@ -11,6 +11,7 @@ import pandas as pd
 
 from newslens.corpus import Corpus
 from newslens.text import article_stats
+from newslens.coverage import actors_table, facts_table
 
 
 def _articles(corpus: Corpus) -> pd.DataFrame:
@@ -32,6 +33,8 @@ TABLES: dict[str, tuple[Callable[[Corpus], pd.DataFrame], str]] = {
         "words_own, words_quoted, words_furniture, share_body (%), lines_<label> counts, capture_site, date_basis, byline, url, sha256",
     ),
     "lines": (_lines, "one row per raw line: article, line (1-based, as cat -n counts), label, voice (own/quoted/''), quoted_outlet"),
+    "facts": (facts_table, "one row per article and fact of facts.yml: article, fact, present (0/1), evidence (body sentences, ' | '-joined), line, voice"),
+    "actors": (actors_table, "one row per actor mention in body text: article, line, actor, name, kind, speaker_type, matched, by (alias/surname), voice, quoted_outlet, text"),
 }
 
 

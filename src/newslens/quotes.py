@@ -184,7 +184,8 @@ def _mentions(text: str, masked: str, sp: Speakers) -> list[Mention]:
             continue
         # A known surname after an unknown given name is somebody else ("Viola Zhou").
         prev = re.search(r"([A-Z][\w'-]+)\s+$", norm[: m.start()])
-        if " " not in key and prev and prev.group(1) not in sp.not_speakers and prev.group(1).lower() not in sp.alias_to_name \
+        if key in sp.case_sensitive and prev and prev.group(1) not in sp.not_speakers \
+                and not re.search(r"(^|[.?!:][\"”’)\]]*)\s*$", norm[: prev.start(1)]) and prev.group(1).lower() not in sp.alias_to_name \
                 and prev.group(1) + "." not in sp.titles:
             continue
         name = sp.alias_to_name[key]
@@ -196,6 +197,10 @@ def _mentions(text: str, masked: str, sp: Speakers) -> list[Mention]:
         if any(taken[m.start():m.end()]):
             continue
         words = m.group(0).split()
+        has_title = any(w in sp.titles for w in words)
+        at_start = re.search(r"(^|[.?!:][\"”’)\]]*)\s*$", norm[: m.start()]) is not None
+        if len(words) == 1 and at_start and not has_title:
+            continue  # a capitalised first word ("With", "After") is far more often not a name
         while words and (words[0] in sp.not_speakers or words[0] in sp.titles or words[0].rstrip(".") in sp.not_speakers):
             words = words[1:]
         while words and words[-1] in sp.not_speakers:

@@ -152,3 +152,12 @@ def test_agreement_with_hand_coded_reference():
     type_accuracy = (hits["speaker_type_found"] == hits["speaker_type_ref"]).mean()
     assert precision >= 0.9 and recall >= 0.9, m[m["status"] != "match"]
     assert type_accuracy >= 0.85
+
+
+def test_export_table_has_the_documented_columns():
+    from newslens.corpus import load_corpus
+    from newslens.export import TABLES
+
+    table = TABLES["quotes"][0](load_corpus(ROOT / "data"))
+    assert table.columns.tolist() == ["article", "line", "quote", "speaker", "speaker_type", "kind"]
+    assert set(table["kind"]) <= {"full", "partial"} and len(table) > 0

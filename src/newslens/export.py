@@ -11,6 +11,8 @@ import pandas as pd
 
 from newslens.corpus import Corpus
 from newslens.text import article_stats
+from newslens.quotes import quotes_table
+from newslens.reuse import reuse_table
 
 
 def _articles(corpus: Corpus) -> pd.DataFrame:
@@ -32,6 +34,8 @@ TABLES: dict[str, tuple[Callable[[Corpus], pd.DataFrame], str]] = {
         "words_own, words_quoted, words_furniture, share_body (%), lines_<label> counts, capture_site, date_basis, byline, url, sha256",
     ),
     "lines": (_lines, "one row per raw line: article, line (1-based, as cat -n counts), label, voice (own/quoted/''), quoted_outlet"),
+    "quotes": (quotes_table, "one row per direct quotation in body text: article, line, quote (exact text between the marks), speaker, speaker_type, kind (full/partial)"),
+    "reuse": (reuse_table, "one row per line reusing an earlier article's text: article, line, source_article, source_line, similarity (shingle containment 0-1)"),
 }
 
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from newslens.quotes import QuoteError, extract_quotes, find_quote_spans, load_speakers, match_quotes, share_of_voice, \
-    exclusive_speakers
+    exclusive_speakers, quote_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -161,3 +161,12 @@ def test_export_table_has_the_documented_columns():
     table = TABLES["quotes"][0](load_corpus(ROOT / "data"))
     assert table.columns.tolist() == ["article", "line", "quote", "speaker", "speaker_type", "kind"]
     assert set(table["kind"]) <= {"full", "partial"} and len(table) > 0
+
+
+def test_quote_summary_counts_per_article_with_zeros():
+    q = pd.DataFrame({"article": ["a", "a"], "quote": ["one two", "three"], "speaker": ["X", "the accuser"],
+                      "speaker_type": ["expert", "accuser"], "kind": ["full", "partial"]})
+    arts = pd.DataFrame(index=pd.Index(["b", "a"], name="article"))
+    s = quote_summary(q, arts)
+    assert s.index.tolist() == ["b", "a"]
+    assert s.loc["a"].tolist() == [2, 1, 1, 3, 2, 1, 1] and s.loc["b"].sum() == 0

@@ -89,3 +89,14 @@ def test_export_table_has_the_documented_columns():
     table = TABLES["reuse"][0](load_corpus(ROOT / "data"))
     assert table.columns.tolist() == ["article", "line", "source_article", "source_line", "similarity"]
     assert len(table) > 0 and table["similarity"].between(0, 1).all()
+
+
+def test_reuse_share_counts_reused_words_of_the_reuser():
+    lines, articles = tiny()
+    s = find_reuse(lines, articles)
+    from newslens.reuse import reuse_share
+
+    share = reuse_share(s, lines)
+    assert share.index.tolist() == ["late"]
+    assert share.loc["late", "lines_reused"] == 1 and share.loc["late", "words_reused"] == 16
+    assert 0 < share.loc["late", "share"] < 100

@@ -14,7 +14,7 @@ from newslens.corpus import CorpusError, load_codebook
 from newslens.text import ABBREVIATIONS, word_count
 
 __all__ = ["QuoteError", "load_speakers", "find_quote_spans", "extract_quotes", "share_of_voice", "exclusive_speakers",
-           "match_quotes", "quotes_table"]
+           "match_quotes", "quotes_table", "quote_summary"]
 
 QUOTE_COLUMNS = ["article", "line", "quote", "speaker", "speaker_type", "kind", "voice", "quoted_outlet", "evidence"]
 
@@ -507,6 +507,23 @@ def share_of_voice(quotes: pd.DataFrame, articles: pd.DataFrame | None = None) -
     order = list(articles.index) if articles is not None else sorted(out["article"].unique())
     out["_o"] = out["article"].map({a: i for i, a in enumerate(order)})
     return out.sort_values(["_o", "speaker_type"]).drop(columns="_o").reset_index(drop=True)
+
+
+def quote_summary(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Quotes per article: ``quotes``, ``full``, ``partial``, ``words`` (quoted words), ``speakers``
+    (distinct), ``accuser_quotes`` and ``accuser_words``; indexed by ``article`` in manifest order,
+    articles without quotes included with zeros."""
+    q = quotes.assign(words=[word_count(t) for t in quotes["quote"]])
+    acc = q[q["speaker_type"] == "accuser"]
+    out = pd.DataFrame(index=articles.index)
+    out["quotes"] = q.groupby("article").size()
+    out["full"] = q[q["kind"] == "full"].groupby("article").size()
+    out["partial"] = q[q["kind"] == "partial"].groupby("article").size()
+    out["words"] = q.groupby("article")["words"].sum()
+    out["speakers"] = q[q["speaker"] != "unattributed"].groupby("article")["speaker"].nunique()
+    out["accuser_quotes"] = acc.groupby("article").size()
+    out["accuser_words"] = acc.groupby("article")["words"].sum()
+    return out.fillna(0).astype(int)
 
 
 def exclusive_speakers(quotes: pd.DataFrame) -> pd.DataFrame:

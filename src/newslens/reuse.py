@@ -12,9 +12,9 @@ from collections import defaultdict
 
 import pandas as pd
 
-from newslens.text import clean_line, tokenize_words
+from newslens.text import clean_line, tokenize_words, word_count
 
-__all__ = ["ReuseError", "shingles", "find_reuse", "reuse_table", "REUSE_COLUMNS"]
+__all__ = ["ReuseError", "shingles", "find_reuse", "reuse_share", "reuse_table", "REUSE_COLUMNS"]
 
 REUSE_COLUMNS = ["article", "line", "source_article", "source_line", "similarity", "jaccard", "shared", "direction",
                  "text", "source_text"]
@@ -101,6 +101,19 @@ def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, k: int = 5, min_simi
     out = pd.DataFrame(rows, columns=REUSE_COLUMNS)
     out["_o"] = out["article"].map(order)
     return out.sort_values(["_o", "line", "source_article", "source_line"]).drop(columns="_o").reset_index(drop=True)
+
+
+def reuse_share(reuse: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """How much of each reusing article is another's text: ``lines_reused``, ``words_reused``,
+    ``words_body`` and ``share`` (% of body words), indexed by ``article`` (only articles that reuse)."""
+    body = lines[lines["label"] == "body"] if "label" in lines.columns else lines
+    total = body.assign(w=[word_count(clean_line(t)) for t in body["text"]]).groupby("article")["w"].sum()
+    firsts = reuse.drop_duplicates(["article", "line"])
+    out = firsts.assign(w=[word_count(t) for t in firsts["text"]]).groupby("article").agg(
+        lines_reused=("line", "size"), words_reused=("w", "sum"))
+    out["words_body"] = total.reindex(out.index).astype(int)
+    out["share"] = (100 * out["words_reused"] / out["words_body"]).round(1)
+    return out
 
 
 def reuse_table(corpus) -> pd.DataFrame:

@@ -24,3 +24,17 @@ def test_export_writes_every_table_for_a_new_story(tmp_path):
     body = lines[lines.label == "body"]
     assert body.groupby("article").size().to_dict() == {"digest": 4, "gazette": 5, "wire": 5}
     assert body.loc[body.voice == "quoted", "quoted_outlet"].unique().tolist() == ["The Associated Press"]
+
+
+def test_analyses_find_the_new_story_in_its_own_codebooks(tmp_path):
+    out = tmp_path / "out"
+    res = subprocess.run([sys.executable, "-m", "newslens", "export", "--out", str(out), "--data", str(STORY),
+                          "--table", "facts", "--table", "quotes", "--table", "reuse"], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    facts = pd.read_csv(out / "facts.csv")
+    present = facts[facts.present == 1].groupby("article")["fact"].apply(sorted).to_dict()
+    assert "manager_suspended" in present["wire"] and "workers_letter" in present["gazette"]
+    quotes = pd.read_csv(out / "quotes.csv")
+    assert set(quotes.loc[quotes.speaker == "Dana Reyes", "article"]) == {"wire", "gazette"}
+    reuse = pd.read_csv(out / "reuse.csv")
+    assert set(zip(reuse.article, reuse.source_article)) == {("digest", "wire")}

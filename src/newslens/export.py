@@ -12,6 +12,8 @@ import pandas as pd
 from newslens.corpus import Corpus
 from newslens.text import article_stats
 from newslens.coverage import actors_table, facts_table
+from newslens.quotes import quotes_table
+from newslens.reuse import reuse_table
 
 
 def _articles(corpus: Corpus) -> pd.DataFrame:
@@ -35,6 +37,8 @@ TABLES: dict[str, tuple[Callable[[Corpus], pd.DataFrame], str]] = {
     "lines": (_lines, "one row per raw line: article, line (1-based, as cat -n counts), label, voice (own/quoted/''), quoted_outlet"),
     "facts": (facts_table, "one row per article and fact of facts.yml: article, fact, present (0/1), evidence (body sentences, ' | '-joined), line, voice"),
     "actors": (actors_table, "one row per actor mention in body text: article, line, actor, name, kind, speaker_type, matched, by (alias/surname), voice, quoted_outlet, text"),
+    "quotes": (quotes_table, "one row per direct quotation in body text: article, line, quote (exact text between the marks), speaker, speaker_type, kind (full/partial)"),
+    "reuse": (reuse_table, "one row per line reusing an earlier article's text: article, line, source_article, source_line, similarity (shingle containment 0-1)"),
 }
 
 

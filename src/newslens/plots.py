@@ -203,3 +203,71 @@ def word_choice_dots(choices: pd.DataFrame, labels: dict[str, str], title: str):
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
     fig.tight_layout()
     return fig, axes
+
+
+# =========================================================================== chapter 2: quotes and reuse
+# (added for chapter 2's sections "Quotes and voices" and "Text reuse")
+
+#: Colours of the speaker types of newslens.quotes (Okabe-Ito, grey for "other").
+SPEAKER_TYPE_COLORS = {
+    "accuser": "#D55E00",
+    "accused_side": "#CC79A7",
+    "alibaba": "#E69F00",
+    "police_prosecutors": "#000000",
+    "state_media_government": "#0072B2",
+    "activist": "#009E73",
+    "expert": "#56B4E9",
+    "public": "#F0E442",
+    "other": "#BBBBBB",
+}
+
+
+def voice_bars(shares: pd.DataFrame, title: str, xlabel: str):
+    """Stacked horizontal bars: one bar per outlet, one segment per speaker type.
+
+    Parameters
+    ----------
+    shares : DataFrame, index = outlets (top to bottom), columns = speaker types (keys of
+        :data:`SPEAKER_TYPE_COLORS`), values = the share (0-100) or count to draw.
+    """
+    fig, ax = plt.subplots(figsize=(8.5, 0.6 * len(shares) + 2.0))
+    names = list(shares.index)[::-1]
+    left = pd.Series(0.0, index=names)
+    for stype in [c for c in SPEAKER_TYPE_COLORS if c in shares.columns]:
+        vals = shares[stype].reindex(names).fillna(0)
+        ax.barh(names, vals, left=left, color=SPEAKER_TYPE_COLORS[stype], label=stype.replace("_", " "),
+                edgecolor="white", linewidth=0.5)
+        left = left + vals
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left")
+    ax.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig, ax
+
+
+def similarity_strip(candidates: pd.DataFrame, threshold: float, title: str):
+    """Every candidate pair of lines as a dot on the similarity axis, reported pairs highlighted.
+
+    Parameters
+    ----------
+    candidates : DataFrame with ``similarity`` and a boolean ``reported`` column.
+    threshold : the reporting threshold, drawn as a dashed line.
+    """
+    fig, ax = plt.subplots(figsize=(8, 2.6))
+    rank = candidates["similarity"].rank(method="first")
+    jitter = ((rank * 0.618) % 1 - 0.5) * 0.6
+    for reported, colour, label in ((False, "#999999", "not reported"), (True, "#D55E00", "reported")):
+        part = candidates["reported"] == reported
+        ax.scatter(candidates.loc[part, "similarity"], jitter[part], s=22, color=colour, label=label, alpha=0.8)
+    ax.axvline(threshold, color="#333333", linestyle="--", linewidth=1)
+    ax.set_xlim(0, 1.05)
+    ax.set_ylim(-0.6, 0.6)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.set_xlabel("Similarity: shared shingles / shingles of the shorter line")
+    ax.set_title(title, loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=2, frameon=False)
+    fig.tight_layout()
+    return fig, ax
+
+__all__ += ["SPEAKER_TYPE_COLORS", "voice_bars", "similarity_strip"]

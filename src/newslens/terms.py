@@ -43,6 +43,9 @@ __all__ = [
     "method_agreement",
     "agreed_terms",
     "kwic",
+    "kwic_table",
+    "union_matrix",
+    "outlets_using",
     "jaccard",
     "robustness",
     "stable_terms",
@@ -337,7 +340,7 @@ def _long(counts: pd.DataFrame, **cols: np.ndarray) -> pd.DataFrame:
     return out
 
 
-def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None) -> pd.DataFrame:
+def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None, alpha0: float | None = None) -> pd.DataFrame:
     """Log-odds ratio with an informative Dirichlet prior, each outlet against the rest.
 
     Monroe, Colaresi and Quinn (2008), eqs. 16 and 18 (their "fightin' words"): with y the
@@ -353,6 +356,9 @@ def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None) -> 
         Outlet x term counts (:func:`count_matrix`).
     prior : Series, optional
         Pseudo-count per term; default the pooled counts of the whole corpus.
+    alpha0 : float, optional
+        Rescale the prior to sum to *alpha0* (its strength in words); default unscaled, so the
+        pooled-corpus prior weighs as much as the corpus itself.
 
     Returns
     -------
@@ -368,6 +374,10 @@ def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None) -> 
         a = prior.reindex(counts.columns).to_numpy(dtype=float)
         if (a <= 0).any():
             raise TermsError("prior: every pseudo-count must be positive")
+    if alpha0 is not None:
+        if not alpha0 > 0:
+            raise TermsError(f"alpha0 must be positive, got {alpha0!r}")
+        a = a * (alpha0 / a.sum())
     a0 = a.sum()
     delta = np.log((y_i + a) / (n_i + a0 - y_i - a)) - np.log((y_j + a) / (n_j + a0 - y_j - a))
     var = 1.0 / (y_i + a) + 1.0 / (y_j + a)
@@ -586,6 +596,50 @@ def kwic(
                 }
             )
     return pd.DataFrame(rows, columns=["outlet", "article", "line", "voice", "left", "term", "right"])
+
+
+def kwic_table(lines: pd.DataFrame, articles: pd.DataFrame, terms: pd.DataFrame, *, per_term: int = 3, **kwargs) -> pd.DataFrame:
+    """:func:`kwic` for each (``outlet``, ``term``) row of *terms*, in that outlet's text only.
+
+    Keeps the first *per_term* hits of each; ``hits`` gives how many there are in all.
+
+    Returns
+    -------
+    DataFrame with columns ``keyword``, ``hits`` and those of :func:`kwic`.
+    """
+    if not isinstance(terms, pd.DataFrame) or not {"outlet", "term"} <= set(terms.columns):
+        raise TermsError("kwic_table: terms must be a DataFrame with 'outlet' and 'term' columns (e.g. agreed_terms)")
+    if not (isinstance(per_term, int) and per_term >= 1):
+        raise TermsError(f"per_term must be a positive whole number, got {per_term!r}")
+    frames = []
+    for outlet, term in zip(terms["outlet"], terms["term"]):
+        hits = kwic(lines, articles, term, outlet=outlet, **kwargs)
+        frames.append(hits.head(per_term).assign(keyword=term, hits=len(hits)))
+    cols = ["keyword", "hits", "outlet", "article", "line", "voice", "left", "term", "right"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True)[cols]
+
+
+def union_matrix(scores: pd.DataFrame, top: pd.DataFrame) -> pd.DataFrame:
+    """Scores of the union of every outlet's top terms, term x outlet.
+
+    Rows are grouped by the first outlet (in *scores* order) whose list holds the term, then by
+    that outlet's rank, so each outlet's own terms form a block.
+    """
+    if not {"outlet", "rank", "term"} <= set(top.columns):
+        raise TermsError("union_matrix: top must be the output of top_terms")
+    order = {o: i for i, o in enumerate(scores.index)}
+    first = top.assign(o=top["outlet"].map(order)).sort_values(["o", "rank", "term"]).drop_duplicates("term")
+    out = scores.loc[:, first["term"].tolist()].T
+    out.index.name = "term"
+    return out
+
+
+def outlets_using(counts: pd.DataFrame) -> pd.Series:
+    """How many outlets use each term at least once (its document frequency)."""
+    _check_counts(counts)
+    return (counts > 0).sum().rename("outlets")
 
 
 # --------------------------------------------------------------------------- robustness

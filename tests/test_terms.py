@@ -203,6 +203,12 @@ def test_cosine_and_linkage():
     assert link.shape == (2, 4)
     # A and B are orthogonal (distance 1), each at 1 - 0.7071 from C: C joins first with one of them.
     assert link[0, 2] == pytest.approx(1 - 1 / math.sqrt(2))
+    merges = T.merge_order(link, tf.index)
+    assert merges["step"].tolist() == [1, 2]
+    assert merges.loc[0, "with"] == "C"  # "A" or "B" joins "C" first, the other joins that pair
+    assert {merges.loc[1, "joins"], merges.loc[1, "with"]} in ({"B", "A + C"}, {"A", "B + C"})
+    with pytest.raises(TermsError, match="linkage matrix of 2 rows for 3 labels"):
+        T.merge_order(link[:1], tf.index)
 
 
 def test_union_matrix_blocks_and_outlets_using(three):

@@ -36,6 +36,7 @@ __all__ = [
     "top_terms",
     "cosine_table",
     "outlet_linkage",
+    "merge_order",
     "log_odds_dirichlet",
     "keyness",
     "term_table",
@@ -314,6 +315,25 @@ def outlet_linkage(tfidf: pd.DataFrame, method: str = "average") -> np.ndarray:
     """Hierarchical clustering of outlets on cosine distance (scipy ``linkage``), for a dendrogram."""
     _check_counts(tfidf)
     return linkage(pdist(tfidf.to_numpy(), metric="cosine"), method=method)
+
+
+def merge_order(link: np.ndarray, labels: Iterable[str]) -> pd.DataFrame:
+    """The merges of a :func:`outlet_linkage` in order, clusters named by their outlets.
+
+    Returns
+    -------
+    DataFrame with columns ``step`` (1 = first merge), ``joins``, ``with``, ``distance``.
+    """
+    names = list(labels)
+    link = np.asarray(link)
+    if link.ndim != 2 or link.shape != (len(names) - 1, 4):
+        raise TermsError(f"merge_order: expected a linkage matrix of {len(names) - 1} rows for {len(names)} labels")
+    rows = []
+    for k, (i, j, dist, _n) in enumerate(link, start=1):
+        a, b = sorted([names[int(i)], names[int(j)]])
+        names.append(f"{a} + {b}")
+        rows.append({"step": k, "joins": a, "with": b, "distance": float(dist)})
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- one outlet against the rest

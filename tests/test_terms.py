@@ -199,6 +199,10 @@ def test_cosine_and_linkage():
     assert cos.loc["A", "B"] == pytest.approx(0.0)
     assert cos.loc["A", "C"] == pytest.approx(1 / math.sqrt(2))
     assert cos.loc["C", "C"] == pytest.approx(1.0)
+    pairs = T.cosine_pairs({"before": cos, "after": T.cosine_table(tf.assign(extra=[0.0, 1.0, 0.0]))})
+    assert pairs.loc[0, "pair"] == "A / B"  # B gains a term of its own: only B / C changes (drops), ties sorted by pair
+    assert list(pairs.columns) == ["pair", "before", "after", "change"]
+    assert pairs["change"].is_monotonic_decreasing
     link = T.outlet_linkage(tf)
     assert link.shape == (2, 4)
     # A and B are orthogonal (distance 1), each at 1 - 0.7071 from C: C joins first with one of them.

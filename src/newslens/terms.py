@@ -35,6 +35,7 @@ __all__ = [
     "tfidf_matrix",
     "top_terms",
     "cosine_table",
+    "cosine_pairs",
     "outlet_linkage",
     "merge_order",
     "log_odds_dirichlet",
@@ -309,6 +310,27 @@ def cosine_table(tfidf: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(sim, index=tfidf.index, columns=tfidf.index)
     out.columns.name = "outlet"
     return out
+
+
+def cosine_pairs(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Each pair of outlets once, with its cosine similarity under each named table (e.g. per view).
+
+    Returns
+    -------
+    DataFrame with columns ``pair`` ("A / B"), one column per key of *tables*, and ``change``
+    (last minus first), sorted by ``change`` descending then pair.
+    """
+    if len(tables) < 1 or not all(isinstance(t, pd.DataFrame) for t in tables.values()):
+        raise TermsError("cosine_pairs: expected a mapping of names to cosine_table outputs")
+    names = list(tables)
+    outlets = list(tables[names[0]].index)
+    rows = []
+    for a, b in combinations(outlets, 2):
+        row = {"pair": f"{a} / {b}"}
+        row.update({n: float(tables[n].loc[a, b]) for n in names})
+        row["change"] = row[names[-1]] - row[names[0]]
+        rows.append(row)
+    return pd.DataFrame(rows).sort_values(["change", "pair"], ascending=[False, True]).reset_index(drop=True)
 
 
 def outlet_linkage(tfidf: pd.DataFrame, method: str = "average") -> np.ndarray:

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-__all__ = ["ABBREVIATIONS", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats", "voice_summary"]
+__all__ = ["ABBREVIATIONS", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats", "voice_summary", "words_by_label"]
 
 #: Abbreviations after which a full stop does not end a sentence (lower-case, without the dot).
 #: Written out because no offline sentence model is available here (NLTK's punkt needs a download).
@@ -168,3 +168,16 @@ def voice_summary(lines: pd.DataFrame) -> pd.DataFrame:
     total = g.groupby("article", sort=False)["words"].transform("sum")
     g["share"] = (100 * g["words"] / total).round(1)
     return g
+
+
+def words_by_label(lines: pd.DataFrame, share: bool = False) -> pd.DataFrame:
+    """Words per article and line label (blank lines dropped); with ``share=True``, % of the article's words.
+
+    Returns a DataFrame indexed by ``article`` (corpus order) with one column per label present.
+    """
+    counted = lines[lines["label"] != "blank"].assign(words=[word_count(t) for t in lines.loc[lines["label"] != "blank", "text"]])
+    table = counted.pivot_table(index="article", columns="label", values="words", aggfunc="sum", fill_value=0, sort=False)
+    table.columns.name = "label"
+    if share:
+        table = table.div(table.sum(axis=1), axis=0).mul(100).round(1)
+    return table

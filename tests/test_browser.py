@@ -123,3 +123,54 @@ def test_chapter_figures_have_captions_and_alt_text(server, browser):
     assert len(figures) >= 2
     assert all(alt and caption.startswith("Fig.") for alt, caption in figures), figures
     pg.close()
+
+
+def test_internal_links_resolve(server, browser):
+    """Every link from every toc page to a page of the book answers 200 (anchors must exist too)."""
+    pg = browser.new_page()
+    broken = []
+    checked: dict[str, int] = {}
+    for page in toc_pages():
+        pg.goto(f"{server}/{page}")
+        links = pg.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
+        for url in links:
+            parsed = urlparse(url)
+            if parsed.hostname != "127.0.0.1" or parsed.scheme not in ("http", "https"):
+                continue
+            target = url.split("#")[0]
+            if target not in checked:
+                checked[target] = pg.request.get(target).status
+            if checked[target] != 200:
+                broken.append((page, url, checked[target]))
+            elif parsed.fragment and target.endswith(".html"):
+                html = pg.request.get(target).text()
+                if f'id="{parsed.fragment}"' not in html:
+                    broken.append((page, url, "missing anchor"))
+    pg.close()
+    assert len(checked) > 5
+    assert broken == []
+
+
+def test_screenshots_of_front_page_and_a_figure_page(server, browser):
+    """Keep screenshots as test artefacts under _build/ (not committed) for a person to look at."""
+    out = ROOT / "_build" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    for page, name in [("index.html", "front_page.png"), ("chapters/01_corpus.html", "figure_page.png")]:
+        pg.goto(f"{server}/{page}", wait_until="networkidle")
+        if name == "figure_page.png":
+            pg.locator("figure").first.scroll_into_view_if_needed()
+            pg.locator("figure").first.screenshot(path=str(out / name))
+        else:
+            pg.screenshot(path=str(out / name), full_page=False)
+        assert (out / name).stat().st_size > 10_000
+    pg.close()
+
+
+def test_search_page_finds_a_word_from_the_corpus_chapter(server, browser):
+    pg = browser.new_page()
+    pg.goto(f"{server}/search.html?q=furniture", wait_until="networkidle")
+    pg.wait_for_selector("#search-results li", timeout=15_000)
+    hits = pg.eval_on_selector_all("#search-results li a", "els => els.map(a => a.getAttribute('href'))")
+    pg.close()
+    assert any("01_corpus" in h for h in hits), hits

@@ -12,6 +12,9 @@ import pandas as pd
 from newslens.corpus import Corpus
 from newslens.terms import terms_export
 from newslens.text import article_stats
+from newslens.coverage import actors_table, facts_table
+from newslens.quotes import quotes_table
+from newslens.reuse import reuse_table
 
 
 def _articles(corpus: Corpus) -> pd.DataFrame:
@@ -33,19 +36,23 @@ TABLES: dict[str, tuple[Callable[[Corpus], pd.DataFrame], str]] = {
         "words_own, words_quoted, words_furniture, share_body (%), lines_<label> counts, capture_site, date_basis, byline, url, sha256",
     ),
     "lines": (_lines, "one row per raw line: article, line (1-based, as cat -n counts), label, voice (own/quoted/''), quoted_outlet"),
+    "facts": (facts_table, "one row per article and fact of facts.yml: article, fact, present (0/1), evidence (body sentences, ' | '-joined), line, voice"),
+    "actors": (actors_table, "one row per actor mention in body text: article, line, actor, name, kind, speaker_type, matched, by (alias/surname), voice, quoted_outlet, text"),
+    "quotes": (quotes_table, "one row per direct quotation in body text: article, line, quote (exact text between the marks), speaker, speaker_type, kind (full/partial)"),
+    "reuse": (reuse_table, "one row per line reusing an earlier article's text: article, line, source_article, source_line, similarity (shingle containment 0-1)"),
     "terms": (terms_export, "one row per outlet, view and term it uses: outlet, view (own/all), term (unigram or bigram), count, tfidf, rank_tfidf (1 = highest in the outlet), log_odds_z (Monroe et al. 2008, one vs rest), g2 (Dunning 1993, signed), log_ratio (log2)"),
 }
 
 
-def export_tables(corpus: Corpus, out: str | Path, names: list[str] | None = None, progress: Callable | None = None) -> list[Path]:
+def export_tables(corpus: Corpus, out: str | Path, names: list[str] | None = None) -> list[Path]:
     """Write each table in :data:`TABLES` (or only *names*) to ``out/<name>.csv``; return the paths."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in names or list(TABLES):
+        if name not in TABLES:
+            raise KeyError(f"no table {name!r}; the tables are {', '.join(TABLES)}")
         func, _doc = TABLES[name]
-        if progress:
-            progress(name)
         table = func(corpus)
         path = out / f"{name}.csv"
         table.to_csv(path, index=False, lineterminator="\n")

@@ -1,0 +1,564 @@
+"""Direct quotations in body text: who is quoted, in whose words, and how much.
+
+An analysis layer on :mod:`newslens.corpus` and :mod:`newslens.text`. Speakers and their types
+come from ``data/codebook/speakers.yml``; no rule here knows an article, an outlet or a line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from newslens.corpus import CorpusError, load_codebook
+from newslens.text import ABBREVIATIONS, word_count
+
+__all__ = ["QuoteError", "load_speakers", "find_quote_spans", "extract_quotes", "share_of_voice", "exclusive_speakers",
+           "match_quotes", "quotes_table", "quote_summary"]
+
+QUOTE_COLUMNS = ["article", "line", "quote", "speaker", "speaker_type", "kind", "voice", "quoted_outlet", "evidence"]
+
+_OPEN, _CLOSE, _STRAIGHT = "“", "”", '"'
+_PRONOUNS = {"she": "female", "he": "male", "it": "none", "they": "none"}
+_OBJECT_PRONOUNS = {"her": "female", "him": "male", "them": "none"}
+# Words that may stand between a subject and its speech verb without breaking the link ("has since said").
+_LINK_WORDS = {"has", "have", "had", "also", "later", "then", "previously", "once", "recently", "since", "further",
+               "again", "publicly", "repeatedly", "would", "will", "did", "does", "do"}
+_RECALL_VERBS = {"recalled", "remembered", "recalls", "remembers"}
+_LISTENER_VERBS = {"told", "tells", "asked", "asks"}
+
+
+class QuoteError(ValueError):
+    """Bad input to the quote extractor (a table without the needed columns, a broken speakers codebook)."""
+
+
+# --------------------------------------------------------------------------- codebook
+
+
+@dataclass
+class Speakers:
+    """The speakers codebook, compiled: alias matcher, role cues, verbs."""
+
+    types: list[str]
+    actors: dict[str, dict]  # canonical name -> {type, gender}
+    alias_re: re.Pattern
+    alias_to_name: dict[str, str]
+    case_sensitive: set[str]
+    roles: list[tuple[str, list[str]]]
+    not_speakers: set[str]
+    titles: list[str]
+    verb_re: re.Pattern
+    extra: dict = field(default_factory=dict)
+
+
+def _norm(text: str) -> str:
+    """Same-length normalisation used for matching only: curly apostrophes and Lü -> straight forms."""
+    return text.replace("’", "'").replace("‘", "'")
+
+
+def load_speakers(book: dict | None = None, data_dir=None) -> Speakers:
+    """Compile the speakers codebook (``speakers.yml``) into matchers.
+
+    If ``data/codebook/actors.yml`` exists and lists actors with ``name`` and ``aliases``, the
+    aliases of actors whose name is also in ``speakers.yml`` are added (optional, never required).
+    Raises :class:`QuoteError` naming the problem when an entry is malformed.
+    """
+    if book is None:
+        book = load_codebook("speakers", data_dir)
+        try:
+            other = load_codebook("actors", data_dir)
+        except CorpusError:
+            other = {}
+    else:
+        other = {}
+    for key in ("speaker_types", "actors", "roles", "speech_verbs"):
+        if key not in book:
+            raise QuoteError(f"speakers codebook: missing key '{key}'")
+    types = list(book["speaker_types"])
+    actors: dict[str, dict] = {}
+    alias_to_name: dict[str, str] = {}
+    for i, entry in enumerate(book["actors"], 1):
+        if not isinstance(entry, dict) or "name" not in entry or "type" not in entry:
+            raise QuoteError(f"speakers codebook: actor {i} needs 'name' and 'type'")
+        if entry["type"] not in types:
+            raise QuoteError(f"speakers codebook: actor '{entry['name']}' has type '{entry['type']}', not one of {types}")
+        name = str(entry["name"])
+        actors[name] = {"type": entry["type"], "gender": entry.get("gender", "none")}
+        for alias in [name, *entry.get("aliases", [])]:
+            alias_to_name[_norm(str(alias)).lower()] = name
+    for entry in (other.get("actors") or []) if isinstance(other, dict) else []:
+        if isinstance(entry, dict) and entry.get("name") in actors:
+            for alias in entry.get("aliases") or []:
+                alias_to_name.setdefault(_norm(str(alias)).lower(), entry["name"])
+    originals = sorted(alias_to_name, key=len, reverse=True)
+    case_sensitive = set()
+    for entry in book["actors"]:
+        for alias in [entry["name"], *entry.get("aliases", [])]:
+            if " " not in str(alias) and str(alias)[:1].isupper():
+                case_sensitive.add(_norm(str(alias)).lower())
+    alias_re = re.compile(r"(?<![\w'])(" + "|".join(re.escape(a) for a in originals) + r")(?![\w])", re.IGNORECASE)
+    roles = []
+    for i, role in enumerate(book["roles"], 1):
+        if role.get("type") not in types:
+            raise QuoteError(f"speakers codebook: role {i} has type '{role.get('type')}', not one of {types}")
+        roles.append((role["type"], [str(c).lower() for c in role.get("cues", [])]))
+    verbs = sorted((str(v) for v in book["speech_verbs"]), key=len, reverse=True)
+    verb_re = re.compile(r"\b(" + "|".join(re.escape(v) for v in verbs) + r")\b", re.IGNORECASE)
+    return Speakers(types, actors, alias_re, alias_to_name, case_sensitive, roles,
+                    set(book.get("not_speakers", [])), list(book.get("titles", [])), verb_re)
+
+
+# --------------------------------------------------------------------------- quote spans
+
+
+def find_quote_spans(text: str) -> list[tuple[int, int, bool]]:
+    """Spans of text between double quotation marks in one paragraph.
+
+    Curly marks pair as opening/closing; straight ``"`` marks toggle. Single marks are ignored
+    (they are apostrophes far more often than quotes). Returns ``(start, end, closed)`` with
+    ``text[start:end]`` the words between the marks; ``closed`` is False when the paragraph ends
+    inside the quote (a quote that runs on into the next paragraph).
+    """
+    spans, start = [], None
+    for i, ch in enumerate(text):
+        if start is None and (ch == _OPEN or ch == _STRAIGHT):
+            start = i + 1
+        elif start is not None and (ch == _CLOSE or ch == _STRAIGHT):
+            spans.append((start, i, True))
+            start = None
+    if start is not None and text[start:].strip():
+        spans.append((start, len(text), False))
+    return spans
+
+
+def _masked(text: str, spans) -> str:
+    """The paragraph with quoted words replaced by 'x' (a final . ? ! kept), so that boundaries and
+    mentions are found only in the reporter's words."""
+    chars = list(text)
+    for s, e, _ in spans:
+        keep_end = e - 1 if e > s and text[e - 1] in ".?!" else e
+        for i in range(s, keep_end):
+            if not chars[i].isspace():
+                chars[i] = "x"
+    return "".join(chars)
+
+
+def _sentence_bounds(masked: str) -> list[int]:
+    """Start offsets of sentences in a masked paragraph (0 always included)."""
+    starts = [0]
+    for m in re.finditer(r"[.?!]+[\"”’')\]]*\s+(?=[A-Z0-9“\"\[(])", masked):
+        before = re.search(r"([\w.]+)[.?!]*[\"”’')\]]*\s+$", masked[: m.end()])
+        word = before.group(1).rstrip(".").lower() if before else ""
+        if masked[m.start()] == "." and (word in ABBREVIATIONS or re.fullmatch(r"[a-z]", word)):
+            continue
+        starts.append(m.end())
+    return starts
+
+
+def _sentence_of(starts: list[int], pos: int, length: int) -> tuple[int, int]:
+    begin = max(s for s in starts if s <= pos)
+    later = [s for s in starts if s > pos]
+    return begin, (later[0] if later else length)
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    name: str  # canonical name, or the surface name of an unknown person, or the pronoun
+    kind: str  # alias | name | pronoun | object
+    gender: str  # female | male | none | any
+
+
+def _mentions(text: str, masked: str, sp: Speakers) -> list[Mention]:
+    """People and bodies named in the reporter's words (quoted words are masked out)."""
+    norm = _norm(masked)
+    out: list[Mention] = []
+    taken = [False] * len(text)
+    for m in sp.alias_re.finditer(norm):
+        key = m.group(1).lower()
+        if key in sp.case_sensitive and not m.group(1)[:1].isupper():
+            continue
+        # A known surname after an unknown given name is somebody else ("Viola Zhou").
+        prev = re.search(r"([A-Z][\w'-]+)\s+$", norm[: m.start()])
+        if key in sp.case_sensitive and prev and prev.group(1) not in sp.not_speakers \
+                and not re.search(r"(^|[.?!:][\"”’)\]]*)\s*$", norm[: prev.start(1)]) and prev.group(1).lower() not in sp.alias_to_name \
+                and prev.group(1) + "." not in sp.titles:
+            continue
+        name = sp.alias_to_name[key]
+        out.append(Mention(m.start(), m.end(), name, "alias", sp.actors[name]["gender"]))
+        for i in range(m.start(), m.end()):
+            taken[i] = True
+    title_re = "|".join(re.escape(t) for t in sp.titles) or "(?!)"
+    for m in re.finditer(r"(?:(?:" + title_re + r")\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*", norm):
+        if any(taken[m.start():m.end()]):
+            continue
+        words = m.group(0).split()
+        has_title = any(w in sp.titles for w in words)
+        at_start = re.search(r"(^|[.?!:][\"”’)\]]*)\s*$", norm[: m.start()]) is not None
+        if len(words) == 1 and at_start and not has_title:
+            continue  # a capitalised first word ("With", "After") is far more often not a name
+        while words and (words[0] in sp.not_speakers or words[0] in sp.titles or words[0].rstrip(".") in sp.not_speakers):
+            words = words[1:]
+        while words and words[-1] in sp.not_speakers:
+            words = words[:-1]
+        words = [w[:-2] if w.endswith("'s") else w for w in words]
+        if not words or all(w.lower() == "x" * len(w) for w in words):
+            continue
+        if re.fullmatch(r"x+", words[0], re.IGNORECASE):
+            continue
+        out.append(Mention(m.start(), m.end(), " ".join(words), "name", "any"))
+    for m in re.finditer(r"\b(she|he|it|they|her|him|them)\b", masked, re.IGNORECASE):
+        w = m.group(1).lower()
+        if w in _PRONOUNS:
+            out.append(Mention(m.start(), m.end(), w, "pronoun", _PRONOUNS[w]))
+        else:
+            out.append(Mention(m.start(), m.end(), w, "object", _OBJECT_PRONOUNS[w]))
+    return sorted(out, key=lambda x: x.start)
+
+
+def _compatible(pronoun_gender: str, gender: str) -> bool:
+    if gender == "any":  # a name the codebook does not know: a person or a body
+        return True
+    return gender == pronoun_gender
+
+
+# --------------------------------------------------------------------------- attribution
+
+
+@dataclass
+class _Para:
+    article: str
+    line: int
+    text: str
+    voice: str
+    quoted_outlet: str
+    spans: list
+    masked: str = ""
+    starts: list = field(default_factory=list)
+    mentions: list = field(default_factory=list)
+
+
+@dataclass
+class _Quote:
+    para: int  # index into the article's paragraphs
+    start: int
+    end: int
+    closed: bool
+    kind: str
+    speaker: str = ""
+    stype: str = ""
+    how: str = ""  # post | pre | inherit | chain
+    chain: int = -1
+
+
+def _role_type(context: str, sp: Speakers) -> str:
+    low = _norm(context).lower()
+    for stype, cues in sp.roles:
+        if any(re.search(r"(?<!\w)" + re.escape(c) + r"(?!\w)", low) for c in cues):
+            return stype
+    return "other"
+
+
+def _describe(m: Mention, para: _Para, sp: Speakers) -> tuple[str, str]:
+    """Canonical speaker name and type of a (non-pronoun) mention."""
+    if m.kind == "alias":
+        return m.name, sp.actors[m.name]["type"]
+    # An unknown name: the two words before it and its appositive (", a lawyer and director of ...,") say who it is.
+    text = para.masked
+    before = " ".join(re.findall(r"[\w'-]+", text[max(0, m.start - 40): m.start])[-2:])
+    title = text[m.start:m.end]
+    after = ""
+    app = re.match(r"\s*,\s*([^,\]]+)", text[m.end:])
+    if app:
+        after = app.group(1)
+    return m.name, _role_type(" ".join([before, title, after]), sp)
+
+
+class _Resolver:
+    """Finds who a pronoun stands for: a person named earlier in the paragraph, else the speaker of
+    the previous quote (if close by and of the pronoun's gender), else the nearest earlier mention."""
+
+    def __init__(self, paras: list[_Para], quotes: list[_Quote], sp: Speakers):
+        self.paras, self.quotes, self.sp = paras, quotes, sp
+
+    def resolve(self, pi: int, pos: int, gender: str, before_quote: int) -> tuple[str, str]:
+        para = self.paras[pi]
+        cands = [m for m in para.mentions if m.end <= pos and m.kind in ("alias", "name") and _compatible(gender, m.gender)]
+        if cands:
+            return _describe(cands[-1], para, self.sp)
+        earlier = [q for q in self.quotes[:before_quote] if q.speaker]
+        if earlier:
+            q = earlier[-1]
+            g = self.sp.actors.get(q.speaker, {}).get("gender", "any")
+            if pi - q.para <= 2 and _compatible(gender, g):
+                return q.speaker, q.stype
+        for back in range(pi - 1, max(-1, pi - 6), -1):
+            prev = self.paras[back]
+            cands = [m for m in prev.mentions if m.kind in ("alias", "name") and _compatible(gender, m.gender)]
+            if cands:
+                return _describe(cands[-1], prev, self.sp)
+        return "", ""
+
+
+def _subject(mention: Mention, pi: int, qi: int, resolver: _Resolver) -> tuple[str, str]:
+    para = resolver.paras[pi]
+    if mention.kind in ("pronoun", "object"):
+        return resolver.resolve(pi, mention.start, mention.gender, qi)
+    return _describe(mention, para, resolver.sp)
+
+
+def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Resolver):
+    """Attribution after the closing mark: '," she wrote', '," said Lu Pin, a ...', '?" X asked Y.'"""
+    para = resolver.paras[pi]
+    quoted = para.text[q.start:q.end].rstrip()
+    if not q.closed or not quoted or quoted[-1] not in ",?!":
+        return None
+    close = q.end + 1
+    # A '?' or '!' just before the closing mark ends no sentence when the attribution follows.
+    later = [s for s in para.starts if s > close and para.text[close:s].strip()]
+    region_end = min(next_open, later[0] if later else len(para.text))
+    region = para.masked[close:region_end]
+    verb = resolver.sp.verb_re.search(region)
+    if not verb or len(region[: verb.start()].split()) > 20:
+        return None
+    vstart, vend = close + verb.start(), close + verb.end()
+    after = [m for m in para.mentions if vend <= m.start < region_end]
+    if verb.group(1).lower() in _RECALL_VERBS:
+        # '," she recalled him saying': the words are his, recalled by her.
+        for m in after:
+            if re.match(r"\s+(telling|saying)\b", para.text[m.end:]):
+                return _subject(m, pi, qi, resolver)
+    between = [m for m in para.mentions if close <= m.start and m.end <= vstart and m.kind != "object"]
+    if between:
+        return _subject(between[0], pi, qi, resolver)
+    if verb.group(1).lower() in _LISTENER_VERBS:
+        return None
+    after = [m for m in after if m.kind != "object"]
+    if after:
+        return _subject(after[0], pi, qi, resolver)
+    return None
+
+
+def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Resolver):
+    """Attribution before the opening mark, within the same sentence: 'X told her: "', 'calling her a "'."""
+    para = resolver.paras[pi]
+    open_mark = q.start - 1
+    sent_start, _ = _sentence_of(para.starts, open_mark, len(para.text))
+    begin = max(sent_start, prev_close)
+    region = para.masked[begin:open_mark]
+    verbs = list(resolver.sp.verb_re.finditer(region))
+    if not verbs:
+        return None
+    verb = verbs[-1]
+    vstart, vend = begin + verb.start(), begin + verb.end()
+    if verb.group(1).lower() == "according to":
+        after = [m for m in para.mentions if vend <= m.start < open_mark and m.kind != "object"]
+        return _subject(after[0], pi, qi, resolver) if after else None
+    sentence = [m for m in para.mentions if sent_start <= m.start and m.end <= vstart and m.kind != "object"]
+    if not sentence:
+        return None
+    last = sentence[-1]
+    gap = para.masked[last.end:vstart]
+    if "," not in gap and all(w.lower() in _LINK_WORDS for w in re.findall(r"[\w']+", gap)):
+        return _subject(last, pi, qi, resolver)
+    word_before = re.findall(r"[\w']+", para.masked[sent_start:vstart])
+    if word_before and word_before[-1].lower() in ("that", "which", "who"):
+        return _subject(last, pi, qi, resolver)
+    return _subject(sentence[0], pi, qi, resolver)
+
+
+def _kind(para: _Para, q: _Quote) -> str:
+    quoted = para.text[q.start:q.end].lstrip()
+    before = para.text[: q.start - 1].rstrip()
+    starts_upper = bool(quoted) and (quoted[0].isupper() or quoted[0].isdigit())
+    opens_sentence = before == "" or before[-1] in ",:.?!”\"" or before.endswith("]")
+    return "full" if starts_upper and opens_sentence else "partial"
+
+
+def _paragraphs(table: pd.DataFrame) -> dict[str, list[_Para]]:
+    need = {"article", "line", "text"}
+    missing = need - set(table.columns)
+    if missing:
+        raise QuoteError(f"extract_quotes needs a lines or sentence table with columns {sorted(need)}; missing {sorted(missing)}")
+    if "label" in table.columns:
+        table = table[table["label"] == "body"]
+    voice = table["voice"] if "voice" in table.columns else pd.Series("", index=table.index)
+    outlet = table["quoted_outlet"] if "quoted_outlet" in table.columns else pd.Series("", index=table.index)
+    frame = pd.DataFrame({"article": table["article"], "line": table["line"].astype(int), "text": table["text"].fillna(""),
+                          "voice": voice.fillna(""), "quoted_outlet": outlet.fillna("")})
+    # A sentence table has several rows per line: join them back into the paragraph.
+    frame = frame.groupby(["article", "line"], sort=False).agg(
+        {"text": " ".join, "voice": "first", "quoted_outlet": "first"}).reset_index()
+    out: dict[str, list[_Para]] = {}
+    for row in frame.itertuples(index=False):
+        text = re.sub(r"\s*\[(?:Source|…|\.\.\.)\]\s*", " ", str(row.text)).strip()
+        out.setdefault(row.article, []).append(_Para(row.article, int(row.line), text, row.voice, row.quoted_outlet, []))
+    return out
+
+
+def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
+    quotes: list[_Quote] = []
+    carry = False  # the previous paragraph ended inside a quote
+    for pi, para in enumerate(paras):
+        para.spans = find_quote_spans(para.text)
+        para.masked = _masked(para.text, para.spans)
+        para.starts = _sentence_bounds(para.masked)
+        para.mentions = _mentions(para.text, para.masked, sp)
+        for si, (s, e, closed) in enumerate(para.spans):
+            q = _Quote(pi, s, e, closed, "")
+            q.kind = _kind(para, q)
+            if si == 0 and carry and s == 1:
+                q.chain = quotes[-1].chain if quotes[-1].chain >= 0 else len(quotes) - 1
+                q.kind = "full"
+            quotes.append(q)
+        carry = bool(para.spans) and not para.spans[-1][2]
+        if carry and quotes[-1].chain < 0:
+            quotes[-1].chain = len(quotes) - 1
+    resolver = _Resolver(paras, quotes, sp)
+    for qi, q in enumerate(quotes):
+        para = paras[q.para]
+        idx = [i for i, sp_ in enumerate(para.spans) if sp_[0] == q.start][0]
+        next_open = para.spans[idx + 1][0] - 1 if idx + 1 < len(para.spans) else len(para.text)
+        prev_close = para.spans[idx - 1][1] + 1 if idx > 0 else 0
+        found = _post_attribution(q.para, qi, q, next_open, resolver)
+        how = "post"
+        if not found or not found[0]:
+            found, how = _pre_attribution(q.para, qi, q, prev_close, resolver), "pre"
+        if (not found or not found[0]) and qi > 0:
+            prev = quotes[qi - 1]
+            same_sentence = prev.para == q.para and \
+                _sentence_of(para.starts, prev.start, len(para.text))[0] == _sentence_of(para.starts, q.start, len(para.text))[0]
+            neighbour = prev.para == q.para or (prev.para == q.para - 1 and idx == 0)
+            if prev.speaker and (same_sentence or (q.kind == "full" and neighbour)):
+                found, how = (prev.speaker, prev.stype), "inherit"
+        if found and found[0]:
+            q.speaker, q.stype, q.how = found[0], found[1], how
+    # A quote running over several paragraphs has one speaker, wherever its attribution stands.
+    chains: dict[int, list[_Quote]] = {}
+    for qi, q in enumerate(quotes):
+        if q.chain >= 0:
+            chains.setdefault(q.chain, []).append(q)
+    for members in chains.values():
+        known = [m for m in members if m.speaker]
+        if known:
+            for m in members:
+                if not m.speaker:
+                    m.speaker, m.stype, m.how = known[0].speaker, known[0].stype, "chain"
+    return quotes
+
+
+def extract_quotes(sentences_or_lines: pd.DataFrame, actors: dict | Speakers | None = None, data_dir=None) -> pd.DataFrame:
+    """Every direct quotation in body text, with its speaker.
+
+    Parameters
+    ----------
+    sentences_or_lines : DataFrame with ``article``, ``line``, ``text`` and optionally ``label``
+        (only ``body`` rows are used), ``voice`` and ``quoted_outlet``: ``corpus.lines``, the output of
+        :func:`newslens.corpus.body_lines` or of :func:`newslens.text.sentence_table` (sentences are
+        joined back into their line, because a quote and its attribution often span sentences).
+    actors : the speakers codebook as a dict (the parsed ``speakers.yml``) or compiled with
+        :func:`load_speakers`; default: ``data/codebook/speakers.yml``.
+
+    Returns
+    -------
+    DataFrame with ``article``, ``line``, ``quote`` (the exact text between the marks), ``speaker``
+    (canonical name from the codebook, or the name as printed), ``speaker_type``, ``kind``
+    (``full``: the quote is a sentence or more; ``partial``: a fragment inside the reporter's
+    sentence), ``voice`` and ``quoted_outlet`` of the line (for an aggregator, the outlet it quotes),
+    and ``evidence`` (the sentence with the quote and its attribution), in corpus order.
+    Quoted terms that nobody is said to have said (scare quotes) are left out; a full quote with no
+    attribution at all is kept with speaker ``unattributed`` and type ``other``.
+    """
+    sp = actors if isinstance(actors, Speakers) else load_speakers(actors, data_dir)
+    rows = []
+    for article, paras in _paragraphs(sentences_or_lines).items():
+        for q in _attribute_article(paras, sp):
+            para = paras[q.para]
+            if not q.speaker:
+                if q.kind == "partial":
+                    continue
+                q.speaker, q.stype = "unattributed", "other"
+            begin, _ = _sentence_of(para.starts, q.start - 1, len(para.text))
+            _, end = _sentence_of(para.starts, q.end, len(para.text))
+            rows.append((article, para.line, para.text[q.start:q.end], q.speaker, q.stype, q.kind, para.voice,
+                         para.quoted_outlet, para.text[begin:end].strip()))
+    return pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+def share_of_voice(quotes: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Quoted words per article and speaker type (counts and % of the article's quoted words).
+
+    Returns a long DataFrame: ``article``, ``speaker_type``, ``quotes``, ``words``, ``share`` (%),
+    sorted by article (manifest order if *articles* is given) and speaker type.
+    """
+    missing = {"article", "quote", "speaker_type"} - set(quotes.columns)
+    if missing:
+        raise QuoteError(f"share_of_voice needs the table from extract_quotes; missing columns {sorted(missing)}")
+    q = quotes.assign(words=[word_count(t) for t in quotes["quote"]])
+    out = q.groupby(["article", "speaker_type"]).agg(quotes=("quote", "size"), words=("words", "sum")).reset_index()
+    out["share"] = (100 * out["words"] / out.groupby("article")["words"].transform("sum")).round(1)
+    order = list(articles.index) if articles is not None else sorted(out["article"].unique())
+    out["_o"] = out["article"].map({a: i for i, a in enumerate(order)})
+    return out.sort_values(["_o", "speaker_type"]).drop(columns="_o").reset_index(drop=True)
+
+
+def quote_summary(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Quotes per article: ``quotes``, ``full``, ``partial``, ``words`` (quoted words), ``speakers``
+    (distinct), ``accuser_quotes`` and ``accuser_words``; indexed by ``article`` in manifest order,
+    articles without quotes included with zeros."""
+    q = quotes.assign(words=[word_count(t) for t in quotes["quote"]])
+    acc = q[q["speaker_type"] == "accuser"]
+    out = pd.DataFrame(index=articles.index)
+    out["quotes"] = q.groupby("article").size()
+    out["full"] = q[q["kind"] == "full"].groupby("article").size()
+    out["partial"] = q[q["kind"] == "partial"].groupby("article").size()
+    out["words"] = q.groupby("article")["words"].sum()
+    out["speakers"] = q[q["speaker"] != "unattributed"].groupby("article")["speaker"].nunique()
+    out["accuser_quotes"] = acc.groupby("article").size()
+    out["accuser_words"] = acc.groupby("article")["words"].sum()
+    return out.fillna(0).astype(int)
+
+
+def exclusive_speakers(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Speakers quoted by exactly one article: ``speaker``, ``speaker_type``, ``article``, ``quotes``,
+    ``words`` and ``example`` (the longest quote), sorted by article and speaker."""
+    q = quotes[quotes["speaker"] != "unattributed"].assign(words=[word_count(t) for t in quotes.loc[quotes["speaker"] != "unattributed", "quote"]])
+    n_articles = q.groupby("speaker")["article"].nunique()
+    only = q[q["speaker"].isin(n_articles[n_articles == 1].index)]
+    rows = []
+    for (article, speaker), g in only.groupby(["article", "speaker"], sort=True):
+        longest = g.loc[g["words"].idxmax(), "quote"]
+        rows.append((speaker, g["speaker_type"].iloc[0], article, len(g), int(g["words"].sum()), longest))
+    return pd.DataFrame(rows, columns=["speaker", "speaker_type", "article", "quotes", "words", "example"]).sort_values(
+        ["article", "speaker"]).reset_index(drop=True)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^\w]+", " ", _norm(text)).strip().lower()
+
+
+def match_quotes(found: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """Pair extracted quotes with reference quotes (same article and line, same words once
+    punctuation and case are ignored). Returns an outer join with ``status`` ``match``,
+    ``missed`` (only in the reference) or ``extra`` (only found), and both speaker types."""
+    def keyed(df):
+        return df.assign(line=df["line"].astype(int), key=[_key(t) for t in df["quote"]])[
+            ["article", "line", "key", "quote", "speaker", "speaker_type", "kind"]]
+    a, b = keyed(found), keyed(reference)
+    a["n"] = a.groupby(["article", "line", "key"]).cumcount()
+    b["n"] = b.groupby(["article", "line", "key"]).cumcount()
+    m = a.merge(b, on=["article", "line", "key", "n"], how="outer", suffixes=("_found", "_ref"), indicator=True)
+    m["status"] = m["_merge"].map({"both": "match", "left_only": "extra", "right_only": "missed"}).astype(str)
+    return m.drop(columns=["_merge", "n"]).sort_values(["article", "line", "key"]).reset_index(drop=True)
+
+
+def quotes_table(corpus) -> pd.DataFrame:
+    """The export table ``quotes``: article, line, quote, speaker, speaker_type, kind."""
+    return extract_quotes(corpus.lines, data_dir=corpus.data_dir)[["article", "line", "quote", "speaker", "speaker_type", "kind"]]

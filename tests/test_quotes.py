@@ -1,0 +1,172 @@
+"""Contract of newslens.quotes on tiny hand-made paragraphs, and agreement with the hand-coded reference."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from newslens.quotes import QuoteError, extract_quotes, find_quote_spans, load_speakers, match_quotes, share_of_voice, \
+    exclusive_speakers, quote_summary
+
+ROOT = Path(__file__).resolve().parents[1]
+
+BOOK = {
+    "speaker_types": ["accuser", "accused_side", "alibaba", "police_prosecutors", "state_media_government", "activist",
+                      "expert", "public", "other"],
+    "actors": [
+        {"name": "the accuser", "type": "accuser", "gender": "female", "aliases": ["the woman", "the employee"]},
+        {"name": "Lu Pin", "type": "activist", "gender": "female", "aliases": ["Lü Pin", "Lu"]},
+        {"name": "Acme", "type": "alibaba", "gender": "none", "aliases": ["the company"]},
+        {"name": "Daniel Zhang", "type": "alibaba", "gender": "male", "aliases": ["Zhang"]},
+        {"name": "police", "type": "police_prosecutors", "gender": "none", "aliases": ["the police"]},
+        {"name": "netizens", "type": "public", "gender": "none", "aliases": ["Internet users"]},
+        {"name": "Wang", "type": "accused_side", "gender": "male", "aliases": ["her manager"]},
+    ],
+    "roles": [{"type": "activist", "cues": ["activist"]}, {"type": "expert", "cues": ["lawyer", "professor"]},
+              {"type": "public", "cues": ["year-old"]}],
+    "not_speakers": ["The", "In", "On", "China", "Beijing", "Professor", "Mr"],
+    "titles": ["Professor", "Mr."],
+    "speech_verbs": ["said", "says", "wrote", "told", "asked", "according to", "calling", "recalled", "remembered"],
+}
+
+
+def lines(*paragraphs, article="a"):
+    return pd.DataFrame({"article": article, "line": range(1, 2 * len(paragraphs), 2), "text": list(paragraphs),
+                         "label": "body", "voice": "own", "quoted_outlet": ""})
+
+
+def run(*paragraphs):
+    return extract_quotes(lines(*paragraphs), BOOK)
+
+
+def test_spans_curly_straight_and_open_end():
+    assert find_quote_spans('He said "yes" and “no”.') == [(9, 12, True), (19, 21, True)]
+    text = "“We go on."
+    assert find_quote_spans(text) == [(1, len(text), False)]
+    assert find_quote_spans("It’s Lu’s view.") == []
+
+
+def test_post_attribution_with_unknown_name_and_role():
+    q = run("“The law is weak,” said Ma Li, a lawyer in Beijing.")
+    assert q[["quote", "speaker", "speaker_type", "kind"]].values.tolist() == [["The law is weak,", "Ma Li", "expert", "full"]]
+    assert q["evidence"].iloc[0].startswith("“The law is weak,”")
+
+
+def test_straight_marks_and_speaker_before_verb_with_alias():
+    q = run('"We will act," Zhang wrote in a memo.')
+    assert q[["speaker", "speaker_type"]].values.tolist() == [["Daniel Zhang", "alibaba"]]
+
+
+def test_pre_attribution_told_and_continuation():
+    q = run("She alleges that her manager told her: “Stay quiet. It is small.” Both left.",
+            "“Never again,” the woman wrote. “I trusted you.”")
+    assert q["speaker"].tolist() == ["Wang", "the accuser", "the accuser"]
+    assert q["kind"].tolist() == ["full", "full", "full"]
+
+
+def test_pronoun_resolves_to_nearest_named_person():
+    q = run("The woman says she was pressured.", "“I could not refuse,” she wrote.")
+    assert q["speaker"].tolist() == ["the accuser"]
+    q = run("“It marks progress,” said Lu Pin, an activist.", "“Again,” she said, “we will see.”")
+    assert q["speaker"].tolist() == ["Lu Pin", "Lu Pin", "Lu Pin"]
+
+
+def test_recalled_words_belong_to_the_person_recalled():
+    q = run("“Drink up,” the employee recalled her manager telling the clients. “Be nice,” she remembered him saying.")
+    assert q["speaker"].tolist() == ["Wang", "Wang"]
+
+
+def test_question_mark_then_attribution():
+    q = run("“How can it work?” Professor Chen Wu, a sociologist, asked the paper.")
+    assert q[["speaker", "speaker_type"]].values.tolist() == [["Chen Wu", "expert"]]
+
+
+def test_partial_quotes_kept_when_attributed_scare_quotes_dropped():
+    q = run("The police said the claim was “groundless” and “late.”",
+            "Critics see a “rape culture” in tech.",
+            'Ads use phrases such as "men only."')
+    assert q[["quote", "speaker", "kind"]].values.tolist() == [["groundless", "police", "partial"], ["late.", "police", "partial"]]
+
+
+def test_calling_and_according_to():
+    q = run("With netizens calling her a “liar,” the case grew.", "“It is fine,” according to the company.")
+    assert q["speaker"].tolist() == ["netizens", "Acme"]
+
+
+def test_multi_paragraph_quote_has_one_speaker():
+    q = run("Lu Pin, an activist, said: “We will not stop here.", "“Women speak out together.”")
+    assert q[["line", "quote", "speaker"]].values.tolist() == [
+        [1, "We will not stop here.", "Lu Pin"], [3, "Women speak out together.", "Lu Pin"]]
+
+
+def test_unattributed_full_quote_is_kept_and_marked():
+    q = run("“This is a full sentence.”")
+    assert q[["speaker", "speaker_type"]].values.tolist() == [["unattributed", "other"]]
+
+
+def test_sentence_table_input_gives_the_same_quotes():
+    table = pd.DataFrame({"article": "a", "line": [1, 1], "sentence": [1, 2],
+                          "text": ["“It is hard,” said Lu Pin.", "“Very hard.”"]})
+    q = extract_quotes(table, BOOK)
+    assert q["quote"].tolist() == ["It is hard,", "Very hard."] and set(q["speaker"]) == {"Lu Pin"}
+
+
+def test_bad_inputs_raise_with_a_message():
+    with pytest.raises(QuoteError, match="missing \\['text'\\]"):
+        extract_quotes(pd.DataFrame({"article": ["a"], "line": [1]}), BOOK)
+    with pytest.raises(QuoteError, match="actor 'X' has type 'boss'"):
+        load_speakers({**BOOK, "actors": [{"name": "X", "type": "boss"}]})
+    with pytest.raises(QuoteError, match="missing key 'roles'"):
+        load_speakers({k: v for k, v in BOOK.items() if k != "roles"})
+    with pytest.raises(QuoteError, match="share_of_voice needs"):
+        share_of_voice(pd.DataFrame({"article": ["a"]}))
+
+
+def test_share_of_voice_and_exclusive_speakers():
+    q = pd.DataFrame({"article": ["a", "a", "b"], "quote": ["one two three", "four", "five six"],
+                      "speaker": ["X", "Y", "X"], "speaker_type": ["expert", "public", "expert"]})
+    s = share_of_voice(q)
+    assert s[["article", "speaker_type", "words", "share"]].values.tolist() == [
+        ["a", "expert", 3, 75.0], ["a", "public", 1, 25.0], ["b", "expert", 2, 100.0]]
+    e = exclusive_speakers(q)
+    assert e[["speaker", "article", "words"]].values.tolist() == [["Y", "a", 1]]
+
+
+def test_match_quotes_counts_extra_and_missed():
+    ref = pd.DataFrame({"article": ["a", "a"], "line": [1, 2], "quote": ["Hello,", "x"], "speaker": ["A", "B"],
+                        "speaker_type": ["public", "public"], "kind": ["full", "partial"]})
+    found = pd.DataFrame({"article": ["a", "a"], "line": [1, 3], "quote": ["hello", "y"], "speaker": ["A", "C"],
+                          "speaker_type": ["public", "other"], "kind": ["full", "full"]})
+    assert match_quotes(found, ref)["status"].tolist() == ["match", "missed", "extra"]
+
+
+def test_agreement_with_hand_coded_reference():
+    """Reference: tests/reference/quotes.csv, listed by reading the captures before the rules were written."""
+    from newslens.corpus import load_corpus
+
+    corpus = load_corpus(ROOT / "data")
+    found = extract_quotes(corpus.lines, data_dir=ROOT / "data")
+    ref = pd.read_csv(ROOT / "tests" / "reference" / "quotes.csv")
+    m = match_quotes(found, ref)
+    hits = m[m["status"] == "match"]
+    precision, recall = len(hits) / len(found), len(hits) / len(ref)
+    type_accuracy = (hits["speaker_type_found"] == hits["speaker_type_ref"]).mean()
+    assert precision >= 0.9 and recall >= 0.9, m[m["status"] != "match"]
+    assert type_accuracy >= 0.85
+
+
+def test_export_table_has_the_documented_columns():
+    from newslens.corpus import load_corpus
+    from newslens.export import TABLES
+
+    table = TABLES["quotes"][0](load_corpus(ROOT / "data"))
+    assert table.columns.tolist() == ["article", "line", "quote", "speaker", "speaker_type", "kind"]
+    assert set(table["kind"]) <= {"full", "partial"} and len(table) > 0
+
+
+def test_quote_summary_counts_per_article_with_zeros():
+    q = pd.DataFrame({"article": ["a", "a"], "quote": ["one two", "three"], "speaker": ["X", "the accuser"],
+                      "speaker_type": ["expert", "accuser"], "kind": ["full", "partial"]})
+    arts = pd.DataFrame(index=pd.Index(["b", "a"], name="article"))
+    s = quote_summary(q, arts)
+    assert s.index.tolist() == ["b", "a"]
+    assert s.loc["a"].tolist() == [2, 1, 1, 3, 2, 1, 1] and s.loc["b"].sum() == 0

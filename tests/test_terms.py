@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -74,7 +75,7 @@ def test_stop_words_add_domain_list_and_restore_kept_words():
 
 
 def test_project_stop_words_load_from_codebook():
-    words = T.stop_words()  # data/codebook/terms.yml, found from the working directory
+    words = T.stop_words(data_dir=Path(__file__).resolve().parents[1] / "data")  # data/codebook/terms.yml
     assert "alibaba" in words and "fire" not in words
 
 

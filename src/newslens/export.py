@@ -10,6 +10,7 @@ from typing import Callable
 import pandas as pd
 
 from newslens.corpus import Corpus
+from newslens.terms import terms_export
 from newslens.text import article_stats
 from newslens.coverage import actors_table, facts_table
 from newslens.quotes import quotes_table
@@ -39,6 +40,7 @@ TABLES: dict[str, tuple[Callable[[Corpus], pd.DataFrame], str]] = {
     "actors": (actors_table, "one row per actor mention in body text: article, line, actor, name, kind, speaker_type, matched, by (alias/surname), voice, quoted_outlet, text"),
     "quotes": (quotes_table, "one row per direct quotation in body text: article, line, quote (exact text between the marks), speaker, speaker_type, kind (full/partial)"),
     "reuse": (reuse_table, "one row per line reusing an earlier article's text: article, line, source_article, source_line, similarity (shingle containment 0-1)"),
+    "terms": (terms_export, "one row per outlet, view and term it uses: outlet, view (own/all), term (unigram or bigram), count, tfidf, rank_tfidf (1 = highest in the outlet), log_odds_z (Monroe et al. 2008, one vs rest), g2 (Dunning 1993, signed), log_ratio (log2)"),
 }
 
 

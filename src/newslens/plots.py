@@ -271,3 +271,114 @@ def similarity_strip(candidates: pd.DataFrame, threshold: float, title: str):
     return fig, ax
 
 __all__ += ["SPEAKER_TYPE_COLORS", "voice_bars", "similarity_strip"]
+
+
+# =========================================================================== chapter 3: terms
+# Figures of the term comparison (newslens.terms); added by the chapter 3 work, kept apart.
+
+import numpy as np  # noqa: E402
+from scipy.cluster.hierarchy import dendrogram  # noqa: E402
+
+__all__ += ["term_bars", "term_heatmap", "outlet_dendrogram", "fightin_words"]
+
+
+def _grid(n: int, ncols: int, width: float, height: float):
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, axes.flat[:n]
+
+
+def term_bars(top: pd.DataFrame, title: str, xlabel: str, ncols: int = 3):
+    """Small multiples: one panel per outlet, its top terms as horizontal bars (rank 1 on top).
+
+    Parameters
+    ----------
+    top : DataFrame with ``outlet``, ``rank``, ``term``, ``score`` (``newslens.terms.top_terms``).
+    """
+    outlets = list(dict.fromkeys(top["outlet"]))
+    n_max = int(top.groupby("outlet").size().max())
+    fig, axes = _grid(len(outlets), ncols, 3.6, 0.2 * n_max + 1.2)
+    for ax, outlet in zip(axes, outlets):
+        sub = top[top["outlet"] == outlet].sort_values("rank", ascending=False)
+        ax.barh(sub["term"], sub["score"], color=outlet_color(outlet))
+        ax.set_title(outlet, loc="left", fontsize=10)
+        ax.tick_params(axis="y", labelsize=8)
+        ax.set_xlabel(xlabel, fontsize=8)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    fig.tight_layout()
+    return fig, axes
+
+
+def term_heatmap(matrix: pd.DataFrame, title: str, cbar_label: str, annotate: bool = False, fmt: str = "{:.2f}", cmap: str = "viridis", vmin=None, vmax=None):
+    """A heatmap of a labelled matrix (rows top to bottom as given), optionally with each value written in."""
+    rows, cols = matrix.shape
+    fig, ax = plt.subplots(figsize=(1.1 * cols + 3.2, 0.24 * rows + 1.8 if rows > 8 else 0.6 * rows + 1.8))
+    im = ax.imshow(matrix.to_numpy(dtype=float), aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax)
+    ax.set_xticks(range(cols))
+    ax.set_xticklabels(matrix.columns, rotation=30, ha="right")
+    ax.set_yticks(range(rows))
+    ax.set_yticklabels(matrix.index, fontsize=8 if rows > 8 else 10)
+    ax.spines[:].set_visible(False)
+    if annotate:
+        values = matrix.to_numpy(dtype=float)
+        mid = np.nanmean([np.nanmin(values), np.nanmax(values)])
+        for i in range(rows):
+            for j in range(cols):
+                ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", fontsize=8, color="white" if values[i, j] < mid else "black")
+    fig.colorbar(im, ax=ax, label=cbar_label, shrink=0.8)
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig, ax
+
+
+def outlet_dendrogram(link, labels: list[str], title: str, xlabel: str = "Cosine distance (1 - cosine similarity)"):
+    """A horizontal dendrogram of outlets from a scipy linkage matrix (``newslens.terms.outlet_linkage``)."""
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(labels) + 1.4))
+    dendrogram(link, labels=list(labels), orientation="right", ax=ax, color_threshold=0, above_threshold_color="#333333")
+    for tick in ax.get_yticklabels():
+        tick.set_color(outlet_color(tick.get_text()))
+        tick.set_fontweight("bold")
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig, ax
+
+
+def fightin_words(log_odds: pd.DataFrame, title: str, z: float = 1.96, label_top: int = 3, ncols: int = 3):
+    """Monroe et al.'s plot, one panel per outlet: z-score of each term against its corpus frequency.
+
+    Terms beyond ``|z| > z`` are drawn in the outlet's colour and labelled in bold; the
+    *label_top* highest-z terms below it are labelled in grey so every panel can be read.
+
+    Parameters
+    ----------
+    log_odds : DataFrame with ``outlet``, ``term``, ``count``, ``count_rest``, ``z``
+        (``newslens.terms.log_odds_dirichlet``).
+    """
+    outlets = list(dict.fromkeys(log_odds["outlet"]))
+    fig, axes = _grid(len(outlets), ncols, 3.8, 3.2)
+    ymax = float(log_odds["z"].abs().max()) * 1.15
+    for ax, outlet in zip(axes, outlets):
+        sub = log_odds[log_odds["outlet"] == outlet]
+        total = sub["count"] + sub["count_rest"]
+        beyond = sub["z"].abs() > z
+        ax.scatter(total[~beyond], sub.loc[~beyond, "z"], s=6, color="#BBBBBB", linewidths=0)
+        ax.scatter(total[beyond], sub.loc[beyond, "z"], s=16, color=outlet_color(outlet), linewidths=0)
+        ax.set_xscale("log")
+        for value in (-z, z):
+            ax.axhline(value, color="#777777", linewidth=0.7, linestyle="--")
+        ranked = sub.assign(total=total).sort_values(["z", "term"], ascending=[False, True])
+        shown = pd.concat([ranked[ranked["z"].abs() > z], ranked[ranked["z"].abs() <= z].head(label_top)])
+        for k, row in enumerate(shown.itertuples()):
+            strong = abs(row.z) > z
+            ax.annotate(row.term, (row.total, row.z), xytext=(4, 6 - 9 * (k % 3)), textcoords="offset points", fontsize=8,
+                        color="black" if strong else "#555555", fontweight="bold" if strong else "normal")
+        ax.set_ylim(-ymax, ymax)
+        ax.set_title(outlet, loc="left", fontsize=10)
+        ax.set_xlabel("Term count in the whole corpus (log scale)", fontsize=8)
+        ax.set_ylabel("z-score, outlet vs rest", fontsize=8)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    fig.tight_layout()
+    return fig, axes

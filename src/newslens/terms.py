@@ -1,0 +1,767 @@
+"""Which words set each outlet apart: TF-IDF, log-odds with a Dirichlet prior, keyness, KWIC.
+
+An analysis layer over :mod:`newslens.corpus` and :mod:`newslens.text`: one document per outlet,
+counted with scikit-learn, compared with scipy; every function returns a DataFrame.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from itertools import combinations
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+import simplemma
+from scipy.cluster.hierarchy import linkage
+from scipy.spatial.distance import pdist
+from scipy.special import xlogy
+from scipy.stats import spearmanr
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
+from sklearn.metrics.pairwise import cosine_similarity
+
+from newslens.corpus import load_codebook
+from newslens.text import clean_line, tokenize_words
+
+__all__ = [
+    "TermsError",
+    "VIEWS",
+    "METHODS",
+    "BASELINE",
+    "Tokenizer",
+    "tokenize",
+    "stop_words",
+    "outlet_documents",
+    "count_matrix",
+    "tfidf_matrix",
+    "top_terms",
+    "cosine_table",
+    "cosine_pairs",
+    "outlet_linkage",
+    "merge_order",
+    "log_odds_dirichlet",
+    "keyness",
+    "term_table",
+    "terms_export",
+    "method_agreement",
+    "agreed_terms",
+    "kwic",
+    "kwic_table",
+    "union_matrix",
+    "outlets_using",
+    "jaccard",
+    "robustness",
+    "stable_terms",
+]
+
+#: Document views: the outlet's own voice only, or every body line (quoted outlets included).
+VIEWS = ("own", "all")
+#: Score columns of :func:`term_table`, each ranking an outlet's terms (higher = more its own).
+METHODS = ("tfidf", "log_odds_z", "g2", "log_ratio")
+#: The chapter's main setting; :func:`robustness` changes one of these at a time.
+BASELINE = {"view": "own", "ngram_range": (1, 2), "sublinear_tf": True, "lemmatize": False, "domain": True, "min_df": 1}
+
+_REQUIRED_LINE_COLUMNS = ("article", "label", "text", "voice")
+
+
+class TermsError(ValueError):
+    """Bad input to a term comparison; the message says what was expected."""
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+@lru_cache(maxsize=None)
+def _lemma(token: str) -> str:
+    # simplemma capitalises some proper nouns ("china" -> "China"); terms stay lower-case.
+    return simplemma.lemmatize(token, lang="en").lower()
+
+
+class Tokenizer:
+    """Lower-case word tokens for the vectorisers, optionally lemmatised with simplemma.
+
+    Builds on :func:`newslens.text.tokenize_words`, so ``#MeToo``, ``6,000`` and hyphenated words
+    stay whole. Curly apostrophes become straight ones and a possessive ``'s`` is dropped
+    ("Alibaba's" counts as "alibaba"). A class rather than a closure so its repr is stable.
+    """
+
+    def __init__(self, lemmatize: bool = False):
+        self.lemmatize = bool(lemmatize)
+
+    def __repr__(self) -> str:
+        return f"Tokenizer(lemmatize={self.lemmatize})"
+
+    def __call__(self, text: str) -> list[str]:
+        if not isinstance(text, str):
+            raise TermsError(f"tokenize: expected a string, got {type(text).__name__}")
+        out = []
+        for tok in tokenize_words(text):
+            tok = tok.lower().replace("’", "'")
+            if tok.endswith("'s"):
+                tok = tok[:-2]
+            tok = tok.rstrip("'")
+            if not tok:
+                continue
+            out.append(_lemma(tok) if self.lemmatize else tok)
+        return out
+
+
+def tokenize(text: str, lemmatize: bool = False) -> list[str]:
+    """The terms of *text* as the vectorisers see them, before stop words are removed."""
+    return Tokenizer(lemmatize)(text)
+
+
+def stop_words(codebook: Mapping | None = None, *, domain: bool = True, data_dir=None) -> list[str]:
+    """scikit-learn's English stop words plus the domain list of ``data/codebook/terms.yml``.
+
+    Parameters
+    ----------
+    codebook : mapping, optional
+        The parsed ``terms.yml`` (keys ``stop_words`` and ``keep``, both lists of words). Read
+        from ``data/codebook/terms.yml`` when not given.
+    domain : bool
+        Add the codebook's ``stop_words`` (the story's shared words); ``False`` drops them.
+
+    Returns
+    -------
+    list of str, sorted: ``ENGLISH_STOP_WORDS`` minus ``keep``, plus ``stop_words`` if *domain*.
+    """
+    book = load_codebook("terms", data_dir) if codebook is None else codebook
+    if not isinstance(book, Mapping):
+        raise TermsError(f"terms codebook: expected a mapping with 'stop_words' and 'keep', got {type(book).__name__}")
+    lists = {}
+    for key in ("stop_words", "keep"):
+        words = book.get(key, [])
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise TermsError(f"terms codebook: '{key}' must be a list of non-empty words, got {words!r}")
+        lists[key] = {w.strip().lower() for w in words}
+    words = set(ENGLISH_STOP_WORDS) - lists["keep"]
+    if domain:
+        words |= lists["stop_words"]
+    return sorted(words)
+
+
+def _closed_stop_words(words: Iterable[str] | None, tokenizer: Tokenizer) -> list[str] | None:
+    # The vectoriser drops a token if it is in the list *after* tokenising; lemmatising a stop
+    # word ("being" -> "be") must give a stop word too, or scikit-learn warns and keeps it.
+    if words is None:
+        return None
+    words = set(words)
+    new = set(words)
+    while new:  # to a fixed point: a lemma's lemma can differ again
+        new = {t for w in new for t in tokenizer(w)} - words
+        words |= new
+    return sorted(words)
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def _check_lines(lines: pd.DataFrame, articles: pd.DataFrame) -> None:
+    if not isinstance(lines, pd.DataFrame):
+        raise TermsError(f"lines: expected a DataFrame, got {type(lines).__name__}")
+    missing = [c for c in _REQUIRED_LINE_COLUMNS if c not in lines.columns]
+    if missing:
+        raise TermsError(f"lines: missing column(s) {', '.join(missing)}; expected corpus.lines ({', '.join(_REQUIRED_LINE_COLUMNS)})")
+    if not isinstance(articles, pd.DataFrame) or "outlet" not in articles.columns:
+        raise TermsError("articles: expected corpus.articles, a DataFrame indexed by article with an 'outlet' column")
+    unknown = sorted(set(lines["article"]) - set(articles.index))
+    if unknown:
+        raise TermsError(f"lines: article(s) {', '.join(map(str, unknown))} not in the articles table")
+
+
+def _check_view(view: str) -> None:
+    if view not in VIEWS:
+        raise TermsError(f"view must be one of {', '.join(VIEWS)}, got {view!r}")
+
+
+def _view_lines(lines: pd.DataFrame, view: str) -> pd.DataFrame:
+    body = lines[lines["label"] == "body"]
+    if view == "own":
+        body = body[body["voice"] == "own"]
+    return body
+
+
+def outlet_documents(lines: pd.DataFrame, articles: pd.DataFrame, view: str = "own") -> pd.Series:
+    """One document per outlet: its body lines, inline markers removed, joined by newlines.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        ``corpus.lines`` (columns ``article``, ``label``, ``text``, ``voice``).
+    articles : DataFrame
+        ``corpus.articles`` (index ``article``, column ``outlet``); sets the outlet order.
+    view : {"own", "all"}
+        ``"own"``: only lines in the outlet's own voice; ``"all"``: every body line, including
+        passages quoted from other outlets.
+
+    Returns
+    -------
+    Series indexed by ``outlet`` (manifest order), the document text as values.
+    """
+    _check_view(view)
+    _check_lines(lines, articles)
+    body = _view_lines(lines, view)
+    outlet = body["article"].map(articles["outlet"])
+    texts = body["text"].map(clean_line).groupby(outlet, sort=False).agg("\n".join)
+    order = list(dict.fromkeys(articles["outlet"]))
+    empty = [o for o in order if not texts.get(o, "").strip()]
+    if empty:
+        raise TermsError(f"no body text in view {view!r} for outlet(s): {', '.join(empty)}")
+    docs = texts.reindex(order)
+    docs.index.name = "outlet"
+    docs.name = "text"
+    return docs
+
+
+# --------------------------------------------------------------------------- counts and TF-IDF
+
+
+def _check_docs(docs: pd.Series) -> None:
+    if not isinstance(docs, pd.Series) or len(docs) < 2:
+        raise TermsError("docs: expected a Series of at least two documents indexed by outlet (see outlet_documents)")
+    if docs.index.has_duplicates:
+        raise TermsError(f"docs: duplicate outlet(s) {', '.join(map(str, docs.index[docs.index.duplicated()].unique()))}")
+    if not all(isinstance(t, str) for t in docs):
+        raise TermsError("docs: every document must be a string")
+
+
+def count_matrix(
+    docs: pd.Series,
+    *,
+    ngram_range: tuple[int, int] = (1, 2),
+    min_df: int = 1,
+    lemmatize: bool = False,
+    stop: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Term counts per outlet with scikit-learn's :class:`~sklearn.feature_extraction.text.CountVectorizer`.
+
+    Stop words are removed before n-grams are formed (scikit-learn's order), so a bigram can
+    join two words that had a stop word between them.
+
+    Returns
+    -------
+    DataFrame of int, index ``outlet`` (as *docs*), one column per term (sorted).
+    """
+    _check_docs(docs)
+    if not (isinstance(min_df, int) and min_df >= 1):
+        raise TermsError(f"min_df must be a whole number of documents >= 1, got {min_df!r}")
+    tokenizer = Tokenizer(lemmatize)
+    vec = CountVectorizer(
+        tokenizer=tokenizer,
+        token_pattern=None,
+        lowercase=False,
+        stop_words=_closed_stop_words(stop, tokenizer),
+        ngram_range=tuple(ngram_range),
+        min_df=min_df,
+    )
+    try:
+        x = vec.fit_transform(docs.tolist())
+    except ValueError as exc:  # scikit-learn: "empty vocabulary" or min_df too high
+        raise TermsError(f"no terms left to count ({exc})") from None
+    out = pd.DataFrame(x.toarray(), index=docs.index.copy(), columns=vec.get_feature_names_out())
+    out.index.name = "outlet"
+    out.columns.name = "term"
+    return out
+
+
+def tfidf_matrix(counts: pd.DataFrame, *, sublinear_tf: bool = True, norm: str | None = "l2") -> pd.DataFrame:
+    """TF-IDF weights from a :func:`count_matrix` with scikit-learn's :class:`TfidfTransformer`.
+
+    Smoothed idf, ``ln((1 + n) / (1 + df)) + 1`` (Sparck Jones's idea, scikit-learn's formula);
+    with ``sublinear_tf`` a count c becomes ``1 + ln c``; rows are l2-normalised.
+    """
+    _check_counts(counts)
+    x = TfidfTransformer(sublinear_tf=sublinear_tf, norm=norm, smooth_idf=True).fit_transform(counts.to_numpy())
+    return pd.DataFrame(x.toarray(), index=counts.index, columns=counts.columns)
+
+
+def _check_counts(counts: pd.DataFrame) -> None:
+    if not isinstance(counts, pd.DataFrame) or counts.shape[0] < 2 or counts.shape[1] < 1:
+        raise TermsError("counts: expected an outlet x term DataFrame with at least two outlets (see count_matrix)")
+    values = counts.to_numpy()
+    if not np.issubdtype(values.dtype, np.number) or (values < 0).any():
+        raise TermsError("counts: expected non-negative numbers")
+
+
+def top_terms(scores: pd.DataFrame, n: int = 15) -> pd.DataFrame:
+    """The *n* highest-scoring terms per outlet (positive scores only; ties broken alphabetically).
+
+    Returns
+    -------
+    DataFrame with columns ``outlet``, ``rank`` (1 = highest), ``term``, ``score``.
+    """
+    if not isinstance(scores, pd.DataFrame):
+        raise TermsError("scores: expected an outlet x term DataFrame")
+    if not (isinstance(n, int) and n >= 1):
+        raise TermsError(f"n must be a positive whole number, got {n!r}")
+    rows = []
+    for outlet, row in scores.iterrows():
+        s = row[row > 0]
+        order = pd.DataFrame({"term": s.index, "score": s.to_numpy()}).sort_values(["score", "term"], ascending=[False, True])
+        order = order.head(n)
+        rows.append(order.assign(outlet=outlet, rank=range(1, len(order) + 1)))
+    return pd.concat(rows, ignore_index=True)[["outlet", "rank", "term", "score"]]
+
+
+def cosine_table(tfidf: pd.DataFrame) -> pd.DataFrame:
+    """Cosine similarity between outlets' TF-IDF vectors (scikit-learn), outlet x outlet."""
+    _check_counts(tfidf)
+    sim = cosine_similarity(tfidf.to_numpy())
+    out = pd.DataFrame(sim, index=tfidf.index, columns=tfidf.index)
+    out.columns.name = "outlet"
+    return out
+
+
+def cosine_pairs(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Each pair of outlets once, with its cosine similarity under each named table (e.g. per view).
+
+    Returns
+    -------
+    DataFrame with columns ``pair`` ("A / B"), one column per key of *tables*, and ``change``
+    (last minus first), sorted by ``change`` descending then pair.
+    """
+    if len(tables) < 1 or not all(isinstance(t, pd.DataFrame) for t in tables.values()):
+        raise TermsError("cosine_pairs: expected a mapping of names to cosine_table outputs")
+    names = list(tables)
+    outlets = list(tables[names[0]].index)
+    rows = []
+    for a, b in combinations(outlets, 2):
+        row = {"pair": f"{a} / {b}"}
+        row.update({n: float(tables[n].loc[a, b]) for n in names})
+        row["change"] = row[names[-1]] - row[names[0]]
+        rows.append(row)
+    return pd.DataFrame(rows).sort_values(["change", "pair"], ascending=[False, True]).reset_index(drop=True)
+
+
+def outlet_linkage(tfidf: pd.DataFrame, method: str = "average") -> np.ndarray:
+    """Hierarchical clustering of outlets on cosine distance (scipy ``linkage``), for a dendrogram."""
+    _check_counts(tfidf)
+    return linkage(pdist(tfidf.to_numpy(), metric="cosine"), method=method)
+
+
+def merge_order(link: np.ndarray, labels: Iterable[str]) -> pd.DataFrame:
+    """The merges of a :func:`outlet_linkage` in order, clusters named by their outlets.
+
+    Returns
+    -------
+    DataFrame with columns ``step`` (1 = first merge), ``joins``, ``with``, ``distance``.
+    """
+    names = list(labels)
+    link = np.asarray(link)
+    if link.ndim != 2 or link.shape != (len(names) - 1, 4):
+        raise TermsError(f"merge_order: expected a linkage matrix of {len(names) - 1} rows for {len(names)} labels")
+    rows = []
+    for k, (i, j, dist, _n) in enumerate(link, start=1):
+        a, b = sorted([names[int(i)], names[int(j)]])
+        names.append(f"{a} + {b}")
+        rows.append({"step": k, "joins": a, "with": b, "distance": float(dist)})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- one outlet against the rest
+
+
+def _one_vs_rest(counts: pd.DataFrame):
+    _check_counts(counts)
+    y = counts.to_numpy(dtype=float)
+    total = y.sum(axis=0)
+    n = y.sum(axis=1, keepdims=True)
+    return y, total - y, n, n.sum() - n
+
+
+def _long(counts: pd.DataFrame, **cols: np.ndarray) -> pd.DataFrame:
+    shape = counts.shape
+    out = pd.DataFrame(
+        {
+            "outlet": np.repeat(counts.index.to_numpy(), shape[1]),
+            "term": np.tile(counts.columns.to_numpy(), shape[0]),
+        }
+    )
+    for name, values in cols.items():
+        out[name] = np.asarray(values).reshape(-1)
+    return out
+
+
+def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None, alpha0: float | None = None) -> pd.DataFrame:
+    """Log-odds ratio with an informative Dirichlet prior, each outlet against the rest.
+
+    Monroe, Colaresi and Quinn (2008), eqs. 16 and 18 (their "fightin' words"): with y the
+    term's count in the outlet (i) and in the other outlets pooled (j), n the totals, alpha the
+    prior pseudo-count of the term and alpha0 the sum of all pseudo-counts,
+
+    ``delta = ln[(y_i + a) / (n_i + a0 - y_i - a)] - ln[(y_j + a) / (n_j + a0 - y_j - a)]``,
+    ``var = 1 / (y_i + a) + 1 / (y_j + a)``, ``z = delta / sqrt(var)``.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Outlet x term counts (:func:`count_matrix`).
+    prior : Series, optional
+        Pseudo-count per term; default the pooled counts of the whole corpus.
+    alpha0 : float, optional
+        Rescale the prior to sum to *alpha0* (its strength in words); default unscaled, so the
+        pooled-corpus prior weighs as much as the corpus itself.
+
+    Returns
+    -------
+    DataFrame with columns ``outlet``, ``term``, ``count``, ``count_rest``, ``delta``,
+    ``variance``, ``z``; one row per outlet and term.
+    """
+    y_i, y_j, n_i, n_j = _one_vs_rest(counts)
+    if prior is None:
+        a = y_i.sum(axis=0)
+    else:
+        if not isinstance(prior, pd.Series) or set(prior.index) != set(counts.columns):
+            raise TermsError("prior: expected a Series with one pseudo-count per term of counts")
+        a = prior.reindex(counts.columns).to_numpy(dtype=float)
+        if (a <= 0).any():
+            raise TermsError("prior: every pseudo-count must be positive")
+    if alpha0 is not None:
+        if not alpha0 > 0:
+            raise TermsError(f"alpha0 must be positive, got {alpha0!r}")
+        a = a * (alpha0 / a.sum())
+    a0 = a.sum()
+    delta = np.log((y_i + a) / (n_i + a0 - y_i - a)) - np.log((y_j + a) / (n_j + a0 - y_j - a))
+    var = 1.0 / (y_i + a) + 1.0 / (y_j + a)
+    return _long(counts, count=y_i.astype(int), count_rest=y_j.astype(int), delta=delta, variance=var, z=delta / np.sqrt(var))
+
+
+def keyness(counts: pd.DataFrame) -> pd.DataFrame:
+    """Dunning's log-likelihood G2 and the log ratio, each outlet against the rest.
+
+    G2 (Dunning 1993) on the 2 x 2 table [term, other terms] x [outlet, rest]:
+    ``2 * sum(O * ln(O / E))``, with E from the margins and 0 ln 0 = 0; signed here, positive
+    when the term is relatively more frequent in the outlet. Log ratio (Hardie 2014):
+    ``log2((y_i / n_i) / (y_j / n_j))``, a zero count replaced by 0.5.
+
+    Returns
+    -------
+    DataFrame with columns ``outlet``, ``term``, ``count``, ``count_rest``, ``g2``, ``log_ratio``.
+    """
+    y_i, y_j, n_i, n_j = _one_vs_rest(counts)
+    observed = [y_i, y_j, n_i - y_i, n_j - y_j]
+    big_n = n_i + n_j
+    expected = [n_i * (y_i + y_j) / big_n, n_j * (y_i + y_j) / big_n, n_i * (big_n - y_i - y_j) / big_n, n_j * (big_n - y_i - y_j) / big_n]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g2 = 2 * sum(xlogy(o, o) - xlogy(o, e) for o, e in zip(observed, expected))
+    g2 = np.where(y_i / n_i >= y_j / n_j, 1.0, -1.0) * np.maximum(g2, 0.0)
+    log_ratio = np.log2((np.where(y_i > 0, y_i, 0.5) / n_i) / (np.where(y_j > 0, y_j, 0.5) / n_j))
+    return _long(counts, count=y_i.astype(int), count_rest=y_j.astype(int), g2=g2, log_ratio=log_ratio)
+
+
+# --------------------------------------------------------------------------- one table, four methods
+
+
+def term_table(
+    docs: pd.Series,
+    *,
+    view: str = "own",
+    ngram_range: tuple[int, int] = (1, 2),
+    min_df: int = 1,
+    sublinear_tf: bool = True,
+    lemmatize: bool = False,
+    stop: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Every term an outlet uses, scored by the four methods side by side.
+
+    Returns
+    -------
+    DataFrame with columns ``outlet``, ``view``, ``term``, ``count``, ``tfidf``, ``rank_tfidf``
+    (1 = the outlet's highest TF-IDF, ties alphabetical), ``log_odds_z``, ``g2``, ``log_ratio``;
+    only rows with ``count > 0``, sorted by outlet (as *docs*) and ``rank_tfidf``.
+    """
+    _check_view(view)
+    counts = count_matrix(docs, ngram_range=ngram_range, min_df=min_df, lemmatize=lemmatize, stop=stop)
+    tfidf = tfidf_matrix(counts, sublinear_tf=sublinear_tf)
+    lo = log_odds_dirichlet(counts)
+    key = keyness(counts)
+    table = _long(counts, tfidf=tfidf.to_numpy())
+    table["count"] = lo["count"]
+    table["log_odds_z"] = lo["z"]
+    table["g2"] = key["g2"]
+    table["log_ratio"] = key["log_ratio"]
+    table = table[table["count"] > 0].copy()
+    table["view"] = view
+    table["outlet_order"] = table["outlet"].map({o: i for i, o in enumerate(docs.index)})
+    table = table.sort_values(["outlet_order", "tfidf", "term"], ascending=[True, False, True])
+    table["rank_tfidf"] = table.groupby("outlet_order").cumcount() + 1
+    cols = ["outlet", "view", "term", "count", "tfidf", "rank_tfidf", "log_odds_z", "g2", "log_ratio"]
+    return table[cols].reset_index(drop=True)
+
+
+def terms_export(corpus) -> pd.DataFrame:
+    """The ``terms`` table of ``newslens export``: :func:`term_table` for both views, chapter settings."""
+    stop = stop_words(data_dir=corpus.data_dir)
+    frames = [term_table(outlet_documents(corpus.lines, corpus.articles, v), view=v, stop=stop) for v in VIEWS]
+    return pd.concat(frames, ignore_index=True).round(6)
+
+
+def _ranked(table: pd.DataFrame, method: str, outlet, n: int) -> list[str]:
+    sub = table[table["outlet"] == outlet]
+    sub = sub[sub[method] > 0].sort_values([method, "term"], ascending=[False, True])
+    return sub["term"].head(n).tolist()
+
+
+def _check_table(table: pd.DataFrame, methods: Iterable[str]) -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise TermsError("table: expected the DataFrame of term_table")
+    missing = [c for c in ("outlet", "term", *methods) if c not in table.columns]
+    if missing:
+        raise TermsError(f"table: missing column(s) {', '.join(missing)}; expected the output of term_table")
+
+
+def method_agreement(table: pd.DataFrame, n: int = 15, methods: Iterable[str] = METHODS) -> pd.DataFrame:
+    """How far two methods agree on an outlet's top terms.
+
+    For every outlet and pair of methods: ``shared``, how many terms the two top-*n* lists have
+    in common, and ``spearman``, the rank correlation (scipy) of the two methods' scores over the
+    union of the two lists (NaN when either score is constant there).
+
+    Returns
+    -------
+    DataFrame with columns ``outlet``, ``method_a``, ``method_b``, ``shared``, ``spearman``.
+    """
+    methods = list(methods)
+    _check_table(table, methods)
+    rows = []
+    for outlet in table["outlet"].unique():
+        sub = table[table["outlet"] == outlet].set_index("term")
+        for a, b in combinations(methods, 2):
+            top_a, top_b = _ranked(table, a, outlet, n), _ranked(table, b, outlet, n)
+            union = sorted(set(top_a) | set(top_b))
+            xa, xb = sub.loc[union, a].to_numpy(), sub.loc[union, b].to_numpy()
+            if len(union) < 3 or np.ptp(xa) == 0 or np.ptp(xb) == 0:
+                rho = np.nan
+            else:
+                rho = float(spearmanr(xa, xb).statistic)
+            rows.append({"outlet": outlet, "method_a": a, "method_b": b, "shared": len(set(top_a) & set(top_b)), "spearman": rho})
+    return pd.DataFrame(rows)
+
+
+def agreed_terms(table: pd.DataFrame, n: int = 15, methods: Iterable[str] = METHODS) -> pd.DataFrame:
+    """Terms in the top *n* of an outlet under every method: the ones the prose may call distinctive.
+
+    Returns
+    -------
+    DataFrame with columns ``outlet``, ``term``, ``count`` and one ``rank_<method>`` per method,
+    sorted by outlet (table order) and TF-IDF rank.
+    """
+    methods = list(methods)
+    _check_table(table, methods)
+    rows = []
+    for outlet in table["outlet"].unique():
+        lists = {m: _ranked(table, m, outlet, n) for m in methods}
+        common = set.intersection(*(set(v) for v in lists.values()))
+        sub = table[table["outlet"] == outlet].set_index("term")
+        for term in common:
+            row = {"outlet": outlet, "term": term, "count": int(sub.loc[term, "count"])}
+            row.update({f"rank_{m}": lists[m].index(term) + 1 for m in methods})
+            rows.append(row)
+    cols = ["outlet", "term", "count", *[f"rank_{m}" for m in methods]]
+    out = pd.DataFrame(rows, columns=cols)
+    order = {o: i for i, o in enumerate(table["outlet"].unique())}
+    return out.sort_values(["outlet", f"rank_{methods[0]}", "term"], key=lambda s: s.map(order) if s.name == "outlet" else s).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- keyword in context
+
+
+def _spans(text: str, tokenizer: Tokenizer) -> list[tuple[str, int, int]]:
+    # tokenize_words returns substrings in order, so each token is found after the previous one.
+    spans, pos = [], 0
+    for raw in tokenize_words(text):
+        start = text.find(raw, pos)
+        if start < 0:
+            continue
+        pos = start + len(raw)
+        for term in tokenizer(raw):
+            spans.append((term, start, pos))
+    return spans
+
+
+def kwic(
+    lines: pd.DataFrame,
+    articles: pd.DataFrame,
+    term: str,
+    *,
+    outlet: str | None = None,
+    view: str = "all",
+    width: int = 45,
+    lemmatize: bool = False,
+    stop: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Keyword in context: every occurrence of *term* (a unigram or a bigram as counted) in body text.
+
+    A bigram matches two consecutive terms after stop words are removed, as the vectoriser
+    counted it, so pass the same *stop* and *lemmatize* as for the counts.
+
+    Returns
+    -------
+    DataFrame with columns ``outlet``, ``article``, ``line``, ``voice`` (own/quoted), ``left``,
+    ``term`` (as written), ``right``; *width* characters of context each side, in corpus order.
+    """
+    _check_view(view)
+    _check_lines(lines, articles)
+    if not isinstance(term, str) or not term.strip():
+        raise TermsError(f"kwic: term must be a non-empty string, got {term!r}")
+    tokenizer = Tokenizer(lemmatize)
+    parts = term.split()
+    if not 1 <= len(parts) <= 2:
+        raise TermsError(f"kwic: term must be one word or a bigram, got {term!r}")
+    if outlet is not None and outlet not in set(articles["outlet"]):
+        raise TermsError(f"kwic: unknown outlet {outlet!r}; known: {', '.join(sorted(set(articles['outlet'])))}")
+    stops = set(_closed_stop_words(stop, tokenizer) or [])
+    body = _view_lines(lines, view)
+    rows = []
+    for rec in body.itertuples(index=False):
+        out_name = articles.loc[rec.article, "outlet"]
+        if outlet is not None and out_name != outlet:
+            continue
+        text = clean_line(rec.text)
+        spans = [s for s in _spans(text, tokenizer) if s[0] not in stops]
+        for k in range(len(spans) - len(parts) + 1):
+            window = spans[k : k + len(parts)]
+            if [w[0] for w in window] != parts:
+                continue
+            start, end = window[0][1], window[-1][2]
+            left = text[max(0, start - width) : start]
+            right = text[end : end + width]
+            rows.append(
+                {
+                    "outlet": out_name,
+                    "article": rec.article,
+                    "line": int(getattr(rec, "line", 0) or 0),
+                    "voice": rec.voice,
+                    "left": ("…" if start > width else "") + left.lstrip(),
+                    "term": text[start:end],
+                    "right": right.rstrip() + ("…" if end + width < len(text) else ""),
+                }
+            )
+    return pd.DataFrame(rows, columns=["outlet", "article", "line", "voice", "left", "term", "right"])
+
+
+def kwic_table(lines: pd.DataFrame, articles: pd.DataFrame, terms: pd.DataFrame, *, per_term: int = 3, **kwargs) -> pd.DataFrame:
+    """:func:`kwic` for each (``outlet``, ``term``) row of *terms*, in that outlet's text only.
+
+    Keeps the first *per_term* hits of each; ``hits`` gives how many there are in all.
+
+    Returns
+    -------
+    DataFrame with columns ``keyword``, ``hits`` and those of :func:`kwic`.
+    """
+    if not isinstance(terms, pd.DataFrame) or not {"outlet", "term"} <= set(terms.columns):
+        raise TermsError("kwic_table: terms must be a DataFrame with 'outlet' and 'term' columns (e.g. agreed_terms)")
+    if not (isinstance(per_term, int) and per_term >= 1):
+        raise TermsError(f"per_term must be a positive whole number, got {per_term!r}")
+    frames = []
+    for outlet, term in zip(terms["outlet"], terms["term"]):
+        hits = kwic(lines, articles, term, outlet=outlet, **kwargs)
+        frames.append(hits.head(per_term).assign(keyword=term, hits=len(hits)))
+    cols = ["keyword", "hits", "outlet", "article", "line", "voice", "left", "term", "right"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True)[cols]
+
+
+def union_matrix(scores: pd.DataFrame, top: pd.DataFrame) -> pd.DataFrame:
+    """Scores of the union of every outlet's top terms, term x outlet.
+
+    Rows are grouped by the first outlet (in *scores* order) whose list holds the term, then by
+    that outlet's rank, so each outlet's own terms form a block.
+    """
+    if not {"outlet", "rank", "term"} <= set(top.columns):
+        raise TermsError("union_matrix: top must be the output of top_terms")
+    order = {o: i for i, o in enumerate(scores.index)}
+    first = top.assign(o=top["outlet"].map(order)).sort_values(["o", "rank", "term"]).drop_duplicates("term")
+    out = scores.loc[:, first["term"].tolist()].T
+    out.index.name = "term"
+    return out
+
+
+def outlets_using(counts: pd.DataFrame) -> pd.Series:
+    """How many outlets use each term at least once (its document frequency)."""
+    _check_counts(counts)
+    return (counts > 0).sum().rename("outlets")
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
+    """Jaccard overlap |A ∩ B| / |A ∪ B| of two term lists (1.0 when both are empty)."""
+    a, b = set(a), set(b)
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def _settings_table(lines, articles, setting: Mapping, stop_book: Mapping | None, data_dir) -> pd.DataFrame:
+    s = {**BASELINE, **setting}
+    unknown = sorted(set(setting) - set(BASELINE))
+    if unknown:
+        raise TermsError(f"robustness: unknown setting(s) {', '.join(unknown)}; known: {', '.join(BASELINE)}")
+    stop = stop_words(stop_book, domain=s["domain"], data_dir=data_dir)
+    docs = outlet_documents(lines, articles, s["view"])
+    return term_table(
+        docs, view=s["view"], ngram_range=s["ngram_range"], min_df=s["min_df"], sublinear_tf=s["sublinear_tf"], lemmatize=s["lemmatize"], stop=stop
+    )
+
+
+def robustness(
+    lines: pd.DataFrame,
+    articles: pd.DataFrame,
+    variants: Mapping[str, Mapping],
+    *,
+    n: int = 15,
+    methods: Iterable[str] = ("tfidf", "log_odds_z"),
+    codebook: Mapping | None = None,
+    data_dir=None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Jaccard overlap of each outlet's top-*n* terms between :data:`BASELINE` and each variant.
+
+    Each variant changes some keys of :data:`BASELINE` (e.g. ``{"lemmatize": True}``). When
+    either side is lemmatised, both lists are lemmatised before comparing, so "women" and
+    "woman" count as the same term.
+
+    Returns
+    -------
+    (overlap, survivors): ``overlap`` has columns ``method``, ``outlet``, one column per variant
+    (Jaccard, 0-1); ``survivors`` has ``method``, ``outlet``, ``term``: baseline top-*n* terms that
+    stay in the top *n* under every variant.
+    """
+    if not variants:
+        raise TermsError("robustness: give at least one variant setting")
+    methods = list(methods)
+    base = _settings_table(lines, articles, {}, codebook, data_dir)
+    tables = {name: _settings_table(lines, articles, v, codebook, data_dir) for name, v in variants.items()}
+    lem = Tokenizer(lemmatize=True)
+    rows, survivors = [], []
+    for method in methods:
+        for outlet in base["outlet"].unique():
+            top_base = _ranked(base, method, outlet, n)
+            row = {"method": method, "outlet": outlet}
+            keep = set(top_base)
+            for name, table in tables.items():
+                other = _ranked(table, method, outlet, n)
+                if variants[name].get("lemmatize", BASELINE["lemmatize"]) != BASELINE["lemmatize"]:
+                    norm = lambda terms: [" ".join(lem(t)) for t in terms]  # noqa: E731
+                    row[name] = jaccard(norm(top_base), norm(other))
+                    other_norm = set(norm(other))
+                    keep = {t for t in keep if " ".join(lem(t)) in other_norm}
+                else:
+                    row[name] = jaccard(top_base, other)
+                    keep &= set(other)
+            rows.append(row)
+            survivors += [{"method": method, "outlet": outlet, "term": t} for t in top_base if t in keep]
+    return pd.DataFrame(rows), pd.DataFrame(survivors, columns=["method", "outlet", "term"])
+
+
+def stable_terms(survivors: pd.DataFrame, agreed: pd.DataFrame) -> pd.DataFrame:
+    """Agreed terms (:func:`agreed_terms`) that also survive every robustness variant for every method given."""
+    if not {"method", "outlet", "term"} <= set(survivors.columns) or not {"outlet", "term"} <= set(agreed.columns):
+        raise TermsError("stable_terms: expected the survivors of robustness and the output of agreed_terms")
+    n_methods = survivors["method"].nunique()
+    hits = survivors.groupby(["outlet", "term"]).size()
+    ok = hits[hits == n_methods].index
+    mask = [(o, t) in ok for o, t in zip(agreed["outlet"], agreed["term"])]
+    return agreed[mask].reset_index(drop=True)

@@ -1,0 +1,520 @@
+"""Load and validate the corpus (manifest + raw captures) and label every raw line.
+
+This is the bottom layer: it reads ``data/`` and nothing else in the package.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import hashlib
+import re
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+__all__ = [
+    "CorpusError",
+    "CorpusWarning",
+    "Corpus",
+    "LABELS",
+    "MANIFEST_COLUMNS",
+    "MAX_CAPTURE_BYTES",
+    "find_data_dir",
+    "load_manifest",
+    "read_capture",
+    "load_codebook",
+    "label_lines",
+    "assign_voice",
+    "load_corpus",
+    "body_lines",
+]
+
+#: Columns every manifest row must have.
+MANIFEST_COLUMNS = ("id", "file", "outlet", "capture_site", "headline", "date", "date_basis", "byline", "url", "sha256")
+#: Columns that may not be empty (``byline`` and ``url`` may: "not known" is a fact too).
+REQUIRED_VALUES = ("id", "file", "outlet", "headline", "date", "date_basis", "sha256")
+#: A capture is one web page of text; 2 MB is far beyond any article and stops a mistaken dump
+#: (a whole site crawl, a PDF converted wrongly) from being read as one article.
+MAX_CAPTURE_BYTES = 2_000_000
+#: The labels of :func:`label_lines`, in reading order.
+LABELS = ("headline", "dek", "byline", "body", "caption", "boilerplate", "blank")
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_HTML_RE = re.compile(r"<\s*(html|head|body|div|p|span|script|style|a|br|meta|!doctype)\b[^>]*>", re.IGNORECASE)
+
+
+class CorpusError(ValueError):
+    """Bad input in the manifest, a capture or a codebook; the message names the file, row and fix."""
+
+
+class CorpusWarning(UserWarning):
+    """Something in the input is unusual but usable (for example an extra manifest column)."""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The loaded corpus: the manifest (``articles``) and one row per raw line (``lines``)."""
+
+    articles: pd.DataFrame
+    lines: pd.DataFrame
+    data_dir: Path
+
+
+# --------------------------------------------------------------------------- locating data
+
+
+def find_data_dir(start: str | Path | None = None) -> Path:
+    """Return the ``data/`` folder that holds ``articles.csv``, searching from *start* upwards.
+
+    Notebooks run in ``chapters/``, scripts at the project root: both find the same folder.
+    """
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        for cand in (folder, folder / "data"):
+            if (cand / "articles.csv").is_file():
+                return cand
+    raise CorpusError(f"no data/articles.csv found in {here} or any folder above it; pass the data folder explicitly")
+
+
+def _data_dir(data_dir: str | Path | None) -> Path:
+    if data_dir is None:
+        return find_data_dir()
+    path = Path(data_dir)
+    if not path.is_dir():
+        raise CorpusError(f"{path}: data folder does not exist")
+    return path
+
+
+# --------------------------------------------------------------------------- the manifest
+
+
+def _bad(where: str, msg: str) -> CorpusError:
+    return CorpusError(f"{where}: {msg}")
+
+
+def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None = None, check_files: bool = True) -> pd.DataFrame:
+    """Read and validate ``articles.csv``.
+
+    Parameters
+    ----------
+    data_dir : folder holding ``articles.csv`` and ``raw/`` (default: found from the working folder).
+    today : the date after which a publication date counts as "in the future" (default: today).
+    check_files : also check each capture (exists, size, UTF-8, not HTML, not empty, sha256).
+
+    Returns
+    -------
+    DataFrame indexed by ``article`` (the manifest ``id``) with columns ``file``, ``outlet``,
+    ``capture_site``, ``headline``, ``date`` (datetime64), ``date_basis``, ``byline``, ``url``,
+    ``sha256`` and ``path`` (the capture's path as a string), in manifest order. Unknown extra
+    columns are kept and reported with a :class:`CorpusWarning`.
+
+    Raises
+    ------
+    CorpusError naming the file, the row (1-based, the header is row 1, as a spreadsheet shows it)
+    and the fix.
+    """
+    data = _data_dir(data_dir)
+    path = data / "articles.csv"
+    if not path.is_file():
+        raise CorpusError(f"{path}: manifest not found; create it with one row per capture and the columns {', '.join(MANIFEST_COLUMNS)}")
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            rows = list(reader)
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: not UTF-8 text (byte {exc.start}); save the manifest as UTF-8") from None
+    except csv.Error as exc:
+        raise CorpusError(f"{path}: not a readable CSV file ({exc})") from None
+    missing = [c for c in MANIFEST_COLUMNS if c not in header]
+    if missing:
+        raise CorpusError(f"{path}: missing required column(s) {', '.join(missing)}; the header must have {', '.join(MANIFEST_COLUMNS)}")
+    extra = [c for c in header if c not in MANIFEST_COLUMNS]
+    if extra:
+        warnings.warn(f"{path}: extra column(s) {', '.join(extra)} kept but not used by newslens", CorpusWarning, stacklevel=2)
+    if not rows:
+        raise CorpusError(f"{path}: the manifest has a header but no rows; add one row per capture")
+
+    today = today or _dt.date.today()
+    seen: dict[str, int] = {}
+    records = []
+    for n, row in enumerate(rows, start=2):
+        where = f"{path} row {n}"
+        if None in row:  # more cells than header columns
+            raise _bad(where, f"more cells than columns ({len(header)}); quote values that contain commas")
+        row = {k: (v or "").strip() for k, v in row.items()}
+        for col in REQUIRED_VALUES:
+            if not row[col]:
+                raise _bad(where, f"empty {col!r}; every row needs {', '.join(REQUIRED_VALUES)}")
+        art = row["id"]
+        if not _ID_RE.match(art):
+            raise _bad(where, f"id {art!r} is not a slug; use lower-case letters, digits, '-' or '_'")
+        if art in seen:
+            raise _bad(where, f"duplicate id {art!r} (first used in row {seen[art]}); ids must be unique")
+        seen[art] = n
+        try:
+            date = _dt.date.fromisoformat(row["date"])
+            if len(row["date"]) != 10:
+                raise ValueError
+        except ValueError:
+            raise _bad(where, f"date {row['date']!r} is not a date (YYYY-MM-DD)") from None
+        if date > today:
+            raise _bad(where, f"date {row['date']} is in the future (today is {today.isoformat()}); check the year")
+        if not re.fullmatch(r"[0-9a-f]{64}", row["sha256"].lower()):
+            raise _bad(where, f"sha256 {row['sha256']!r} is not 64 hex digits; compute it with `sha256sum raw/{row['file']}`")
+        if Path(row["file"]).name != row["file"]:
+            raise _bad(where, f"file {row['file']!r} must be a bare file name inside {data / 'raw'}")
+        row["path"] = str(data / "raw" / row["file"])
+        if check_files:
+            read_capture(row["path"], sha256=row["sha256"].lower(), where=where)
+        records.append(row)
+
+    frame = pd.DataFrame.from_records(records)
+    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
+    frame["sha256"] = frame["sha256"].str.lower()
+    frame = frame.rename(columns={"id": "article"}).set_index("article")
+    return frame
+
+
+# --------------------------------------------------------------------------- the captures
+
+
+def read_capture(path: str | Path, *, sha256: str | None = None, where: str | None = None) -> str:
+    """Read one raw capture read-only and return its text, after checking it is usable.
+
+    Checks: the file exists, is at most :data:`MAX_CAPTURE_BYTES`, is UTF-8, is plain text (not
+    HTML), is not empty or whitespace only, and (when *sha256* is given) has that checksum.
+    """
+    path = Path(path)
+    where = where or str(path)
+    if not path.is_file():
+        raise CorpusError(f"{where}: capture {path} not found; copy it into data/raw/ or fix the 'file' column")
+    size = path.stat().st_size
+    if size > MAX_CAPTURE_BYTES:
+        raise CorpusError(f"{where}: capture {path} is {size:,} bytes, over the {MAX_CAPTURE_BYTES:,}-byte limit for one article")
+    with path.open("rb") as fh:  # read-only: raw captures are never rewritten
+        raw = fh.read()
+    if sha256 is not None:
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != sha256:
+            raise CorpusError(
+                f"{where}: capture {path} has sha256 {digest[:12]}…, the manifest says {sha256[:12]}…; "
+                "the raw file changed: restore it, or update the manifest if the new capture is intended"
+            )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{where}: capture {path} is not UTF-8 (bad byte at offset {exc.start}); convert it to UTF-8 text") from None
+    if not text.strip():
+        raise CorpusError(f"{where}: capture {path} is empty or whitespace only")
+    if len(_HTML_RE.findall(text)) >= 2:
+        raise CorpusError(f"{where}: capture {path} looks like HTML (it has tags); save the page as plain text")
+    return text.lstrip("\ufeff")
+
+
+# --------------------------------------------------------------------------- codebooks
+
+
+def load_codebook(name: str, data_dir: str | Path | None = None) -> dict:
+    """Read ``data/codebook/<name>.yml`` and return it as a dict.
+
+    Raises :class:`CorpusError` naming the file if it is missing, not YAML or not a mapping.
+    """
+    path = _data_dir(data_dir) / "codebook" / f"{name}.yml"
+    return _read_yaml(path)
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.is_file():
+        raise CorpusError(f"{path}: codebook not found")
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" line {mark.line + 1}" if mark is not None else ""
+        raise CorpusError(f"{path}{at}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(content, dict):
+        raise CorpusError(f"{path}: expected a mapping of keys to values at the top level")
+    return content
+
+
+# --------------------------------------------------------------------------- line labels
+
+_END_PUNCT = re.compile(r"[.?!:…\"”’')\]]$")
+_WORD_RE = re.compile(r"[^\W_][\w'’-]*")
+
+
+@dataclass(frozen=True)
+class _Furniture:
+    boilerplate: re.Pattern
+    caption: re.Pattern
+    byline: re.Pattern
+    copyright: re.Pattern
+    markers: re.Pattern
+    intro: tuple[re.Pattern, ...]
+    end: re.Pattern
+    continuation: re.Pattern
+
+
+def _alternation(patterns: list[str], source: str, key: str) -> re.Pattern:
+    if not patterns:
+        return re.compile(r"(?!x)x")  # matches nothing
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise CorpusError(f"{source}: {key} pattern {p!r} is not a valid regular expression ({exc})") from None
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def _compile_furniture(book: dict, source: str) -> _Furniture:
+    def listed(key: str) -> list[str]:
+        value = book.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise CorpusError(f"{source}: {key!r} must be a list of pattern strings")
+        return value
+
+    bq = book.get("block_quotes", {}) or {}
+    intro = tuple(re.compile(p) for p in bq.get("intro", []))
+    return _Furniture(
+        boilerplate=_alternation(listed("boilerplate"), source, "boilerplate"),
+        caption=_alternation(listed("caption"), source, "caption"),
+        byline=_alternation(listed("byline"), source, "byline"),
+        copyright=re.compile(r"^(copyright|©)\s", re.IGNORECASE),
+        markers=_alternation(listed("inline_markers"), source, "inline_markers"),
+        intro=intro,
+        end=re.compile(bq.get("end", r"(?!x)x")),
+        continuation=re.compile(bq.get("continuation", r"(?!x)x")),
+    )
+
+
+@lru_cache(maxsize=8)
+def _furniture_from_path(path: str, mtime: float) -> _Furniture:
+    return _compile_furniture(_read_yaml(Path(path)), path)
+
+
+def _furniture(furniture: dict | None, data_dir: Path | None) -> _Furniture:
+    if furniture is not None:
+        return _compile_furniture(furniture, "furniture codebook")
+    path = _data_dir(data_dir) / "codebook" / "furniture.yml"
+    if not path.is_file():
+        raise CorpusError(f"{path}: codebook not found")
+    return _furniture_from_path(str(path), path.stat().st_mtime)
+
+
+def _words(text: str) -> int:
+    return len(_WORD_RE.findall(text))
+
+
+def _is_sentence(text: str, fur: _Furniture) -> bool:
+    """A line that reads as prose: ends like a sentence and has enough words."""
+    core = fur.markers.sub("", text).strip()
+    return bool(core) and _words(core) >= 6 and bool(_END_PUNCT.search(core))
+
+
+def _label_one(lines: list[str], headline: str | None, fur: _Furniture) -> list[str]:
+    """Label the lines of one capture. Rules, in order of precedence, are documented in the chapter."""
+    n = len(lines)
+    stripped = [t.strip() for t in lines]
+    labels = ["" for _ in lines]
+    counts: dict[str, int] = {}
+    for t in stripped:
+        if t:
+            counts[t] = counts.get(t, 0) + 1
+
+    norm = lambda s: re.sub(r"\s+", " ", s).strip().casefold()  # noqa: E731
+    head_idx = None
+    if headline:
+        for i, t in enumerate(stripped):
+            if t and norm(t) == norm(headline):
+                head_idx = i
+                break
+    if head_idx is None:
+        # No manifest match: the first headline-length line before the prose starts that is not
+        # furniture, a caption or a byline (mastheads and menus are shorter than five words).
+        for i, t in enumerate(stripped):
+            if not t:
+                continue
+            if _is_sentence(t, fur):
+                break
+            if not (fur.boilerplate.fullmatch(t) or fur.caption.fullmatch(t) or fur.byline.fullmatch(t)) and 5 <= _words(t) <= 25:
+                head_idx = i
+                break
+
+    for i, t in enumerate(stripped):
+        if not t:
+            labels[i] = "blank"
+        elif i == head_idx:
+            labels[i] = "headline"
+        elif fur.copyright.match(t):
+            labels[i] = "boilerplate" if head_idx is not None and i < head_idx else "byline"
+        elif fur.boilerplate.fullmatch(t):
+            labels[i] = "boilerplate"
+        elif fur.caption.fullmatch(t):
+            labels[i] = "caption"
+        elif fur.byline.fullmatch(t) and _words(t) <= 30:
+            labels[i] = "byline"
+        elif counts[t] > 1 and _words(t) >= 4:
+            labels[i] = "caption"  # a caption printed twice (above and below the photo)
+        elif head_idx is not None and i < head_idx:
+            labels[i] = "boilerplate"  # page chrome before the article starts
+        elif _is_sentence(t, fur):
+            labels[i] = "body"
+        else:
+            labels[i] = "boilerplate"  # short or unpunctuated: a related headline, a widget title
+
+    # Photo credits: short unpunctuated lines glued (no blank line) to a caption.
+    changed = True
+    while changed:
+        changed = False
+        for i in range(n):
+            if (
+                labels[i] == "boilerplate"
+                and (head_idx is None or i > head_idx)
+                and _words(stripped[i]) <= 6
+                and not _END_PUNCT.search(stripped[i])
+                and not fur.boilerplate.fullmatch(stripped[i])
+            ):
+                if (i > 0 and labels[i - 1] == "caption") or (i + 1 < n and labels[i + 1] == "caption"):
+                    labels[i] = "caption"
+                    changed = True
+
+    # The dek: the first non-blank line after the headline, when it is an unpunctuated phrase.
+    if head_idx is not None:
+        nxt = next((i for i in range(head_idx + 1, n) if labels[i] != "blank"), None)
+        if nxt is not None and labels[nxt] == "boilerplate" and _words(stripped[nxt]) >= 6 and not fur.boilerplate.fullmatch(stripped[nxt]):
+            labels[nxt] = "dek"
+
+    # The footer: after the body has started, a run of two or more non-body lines marks the end of
+    # the article; a prose line after it counts as body only when the body really resumes (two
+    # prose paragraphs in a row), otherwise it is an appeal, a promo or a notice.
+    content = [i for i in range(n) if labels[i] != "blank"]
+    started = False
+    run = 0
+    in_footer = False
+    for k, i in enumerate(content):
+        lab = labels[i]
+        if lab == "body":
+            if in_footer:
+                nxt = content[k + 1] if k + 1 < len(content) else None
+                if nxt is None or labels[nxt] != "body":
+                    labels[i] = "boilerplate"
+                    continue
+                in_footer = False
+            started = True
+            run = 0
+        else:
+            run += 1 if started else 0
+            if started and run >= 2:
+                in_footer = True
+    return labels
+
+
+def assign_voice(lines: pd.DataFrame, furniture: dict | None = None, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Give every body line a ``voice`` (``own`` or ``quoted``) and the ``quoted_outlet``.
+
+    An aggregator introduces a passage from another outlet with a line such as "At NPR, Emily
+    Feng reported ...:" and closes it with an end marker ("[Source]"). The body lines from the
+    one after the introduction to the one carrying the end marker are ``quoted``; the outlet is
+    the one the introduction names. An introduction with no end marker quotes only the next body
+    line. Non-body lines get ``voice == ''``.
+
+    Parameters
+    ----------
+    lines : DataFrame with ``article``, ``line``, ``text``, ``label`` (as from :func:`label_lines`).
+
+    Returns
+    -------
+    A copy with ``voice`` and ``quoted_outlet`` columns (strings, '' where not applicable).
+    """
+    return _voice_core(lines, _furniture(furniture, data_dir))
+
+
+def _voice_core(lines: pd.DataFrame, fur: _Furniture) -> pd.DataFrame:
+    out = lines.copy()
+    voice = ["" for _ in range(len(out))]
+    outlet = ["" for _ in range(len(out))]
+    labels = out["label"].tolist()
+    texts = out["text"].tolist()
+    arts = out["article"].tolist()
+    i = 0
+    while i < len(out):
+        if labels[i] != "body":
+            i += 1
+            continue
+        voice[i] = "own"
+        named = _intro_outlet(texts[i].strip(), fur)
+        if named:
+            body_after = [j for j in range(i + 1, len(out)) if arts[j] == arts[i] and labels[j] == "body"]
+            end = next((j for j in body_after if fur.end.search(texts[j].strip())), None)
+            if end is None:
+                quoted = body_after[:1]
+            else:
+                # stop early if another introduction starts before the end marker
+                quoted = []
+                for j in body_after:
+                    if j > end or (quoted and _intro_outlet(texts[j].strip(), fur)):
+                        break
+                    quoted.append(j)
+            for j in quoted:
+                voice[j] = "quoted"
+                outlet[j] = named
+            i = (quoted[-1] + 1) if quoted else i + 1
+            continue
+        i += 1
+    out["voice"] = voice
+    out["quoted_outlet"] = outlet
+    return out
+
+
+def _intro_outlet(text: str, fur: _Furniture) -> str:
+    for pat in fur.intro:
+        m = pat.search(text)
+        if m:
+            name = m.group("outlet").strip()
+            return name
+    return ""
+
+
+def label_lines(articles: pd.DataFrame, furniture: dict | None = None, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Label every line of every capture in the manifest.
+
+    Parameters
+    ----------
+    articles : the manifest, as from :func:`load_manifest` (index ``article``; ``path`` and ``headline`` used).
+    furniture : a furniture codebook as a dict; default ``data/codebook/furniture.yml``.
+
+    Returns
+    -------
+    DataFrame with one row per raw line: ``article``, ``line`` (1-based, as ``cat -n`` counts),
+    ``text`` (the raw line), ``label`` (one of :data:`LABELS`), ``voice`` and ``quoted_outlet``
+    (see :func:`assign_voice`).
+    """
+    fur = _furniture(furniture, data_dir)
+    frames = []
+    for art, row in articles.iterrows():
+        text = read_capture(row["path"])
+        raw_lines = text.split("\n")
+        labels = _label_one(raw_lines, row.get("headline"), fur)
+        frames.append(pd.DataFrame({"article": art, "line": range(1, len(raw_lines) + 1), "text": raw_lines, "label": labels}))
+    cols = ["article", "line", "text", "label"]
+    lines = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+    lines["line"] = lines["line"].astype(int)
+    return _voice_core(lines, fur)
+
+
+def load_corpus(data_dir: str | Path | None = None, *, today: _dt.date | None = None) -> Corpus:
+    """Load the manifest, check every capture and label every line: the starting point of every chapter."""
+    data = _data_dir(data_dir)
+    articles = load_manifest(data, today=today)
+    lines = label_lines(articles, data_dir=data)
+    return Corpus(articles=articles, lines=lines, data_dir=data)
+
+
+def body_lines(lines: pd.DataFrame) -> pd.DataFrame:
+    """Only the lines labelled ``body`` (the reporting), in corpus order."""
+    return lines[lines["label"] == "body"].reset_index(drop=True)

@@ -1,0 +1,154 @@
+"""Body text as sentences and words: the units every analysis counts.
+
+Sits on top of :mod:`newslens.corpus`; knows nothing about facts, terms or frames.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+__all__ = ["ABBREVIATIONS", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats"]
+
+#: Abbreviations after which a full stop does not end a sentence (lower-case, without the dot).
+#: Written out because no offline sentence model is available here (NLTK's punkt needs a download).
+ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sr jr st mt gen gov sen rep rev sgt col lt capt cmdr adm pres supt insp det
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    no vs etc approx dept univ inc corp co ltd bros est fig al
+    """.split()
+)
+
+# Inline markers an aggregator adds to quoted passages; not part of anybody's words.
+_MARKERS = re.compile(r"\s*\[(?:Source|…|\.\.\.)\]\s*|\s*®\s*$")
+_WORD = re.compile(r"#?[^\W_](?:[\w'’]|[-.,](?=\w))*", re.UNICODE)
+_CLOSERS = "\"”’')]"
+# A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
+_BOUNDARY = re.compile(r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
+
+
+def clean_line(text: str) -> str:
+    """Remove an aggregator's inline markers ("[Source]", "[…]") and a trailing end mark ("®")."""
+    return re.sub(r"\s{2,}", " ", _MARKERS.sub(" ", text)).strip()
+
+
+def _token_before(text: str, end: int) -> str:
+    m = re.search(r"([\w.]+)$", text[:end])
+    return m.group(1) if m else ""
+
+
+def _is_boundary(text: str, m: re.Match) -> bool:
+    punct, closers = m.group(1), m.group(2)
+    after = text[m.end():]
+    if not after:
+        return False
+    nxt = after[0]
+    if punct == "." and not closers:
+        word = _token_before(text, m.start())
+        bare = word.rstrip(".").lower()
+        if bare in ABBREVIATIONS:
+            return False
+        if re.fullmatch(r"[A-Za-z]", word):  # an initial: "J. Smith"
+            return False
+        if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):  # "U.S." seen as "U.S" + "."
+            # "U.S." ends a sentence only if the next word starts like a sentence and is not a name part
+            return nxt.isupper() and _next_word(after) in {"The", "A", "An", "It", "He", "She", "They", "But", "In", "On", "This"}
+    # A sentence starts with a capital, a digit, a quote mark, a bracket or a hashtag.
+    return nxt.isupper() or nxt.isdigit() or nxt in "\"“‘'([#—–-"
+
+
+def _next_word(after: str) -> str:
+    m = re.match(r"[\w']+", after)
+    return m.group(0) if m else ""
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences.
+
+    Handles abbreviations such as "Aug. 7", "Mr.", "U.S." and initials, quotes closed after the
+    stop (``."`` and ``?”``), and dashes. A comma inside a closing quote (``,"``) never ends a
+    sentence. Rule-based on purpose: it is transparent and needs no model download.
+
+    Returns the sentences stripped of surrounding space; an empty text gives ``[]``.
+    """
+    text = re.sub(r"\s+", " ", text or "").strip()
+    if not text:
+        return []
+    out, start = [], 0
+    for m in _BOUNDARY.finditer(text):
+        if _is_boundary(text, m):
+            cut = m.end(2)
+            out.append(text[start:cut].strip())
+            start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return [s for s in out if s]
+
+
+def tokenize_words(text: str) -> list[str]:
+    """Word tokens, case kept: ``#MeToo``, ``6,000``, ``9 a.m`` parts, ``e-commerce`` and ``China's`` stay whole."""
+    return _WORD.findall(text)
+
+
+def word_count(text: str) -> int:
+    """How many word tokens :func:`tokenize_words` finds."""
+    return len(tokenize_words(text))
+
+
+def sentence_table(lines: pd.DataFrame) -> pd.DataFrame:
+    """One row per sentence of body text.
+
+    Parameters
+    ----------
+    lines : DataFrame from :func:`newslens.corpus.label_lines` (``article``, ``line``, ``text``,
+        ``label``, ``voice``, ``quoted_outlet``).
+
+    Returns
+    -------
+    DataFrame with ``article``, ``line``, ``sentence`` (1-based within the article), ``text``
+    (inline markers removed), ``voice`` and ``quoted_outlet``, in corpus order.
+    """
+    missing = {"article", "line", "text", "label", "voice", "quoted_outlet"} - set(lines.columns)
+    if missing:
+        raise ValueError(f"sentence_table needs a lines table with columns {sorted(missing)} (from label_lines)")
+    rows = []
+    body = lines[lines["label"] == "body"]
+    counter: dict[str, int] = {}
+    for art, line, text, voice, outlet in body[["article", "line", "text", "voice", "quoted_outlet"]].itertuples(index=False):
+        for sent in split_sentences(clean_line(text)):
+            counter[art] = counter.get(art, 0) + 1
+            rows.append((art, int(line), counter[art], sent, voice, outlet))
+    return pd.DataFrame(rows, columns=["article", "line", "sentence", "text", "voice", "quoted_outlet"])
+
+
+def article_stats(articles: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+    """Words per capture, by label and by voice: how much of each capture is news text.
+
+    Returns
+    -------
+    DataFrame indexed by ``article`` with ``outlet``, ``date``, ``headline``, ``file``,
+    ``words_raw`` (every word in the capture), ``words_body``, ``words_own``, ``words_quoted``
+    (body words in the outlet's own voice / in passages quoted from other outlets, inline markers
+    removed), ``words_furniture`` (boilerplate, captions, bylines, headline and dek),
+    ``share_body`` (% of raw words) and ``lines_<label>`` counts for every label.
+    """
+    lines = lines.assign(
+        words=[word_count(clean_line(t)) if lab == "body" else word_count(t) for t, lab in zip(lines["text"], lines["label"])]
+    )
+    raw = lines.assign(w=[word_count(t) for t in lines["text"]]).groupby("article", sort=False)["w"].sum()
+    body = lines[lines["label"] == "body"]
+    out = articles[["file", "outlet", "date", "headline"]].copy()
+    out["words_raw"] = raw.reindex(out.index, fill_value=0)
+    out["words_body"] = body.groupby("article")["words"].sum().reindex(out.index, fill_value=0)
+    by_voice = body.groupby(["article", "voice"])["words"].sum().unstack(fill_value=0)
+    for v in ("own", "quoted"):
+        out[f"words_{v}"] = (by_voice[v] if v in by_voice else pd.Series(dtype=int)).reindex(out.index, fill_value=0)
+    out["words_furniture"] = out["words_raw"] - out["words_body"]
+    out["share_body"] = (100 * out["words_body"] / out["words_raw"]).round(1)
+    counts = lines.groupby(["article", "label"]).size().unstack(fill_value=0)
+    for lab in ("headline", "dek", "byline", "body", "caption", "boilerplate", "blank"):
+        out[f"lines_{lab}"] = (counts[lab] if lab in counts else pd.Series(dtype=int)).reindex(out.index, fill_value=0).astype(int)
+    out = out.astype({c: int for c in out.columns if c.startswith("words_")})
+    return out

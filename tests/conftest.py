@@ -1,0 +1,58 @@
+"""Shared fixtures: the project's data folder and a builder for small, broken copies of it."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    from newslens.corpus import load_corpus
+
+    return load_corpus(DATA)
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class MiniData:
+    """A throwaway data folder: codebooks copied from the project, captures and manifest written by the test."""
+
+    FIELDS = ["id", "file", "outlet", "capture_site", "headline", "date", "date_basis", "byline", "url", "sha256"]
+
+    def __init__(self, root: Path):
+        self.root = root
+        (root / "raw").mkdir(parents=True)
+        shutil.copytree(DATA / "codebook", root / "codebook")
+        self.rows: list[dict] = []
+
+    def add(self, art: str, text: str | bytes, headline: str = "A headline", **fields) -> dict:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        name = f"{art}.txt"
+        (self.root / "raw" / name).write_bytes(data)
+        row = dict(id=art, file=name, outlet=f"Outlet {art}", capture_site="example.org", headline=headline,
+                   date="2021-08-10", date_basis="stated", byline="", url="", sha256=sha(data))
+        row.update(fields)
+        self.rows.append(row)
+        return row
+
+    def write(self, fields: list[str] | None = None) -> Path:
+        fields = fields or self.FIELDS
+        with (self.root / "articles.csv").open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+            w.writeheader()
+            w.writerows(self.rows)
+        return self.root
+
+
+@pytest.fixture
+def mini(tmp_path):
+    return MiniData(tmp_path / "data")

@@ -1,0 +1,194 @@
+"""The manifest and the captures: every kind of bad input gets one clear CorpusError."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import stat
+
+import pytest
+
+from newslens.corpus import MAX_CAPTURE_BYTES, CorpusError, CorpusWarning, find_data_dir, load_codebook, load_corpus, load_manifest
+
+from .conftest import DATA
+
+STORY = "The first sentence of the story is long enough to be read as prose.\n\nA second paragraph follows it here, also long.\n"
+
+
+def test_real_manifest_loads_with_checksums():
+    m = load_manifest(DATA)
+    assert list(m.index) == ["wapo", "npr", "cdt", "ap", "register"]
+    assert str(m["date"].dtype).startswith("datetime64")
+    for art, row in m.iterrows():
+        assert hashlib.sha256(open(row["path"], "rb").read()).hexdigest() == row["sha256"], art
+
+
+def test_raw_captures_are_byte_identical_to_shared_corpus():
+    shared = DATA.parents[1] / "shared" / "corpus"
+    if not shared.is_dir():
+        shared = DATA.parents[1].parent / "shared" / "corpus"
+    if not shared.is_dir():
+        pytest.skip("shared/corpus is not beside this checkout")
+    for f in sorted(shared.glob("*.txt")):
+        assert (DATA / "raw" / f.name).read_bytes() == f.read_bytes(), f.name
+
+
+def test_loading_never_writes_raw_files(corpus):
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in (DATA / "raw").iterdir()}
+    load_corpus(DATA)
+    assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in (DATA / "raw").iterdir()} == before
+
+
+def test_find_data_dir_walks_up(tmp_path, monkeypatch):
+    monkeypatch.chdir(DATA.parent / "chapters")
+    assert find_data_dir() == DATA
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CorpusError, match="no data/articles.csv found"):
+        find_data_dir()
+
+
+def test_missing_manifest(mini):
+    with pytest.raises(CorpusError, match=r"articles\.csv: manifest not found"):
+        load_manifest(mini.root)
+
+
+def test_missing_required_column(mini):
+    mini.add("a", STORY)
+    root = mini.write([f for f in mini.FIELDS if f != "date"])
+    with pytest.raises(CorpusError, match=r"articles\.csv: missing required column\(s\) date"):
+        load_manifest(root)
+
+
+def test_duplicate_id(mini):
+    mini.add("a", STORY)
+    mini.add("b", STORY, id="a")
+    with pytest.raises(CorpusError, match=r"row 3: duplicate id 'a' \(first used in row 2\)"):
+        load_manifest(mini.write())
+
+
+def test_empty_id(mini):
+    mini.add("a", STORY, id="")
+    with pytest.raises(CorpusError, match=r"row 2: empty 'id'"):
+        load_manifest(mini.write())
+
+
+def test_bad_id(mini):
+    mini.add("a", STORY, id="Washington Post")
+    with pytest.raises(CorpusError, match=r"row 2: id 'Washington Post' is not a slug"):
+        load_manifest(mini.write())
+
+
+@pytest.mark.parametrize("value", ["2021-13-01", "14/09/2021", "2021-9-14", "yesterday"])
+def test_bad_date(mini, value):
+    mini.add("a", STORY, date=value)
+    with pytest.raises(CorpusError, match=rf"row 2: date '{value}' is not a date \(YYYY-MM-DD\)"):
+        load_manifest(mini.write())
+
+
+def test_date_in_the_future(mini):
+    mini.add("a", STORY, date="2031-01-01")
+    with pytest.raises(CorpusError, match=r"row 2: date 2031-01-01 is in the future"):
+        load_manifest(mini.write(), today=dt.date(2026, 1, 1))
+
+
+def test_file_missing(mini):
+    mini.add("a", STORY)
+    os.remove(mini.root / "raw" / "a.txt")
+    with pytest.raises(CorpusError, match=r"row 2: capture .*a\.txt not found"):
+        load_manifest(mini.write())
+
+
+@pytest.mark.parametrize("content", ["", "   \n\n \t\n"])
+def test_file_empty_or_whitespace(mini, content):
+    mini.add("a", content)
+    with pytest.raises(CorpusError, match=r"row 2: capture .*a\.txt is empty or whitespace only"):
+        load_manifest(mini.write())
+
+
+def test_file_not_utf8(mini):
+    mini.add("a", "Caf\u00e9 society is the long first sentence here.".encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"row 2: capture .*a\.txt is not UTF-8 \(bad byte at offset 3\)"):
+        load_manifest(mini.write())
+
+
+def test_sha256_mismatch(mini):
+    mini.add("a", STORY)
+    (mini.root / "raw" / "a.txt").write_text(STORY + "An edit.\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"row 2: capture .*a\.txt has sha256 .* the raw file changed"):
+        load_manifest(mini.write())
+
+
+def test_bad_sha256_value(mini):
+    mini.add("a", STORY, sha256="abc")
+    with pytest.raises(CorpusError, match=r"row 2: sha256 'abc' is not 64 hex digits"):
+        load_manifest(mini.write())
+
+
+def test_html_capture(mini):
+    mini.add("a", "<html><body><p>The first sentence of the story is long enough.</p></body></html>")
+    with pytest.raises(CorpusError, match=r"row 2: capture .*a\.txt looks like HTML"):
+        load_manifest(mini.write())
+
+
+def test_prose_mentioning_a_tag_is_not_html(mini):
+    mini.add("a", "The page used a <p> element once, which is long enough to be prose.\n")
+    assert len(load_manifest(mini.write())) == 1
+
+
+def test_file_over_size_limit(mini):
+    mini.add("a", "word " * (MAX_CAPTURE_BYTES // 5 + 1))
+    with pytest.raises(CorpusError, match=r"row 2: capture .*a\.txt is [\d,]+ bytes, over the 2,000,000-byte limit"):
+        load_manifest(mini.write())
+
+
+def test_unknown_extra_column_is_kept_with_a_warning(mini):
+    mini.add("a", STORY, notes="checked by hand")
+    root = mini.write(mini.FIELDS + ["notes"])
+    with pytest.warns(CorpusWarning, match=r"extra column\(s\) notes kept"):
+        m = load_manifest(root)
+    assert m.loc["a", "notes"] == "checked by hand"
+
+
+def test_file_outside_raw_is_refused(mini):
+    mini.add("a", STORY, file="../articles.csv")
+    with pytest.raises(CorpusError, match=r"row 2: file '../articles.csv' must be a bare file name"):
+        load_manifest(mini.write())
+
+
+def test_row_with_too_many_cells(mini):
+    mini.add("a", STORY)
+    root = mini.write()
+    with (root / "articles.csv").open("a", encoding="utf-8") as fh:
+        fh.write("b,b.txt,Outlet,site,Head,2021-08-10,stated,,,abc,EXTRA\n")
+    with pytest.raises(CorpusError, match=r"row 3: more cells than columns"):
+        load_manifest(root)
+
+
+def test_manifest_without_rows(mini):
+    with pytest.raises(CorpusError, match="has a header but no rows"):
+        load_manifest(mini.write())
+
+
+def test_codebook_errors(mini):
+    root = mini.write()
+    with pytest.raises(CorpusError, match=r"codebook/nothing\.yml: codebook not found"):
+        load_codebook("nothing", root)
+    (root / "codebook" / "broken.yml").write_text("a: [1, 2\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"broken\.yml line \d+: not valid YAML"):
+        load_codebook("broken", root)
+
+
+def test_bad_furniture_pattern_names_the_codebook(mini):
+    mini.add("a", STORY)
+    root = mini.write()
+    (root / "codebook" / "furniture.yml").write_text("boilerplate:\n  - 'unclosed ('\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"furniture\.yml: boilerplate pattern 'unclosed \(' is not a valid regular expression"):
+        load_corpus(root)
+
+
+def test_raw_files_opened_read_only(mini):
+    mini.add("a", STORY)
+    root = mini.write()
+    raw = root / "raw" / "a.txt"
+    raw.chmod(stat.S_IRUSR)  # a read-only capture must still load
+    assert len(load_corpus(root).lines) == 4

@@ -1,0 +1,87 @@
+"""Sentence splitting, tokens, and the sentence and word tables."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from newslens.text import article_stats, clean_line, sentence_table, split_sentences, tokenize_words
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The essay was uploaded Aug. 7 onto the board. It spread.", ["The essay was uploaded Aug. 7 onto the board.", "It spread."]),
+        ("She moved to the U.S. in 2015. Then she wrote.", ["She moved to the U.S. in 2015.", "Then she wrote."]),
+        ("It began in the U.S. The case followed.", ["It began in the U.S.", "The case followed."]),
+        ("Mr. Cheng has said so. Dr. Li agreed.", ["Mr. Cheng has said so.", "Dr. Li agreed."]),
+        ("A note by J. K. Rowling was read. Nobody left.", ["A note by J. K. Rowling was read.", "Nobody left."]),
+        ('"I have been calm for too long," the woman wrote. "I trusted all of you."', ['"I have been calm for too long," the woman wrote.', '"I trusted all of you."']),
+        ("“We will help her.” Zhang wrote that on Monday.", ["“We will help her.”", "Zhang wrote that on Monday."]),
+        ("“Is it fair?” she asked. Nobody answered.", ["“Is it fair?” she asked.", "Nobody answered."]),
+        ("The schedule ran from 9 a.m. to 9 p.m., six days a week. It was normal.", ["The schedule ran from 9 a.m. to 9 p.m., six days a week.", "It was normal."]),
+        ("Staff were told – only to be surrounded – by guards. Then calm.", ["Staff were told – only to be surrounded – by guards.", "Then calm."]),
+        ("The company — systems it lacked — acted. Then it waited.", ["The company — systems it lacked — acted.", "Then it waited."]),
+        ("No stop at the end", ["No stop at the end"]),
+        ("", []),
+        ("   ", []),
+    ],
+)
+def test_split_sentences(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_tokens_keep_hashtags_numbers_and_hyphens():
+    assert tokenize_words("#MeToo: 6,000 e-commerce workers, China's 996.") == ["#MeToo", "6,000", "e-commerce", "workers", "China's", "996"]
+
+
+def test_clean_line_removes_aggregator_markers():
+    assert clean_line("[…] She left. [Source]") == "She left."
+    assert clean_line("The end of the story. ®") == "The end of the story."
+
+
+def _lines():
+    return pd.DataFrame(
+        {
+            "article": ["a", "a", "a", "b"],
+            "line": [1, 2, 3, 1],
+            "text": ["Head line", "One here. Two here.", "[…] Three. [Source]", "Four, b."],
+            "label": ["headline", "body", "body", "body"],
+            "voice": ["", "own", "quoted", "own"],
+            "quoted_outlet": ["", "", "NPR", ""],
+        }
+    )
+
+
+def test_sentence_table_keeps_article_line_and_voice():
+    s = sentence_table(_lines())
+    assert s.to_dict("list") == {
+        "article": ["a", "a", "a", "b"],
+        "line": [2, 2, 3, 1],
+        "sentence": [1, 2, 3, 1],
+        "text": ["One here.", "Two here.", "Three.", "Four, b."],
+        "voice": ["own", "own", "quoted", "own"],
+        "quoted_outlet": ["", "", "NPR", ""],
+    }
+
+
+def test_sentence_table_rejects_unlabelled_lines():
+    with pytest.raises(ValueError, match=r"sentence_table needs a lines table with columns \['label', 'quoted_outlet', 'voice'\]"):
+        sentence_table(pd.DataFrame({"article": ["a"], "line": [1], "text": ["x"]}))
+
+
+def test_article_stats_counts_words_by_label_and_voice():
+    arts = pd.DataFrame(
+        {"file": ["a.txt", "b.txt"], "outlet": ["A", "B"], "date": pd.to_datetime(["2021-08-01", "2021-08-02"]), "headline": ["h", "h"]},
+        index=pd.Index(["a", "b"], name="article"),
+    )
+    s = article_stats(arts, _lines())
+    assert s.loc["a", ["words_raw", "words_body", "words_own", "words_quoted", "words_furniture"]].tolist() == [8, 5, 4, 1, 3]  # raw: Head line One here Two here Three Source
+    assert s.loc["b", "share_body"] == 100.0
+    assert s.loc["a", "lines_body"] == 2 and s.loc["a", "lines_headline"] == 1
+
+
+def test_every_corpus_sentence_comes_from_a_body_line(corpus):
+    s = sentence_table(corpus.lines)
+    body = corpus.lines[corpus.lines.label == "body"]
+    assert set(zip(s.article, s.line)) == set(zip(body.article, body.line))
+    assert not s.text.str.contains(r"\[Source\]").any()

@@ -145,14 +145,19 @@ def compile_codebook(book: dict) -> dict:
     if "responsibility" in book:
         res = book["responsibility"]
         targets = {}
-        for t, s in res.get("targets", {}).items():
-            if s.get("lexicon") not in lex:
-                raise FramingError(f"frames codebook, responsibility target '{t}': unknown lexicon {s.get('lexicon')!r}")
-            targets[t] = {"label": s.get("label", t), "pattern": _compile("{" + s["lexicon"] + "}", lex, f"target {t}")}
-        out["responsibility"] = {
-            "cues": [_compile(p, lex, "responsibility cues") for p in res.get("cues", [])],
-            "targets": targets,
-        }
+        for t, spec in res.get("targets", {}).items():
+            if spec.get("lexicon") not in lex:
+                raise FramingError(f"frames codebook, responsibility target '{t}': unknown lexicon {spec.get('lexicon')!r}")
+            targets[t] = {"label": spec.get("label", t), "pattern": _compile("{" + spec["lexicon"] + "}", lex, f"target {t}")}
+        cues = []
+        for i, cue in enumerate(res.get("cues", []), 1):
+            where = f"responsibility cue {i}"
+            if not isinstance(cue, dict) or cue.get("look") not in ("before", "after", "self"):
+                raise FramingError(f"frames codebook, {where}: needs 'pattern' and 'look' (before, after or self)")
+            if cue["look"] == "self" and cue.get("target") not in targets:
+                raise FramingError(f"frames codebook, {where}: 'look: self' needs a known 'target'")
+            cues.append({"pattern": _compile(cue.get("pattern"), lex, where), "look": cue["look"], "target": cue.get("target")})
+        out["responsibility"] = {"window": int(res.get("window", 80)), "cues": cues, "targets": targets}
     if "issue_frames" in book:
         out["issue_frames"] = {
             f: {"label": s.get("label", f), "patterns": [_compile(p, lex, f"issue frame {f}") for p in s.get("patterns", [])]}
@@ -432,34 +437,65 @@ def entman_functions(sentences: pd.DataFrame, codebook: dict | None = None) -> p
 
 # --------------------------------------------------------------------------- responsibility
 
+_AGENT = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+
+
+def _find_target(text: str, m: re.Match, cue: dict, targets: dict, window: int) -> str:
+    """The target of one blame cue in one sentence (see the codebook for the rule)."""
+    if cue["look"] == "self":
+        return cue["target"]
+    found = []  # (start, end, target id)
+    for t, spec in targets.items():
+        found += [(x.start(), x.end(), t) for x in spec["pattern"].finditer(text)]
+    look = cue["look"]
+    if look == "before" and re.match(r"\s+by\b", text[m.end():]):
+        look = "after"  # a passive with its agent: "silenced by Alibaba"
+    if look == "after":
+        span = [f for f in found if m.start() <= f[0] <= m.end() + window]
+        if span:
+            return min(span)[2]
+    else:
+        span = [f for f in found if m.start() - window <= f[0] < m.start() and not _AGENT.search(text[:f[0]])]
+        if span:
+            return max(span, key=lambda f: f[1])[2]
+    if not found:
+        return "unclear"
+    # Nearest target to the cue anywhere in the sentence.
+    return min(found, key=lambda f: (min(abs(f[0] - m.end()), abs(f[1] - m.start())), f[0]))[2]
+
+
 def responsibility(sentences: pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
     """Sentences that assign blame or responsibility, with their targets.
 
-    A sentence assigns responsibility when it matches a responsibility cue; every target whose
-    lexicon matches the same sentence is one row (a sentence may blame two parties).
+    A sentence assigns responsibility when it matches a responsibility cue of the codebook; each
+    cue points at its target by the rule documented in ``frames.yml`` (the actor named after or
+    before it, skipping agents introduced by "by"). A sentence with two targets gives two rows.
 
     Returns
     -------
     DataFrame
         ``article``, ``line``, ``sentence``, ``voice`` (own/quoted, see :func:`sentence_voice`),
-        ``target`` (codebook id), ``target_label``, ``cue`` (the blame words, ``;``-joined), ``text``.
-        Sentences with a cue but no known target are kept with target ``unclear``.
+        ``target`` (codebook id, or ``unclear``), ``target_label``, ``cue`` (the blame words that
+        point at this target, ``;``-joined), ``text``; corpus order, targets in order of first cue.
     """
     _check_sentences(sentences)
     book = _codebook(codebook)
     if "responsibility" not in book:
         raise FramingError("frames codebook: no 'responsibility' section")
     res = book["responsibility"]
+    labels = {t: s["label"] for t, s in res["targets"].items()} | {"unclear": "Unclear"}
     sentences = sentences.reset_index(drop=True)
     voice = sentence_voice(sentences)
     rows = []
     for i, s in sentences.iterrows():
-        cues = [m.group(0).lower() for p in res["cues"] if (m := p.search(s["text"]))]
-        if not cues:
-            continue
-        targets = [(t, spec["label"]) for t, spec in res["targets"].items() if spec["pattern"].search(s["text"])]
-        for t, label in targets or [("unclear", "Unclear")]:
-            rows.append((s["article"], int(s["line"]), int(s["sentence"]), voice[i], t, label, ";".join(cues), s["text"]))
+        hits: dict[str, list[tuple[int, str]]] = {}
+        for cue in res["cues"]:
+            for m in cue["pattern"].finditer(s["text"]):
+                t = _find_target(s["text"], m, cue, res["targets"], res["window"])
+                hits.setdefault(t, []).append((m.start(), m.group(0).lower()))
+        for t, cues in sorted(hits.items(), key=lambda kv: min(kv[1])):
+            words = ";".join(dict.fromkeys(w for _, w in sorted(cues)))
+            rows.append((s["article"], int(s["line"]), int(s["sentence"]), voice[i], t, labels[t], words, s["text"]))
     return pd.DataFrame(rows, columns=["article", "line", "sentence", "voice", "target", "target_label", "cue", "text"])
 
 

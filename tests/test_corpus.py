@@ -192,3 +192,20 @@ def test_raw_files_opened_read_only(mini):
     raw = root / "raw" / "a.txt"
     raw.chmod(stat.S_IRUSR)  # a read-only capture must still load
     assert len(load_corpus(root).lines) == 4
+
+
+def test_events_codebook_loads_sorted_with_ranges():
+    from newslens.corpus import load_events
+
+    ev = load_events(DATA)
+    assert ev["date"].is_monotonic_increasing and len(ev) == 8
+    assert ev.loc[ev.id == "canteen_intranet", "end"].dt.strftime("%Y-%m-%d").tolist() == ["2021-08-07"]
+
+
+def test_events_bad_date_names_event(mini):
+    from newslens.corpus import load_events
+
+    root = mini.write()
+    (root / "codebook" / "events.yml").write_text("events:\n  - {id: a, date: 2021-02-30, label: x}\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"events\.yml: a value is not valid .*dates are YYYY-MM-DD"):
+        load_events(root)

@@ -6,28 +6,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from newslens.corpus import LABELS, assign_voice, label_lines, load_codebook, load_manifest
+from newslens.corpus import LABELS, CorpusError, assign_voice, label_agreement, label_lines, load_codebook, load_manifest
 
 from .conftest import DATA
 
 REF = Path(__file__).parent / "reference" / "lines.csv"
 STYLES = Path(__file__).parent / "fixtures" / "styles"
-
-
-def labeller_scores(lines: pd.DataFrame, ref: pd.DataFrame) -> dict:
-    """Body F1, accuracy on non-blank lines, and voice accuracy on body lines, against the reference."""
-    m = ref.merge(lines, on=["article", "line"], suffixes=("_ref", ""), validate="one_to_one")
-    assert len(m) == len(ref) == len(lines), "the reference must cover every line"
-    tp = ((m.label == "body") & (m.label_ref == "body")).sum()
-    fp = ((m.label == "body") & (m.label_ref != "body")).sum()
-    fn = ((m.label != "body") & (m.label_ref == "body")).sum()
-    nonblank = m[m.label_ref != "blank"]
-    body = m[m.label_ref == "body"]
-    return {
-        "body_f1": 2 * tp / (2 * tp + fp + fn),
-        "accuracy_nonblank": (nonblank.label == nonblank.label_ref).mean(),
-        "voice_accuracy": ((body.voice == body.voice_ref) & (body.quoted_outlet == body.quoted_outlet_ref)).mean(),
-    }
 
 
 def test_reference_covers_every_line_with_known_labels(corpus):
@@ -38,7 +22,7 @@ def test_reference_covers_every_line_with_known_labels(corpus):
 
 def test_labeller_meets_targets_on_hand_labels(corpus):
     ref = pd.read_csv(REF, keep_default_na=False)
-    s = labeller_scores(corpus.lines, ref)
+    s = label_agreement(corpus.lines, ref)
     assert s["body_f1"] >= 0.98
     assert s["accuracy_nonblank"] >= 0.95
     assert s["voice_accuracy"] >= 0.98
@@ -119,3 +103,14 @@ def test_caption_printed_twice_is_a_caption(mini):
     root = mini.write()
     labels = label_lines(load_manifest(root), data_dir=root)["label"].tolist()
     assert labels == ["headline", "blank", "caption", "caption", "blank", "body", "blank"]
+
+
+def test_label_agreement_arithmetic_on_a_tiny_case():
+    ref = pd.DataFrame({"article": "a", "line": [1, 2, 3, 4, 5], "label": ["body", "body", "caption", "blank", "boilerplate"],
+                        "voice": ["own", "quoted", "", "", ""], "quoted_outlet": ["", "NPR", "", "", ""]})
+    got = ref.assign(label=["body", "caption", "body", "blank", "boilerplate"], voice=["own", "", "own", "", ""], quoted_outlet="")
+    s = label_agreement(got, ref)
+    # body: tp=1 (line 1), fp=1 (line 3), fn=1 (line 2) -> P=R=F1=0.5; non-blank accuracy 2/4; voice 1/2
+    assert (s["body_precision"], s["body_recall"], s["body_f1"], s["accuracy_nonblank"], s["voice_accuracy"]) == (0.5, 0.5, 0.5, 0.5, 0.5)
+    with pytest.raises(CorpusError, match="must cover exactly the labelled lines"):
+        label_agreement(got.iloc[:3], ref)

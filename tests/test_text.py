@@ -85,3 +85,12 @@ def test_every_corpus_sentence_comes_from_a_body_line(corpus):
     body = corpus.lines[corpus.lines.label == "body"]
     assert set(zip(s.article, s.line)) == set(zip(body.article, body.line))
     assert not s.text.str.contains(r"\[Source\]").any()
+
+
+def test_words_by_label_counts_and_shares():
+    from newslens.text import words_by_label
+
+    counts = words_by_label(_lines())
+    assert counts.loc["a"].to_dict() == {"headline": 2, "body": 6}  # Head line | One here Two here Three Source
+    shares = words_by_label(_lines(), share=True)
+    assert shares.loc["a", "body"] == 75.0 and shares.loc["b", "body"] == 100.0

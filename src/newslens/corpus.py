@@ -31,6 +31,9 @@ __all__ = [
     "assign_voice",
     "load_corpus",
     "body_lines",
+    "load_events",
+    "label_agreement",
+    "label_examples",
 ]
 
 #: Columns every manifest row must have.
@@ -237,6 +240,8 @@ def _read_yaml(path: Path) -> dict:
         mark = getattr(exc, "problem_mark", None)
         at = f" line {mark.line + 1}" if mark is not None else ""
         raise CorpusError(f"{path}{at}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    except ValueError as exc:  # a YAML date such as 2021-02-30
+        raise CorpusError(f"{path}: a value is not valid ({exc}); dates are YYYY-MM-DD") from None
     if not isinstance(content, dict):
         raise CorpusError(f"{path}: expected a mapping of keys to values at the top level")
     return content
@@ -518,3 +523,78 @@ def load_corpus(data_dir: str | Path | None = None, *, today: _dt.date | None = 
 def body_lines(lines: pd.DataFrame) -> pd.DataFrame:
     """Only the lines labelled ``body`` (the reporting), in corpus order."""
     return lines[lines["label"] == "body"].reset_index(drop=True)
+
+
+def load_events(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The story's timeline from ``data/codebook/events.yml``.
+
+    Returns
+    -------
+    DataFrame with ``id``, ``date`` and ``end`` (datetime64; ``end`` is NaT for one-day events)
+    and ``label``, sorted by date.
+    """
+    data = _data_dir(data_dir)
+    path = data / "codebook" / "events.yml"
+    book = load_codebook("events", data)
+    events = book.get("events")
+    if not isinstance(events, list) or not events:
+        raise CorpusError(f"{path}: expected a non-empty list under 'events'")
+    rows = []
+    for k, ev in enumerate(events, start=1):
+        where = f"{path} event {k}"
+        if not isinstance(ev, dict) or not all(ev.get(key) for key in ("id", "date", "label")):
+            raise CorpusError(f"{where}: every event needs id, date (YYYY-MM-DD) and label")
+        dates = []
+        for key in ("date", "end"):
+            value = ev.get(key)
+            if value is None:
+                dates.append(pd.NaT)
+                continue
+            try:
+                dates.append(pd.Timestamp(_dt.date.fromisoformat(str(value))))
+            except ValueError:
+                raise CorpusError(f"{where}: {key} {value!r} is not a date (YYYY-MM-DD)") from None
+        rows.append({"id": str(ev["id"]), "date": dates[0], "end": dates[1], "label": str(ev["label"])})
+    return pd.DataFrame(rows).sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def label_agreement(lines: pd.DataFrame, reference: pd.DataFrame) -> dict[str, float]:
+    """How far the labeller agrees with hand labels.
+
+    Parameters
+    ----------
+    lines : output of :func:`label_lines`.
+    reference : hand labels with ``article``, ``line``, ``label`` and, for body lines, ``voice``
+        and ``quoted_outlet``; it must cover the same lines.
+
+    Returns
+    -------
+    ``body_precision``, ``body_recall``, ``body_f1`` (for the label ``body``),
+    ``accuracy_nonblank`` (all labels, lines that are not blank in the reference) and
+    ``voice_accuracy`` (voice and quoted outlet on reference body lines).
+    """
+    m = reference.merge(lines, on=["article", "line"], suffixes=("_ref", ""), how="left", indicator=True)
+    if (m["_merge"] != "both").any() or len(reference) != len(lines):
+        raise CorpusError("the reference labels must cover exactly the labelled lines (same articles and line numbers)")
+    pred, true = m["label"] == "body", m["label_ref"] == "body"
+    tp, fp, fn = int((pred & true).sum()), int((pred & ~true).sum()), int((~pred & true).sum())
+    nonblank = m[m["label_ref"] != "blank"]
+    body = m[true]
+    return {
+        "body_precision": tp / (tp + fp) if tp + fp else 0.0,
+        "body_recall": tp / (tp + fn) if tp + fn else 0.0,
+        "body_f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0,
+        "accuracy_nonblank": float((nonblank["label"] == nonblank["label_ref"]).mean()),
+        "voice_accuracy": float(((body["voice"] == body["voice_ref"]) & (body["quoted_outlet"] == body["quoted_outlet_ref"])).mean()),
+    }
+
+
+def label_examples(lines: pd.DataFrame, labels=("boilerplate", "caption", "byline"), per_article: int = 2, width: int = 70) -> pd.DataFrame:
+    """A few lines of each non-body label per capture, shortened to *width* characters, to show what was set aside.
+
+    Returns ``article``, ``line``, ``label``, ``text``.
+    """
+    picked = lines[lines["label"].isin(labels)]
+    picked = picked.groupby(["article", "label"], sort=False).head(per_article)
+    short = picked["text"].str.strip().map(lambda t: t if len(t) <= width else t[: width - 1].rstrip() + "…")
+    return picked.assign(text=short)[["article", "line", "label", "text"]].reset_index(drop=True)

@@ -4,6 +4,8 @@ Top layer: takes the tables the analyses return and draws them; computes nothing
 """
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -79,37 +81,32 @@ def label_bars(shares: pd.DataFrame, title: str, xlabel: str):
 
 
 def timeline(events: pd.DataFrame, articles: pd.DataFrame, title: str):
-    """The story's events as dated ticks above a line, publication dates as coloured markers below.
+    """The story's events as rows (a dot, or a bar for a range) and each article's publication date as a vertical line.
 
     Parameters
     ----------
     events : DataFrame with ``date``, ``end`` (or NaT) and ``label``.
     articles : DataFrame with ``date`` and ``outlet``.
     """
-    fig, ax = plt.subplots(figsize=(9, 5.2))
-    ax.axhline(0, color="#666666", linewidth=1)
-    ev = events.sort_values("date").reset_index(drop=True)
-    for k, row in ev.iterrows():
-        y = 0.6 + 0.55 * (k % 4)
-        start, end = row["date"], row["end"] if pd.notna(row["end"]) else row["date"]
-        ax.plot([start, end], [0, 0], color="#333333", linewidth=5, solid_capstyle="butt")
-        ax.plot([start, start], [0, y], color="#999999", linewidth=0.8)
-        ax.text(start, y, f"{start:%d %b}: {row['label']}", fontsize=8, va="bottom", ha="left", wrap=True)
-    arts = articles.sort_values("date").reset_index(drop=True)
-    for k, row in arts.iterrows():
-        y = -0.6 - 0.5 * (k % 3)
-        ax.plot([row["date"], row["date"]], [0, y], color=outlet_color(row["outlet"]), linewidth=1.2)
-        ax.plot(row["date"], y, "o", color=outlet_color(row["outlet"]), markersize=8)
-        ax.text(row["date"], y - 0.12, f"{row['outlet']}\n{row['date']:%d %b}", fontsize=8, ha="center", va="top")
-    ax.set_ylim(-2.4, 3.2)
-    ax.set_yticks([])
-    ax.spines["left"].set_visible(False)
-    lo = min(ev["date"].min(), arts["date"].min()) - pd.Timedelta(days=3)
-    hi = max(ev["date"].max(), arts["date"].max()) + pd.Timedelta(days=12)
+    ev = events.sort_values("date", kind="stable").reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(10, 0.6 * len(ev) + 2.4))
+    ys = list(range(len(ev)))[::-1]
+    for y, (_, row) in zip(ys, ev.iterrows()):
+        end = row["end"] if pd.notna(row["end"]) else row["date"]
+        ax.plot([row["date"], end + pd.Timedelta(hours=12)], [y, y], color="#333333", linewidth=6, solid_capstyle="round")
+    ax.set_yticks(ys)
+    ax.set_yticklabels([textwrap.fill(f"{d:%d %b}: {label}", 48) for d, label in zip(ev["date"], ev["label"])], fontsize=8)
+    arts = articles.sort_values("date", kind="stable")
+    for _, row in arts.iterrows():
+        ax.axvline(row["date"], color=outlet_color(row["outlet"]), linewidth=2, linestyle="--", label=f"{row['outlet']} ({row['date']:%d %b})")
+    lo = min(ev["date"].min(), arts["date"].min()) - pd.Timedelta(days=2)
+    hi = max(ev["date"].max(), arts["date"].max()) + pd.Timedelta(days=2)
     ax.set_xlim(lo, hi)
+    ax.set_ylim(-0.7, len(ev) - 0.3)
     ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-    ax.set_xlabel("Date in 2021 (ticks on Mondays); events above the line, articles below")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d\n%b"))
+    ax.set_xlabel("Date in 2021 (ticks on Mondays)")
     ax.set_title(title, loc="left")
+    ax.legend(title="Article published", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
     fig.tight_layout()
     return fig, ax

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-__all__ = ["ABBREVIATIONS", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats"]
+__all__ = ["ABBREVIATIONS", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats", "voice_summary", "words_by_label"]
 
 #: Abbreviations after which a full stop does not end a sentence (lower-case, without the dot).
 #: Written out because no offline sentence model is available here (NLTK's punkt needs a download).
@@ -152,3 +152,32 @@ def article_stats(articles: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
         out[f"lines_{lab}"] = (counts[lab] if lab in counts else pd.Series(dtype=int)).reindex(out.index, fill_value=0).astype(int)
     out = out.astype({c: int for c in out.columns if c.startswith("words_")})
     return out
+
+
+def voice_summary(lines: pd.DataFrame) -> pd.DataFrame:
+    """Body words by voice and quoted outlet, per article: whose words each article is made of.
+
+    Returns
+    -------
+    DataFrame with ``article``, ``voice`` (own/quoted), ``quoted_outlet`` ('' for own words),
+    ``lines``, ``words`` and ``share`` (% of the article's body words), in corpus order.
+    """
+    body = lines[lines["label"] == "body"]
+    body = body.assign(words=[word_count(clean_line(t)) for t in body["text"]])
+    g = body.groupby(["article", "voice", "quoted_outlet"], sort=False).agg(lines=("line", "size"), words=("words", "sum")).reset_index()
+    total = g.groupby("article", sort=False)["words"].transform("sum")
+    g["share"] = (100 * g["words"] / total).round(1)
+    return g
+
+
+def words_by_label(lines: pd.DataFrame, share: bool = False) -> pd.DataFrame:
+    """Words per article and line label (blank lines dropped); with ``share=True``, % of the article's words.
+
+    Returns a DataFrame indexed by ``article`` (corpus order) with one column per label present.
+    """
+    counted = lines[lines["label"] != "blank"].assign(words=[word_count(t) for t in lines.loc[lines["label"] != "blank", "text"]])
+    table = counted.pivot_table(index="article", columns="label", values="words", aggfunc="sum", fill_value=0, sort=False)
+    table.columns.name = "label"
+    if share:
+        table = table.div(table.sum(axis=1), axis=0).mul(100).round(1)
+    return table

@@ -705,3 +705,95 @@ def responsibility_table(corpus) -> pd.DataFrame:
 def issue_frames_table(corpus) -> pd.DataFrame:
     """``issue_frames.csv``: one row per paragraph and issue-specific frame present."""
     return issue_frames(paragraph_table(corpus.lines))
+
+
+# --------------------------------------------------------------------------- tables for the chapter
+
+def item_table(codebook: dict | None = None) -> pd.DataFrame:
+    """The instrument as a table: index ``item``; ``frame``, ``question``, ``rule``."""
+    book = _codebook(codebook)
+    rows = [(i, s["frame"], s["question"], s["rule"]) for i, s in book["items"].items()]
+    return pd.DataFrame(rows, columns=["item", "frame", "question", "rule"]).set_index("item")
+
+
+def evidence_overlap(rule: pd.DataFrame, manual: pd.DataFrame) -> pd.DataFrame:
+    """For cells both coders answered 1: do the rule's evidence lines include a line the hand coder cited?
+
+    Returns
+    -------
+    DataFrame
+        ``article``, ``item``, ``rule_lines``, ``manual_lines``, ``overlap`` (bool); rule order.
+    """
+    both = rule[["article", "item", "answer", "lines"]].merge(
+        manual[["article", "item", "answer", "evidence"]], on=["article", "item"], suffixes=("_rule", "_manual"))
+    both = both[(both["answer_rule"] == 1) & (both["answer_manual"] == 1)]
+    overlap = [bool(set(a.split(";")) & set(b.split(";"))) for a, b in zip(both["lines"], both["evidence"])]
+    out = both[["article", "item", "lines", "evidence"]].rename(columns={"lines": "rule_lines", "evidence": "manual_lines"})
+    out["overlap"] = overlap
+    return out.reset_index(drop=True)
+
+
+def topic_shares(assignment: pd.DataFrame) -> pd.DataFrame:
+    """Share (%) of each article's paragraphs per NMF topic: index ``article``, columns topics 1..k."""
+    out = pd.crosstab(assignment["article"], assignment["topic"], normalize="index") * 100
+    out = out.reindex(pd.unique(assignment["article"]))
+    out.columns.name = "topic"
+    return out
+
+
+def issue_frame_shares(coded: pd.DataFrame, paragraphs: pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
+    """Share (%) of each article's paragraphs that carry each issue frame (a paragraph may carry several).
+
+    Returns
+    -------
+    DataFrame
+        Index ``article`` (order of *paragraphs*), one column per issue frame in codebook order.
+    """
+    book = _codebook(codebook)
+    n = paragraphs.groupby("article").size()
+    counts = coded.groupby(["article", "issue_frame"]).size().unstack(fill_value=0)
+    arts = list(pd.unique(paragraphs["article"]))
+    counts = counts.reindex(index=arts, columns=list(book.get("issue_frames", {})), fill_value=0).fillna(0)
+    out = counts.div(n.reindex(arts), axis=0) * 100
+    out.index.name = "article"
+    out.columns.name = None
+    return out
+
+
+def tone_summary(scores: pd.DataFrame) -> pd.DataFrame:
+    """Median, mean and share of negative (compound <= -0.05) sentences per article and voice.
+
+    Returns
+    -------
+    DataFrame
+        Index (``article``, ``voice``): ``sentences``, ``median``, ``mean``, ``negative_share`` (%).
+    """
+    g = scores.groupby(["article", "voice"], sort=False)["compound"]
+    out = pd.DataFrame({
+        "sentences": g.size(),
+        "median": g.median(),
+        "mean": g.mean(),
+        "negative_share": g.apply(lambda s: (s <= -0.05).mean() * 100),
+    })
+    return out
+
+
+def frame_labels(codebook: dict | None = None) -> dict[str, str]:
+    """Frame id -> readable label, in codebook order."""
+    return {f: s["label"] for f, s in _codebook(codebook)["frames"].items()}
+
+
+def target_labels(codebook: dict | None = None) -> dict[str, str]:
+    """Responsibility target id -> readable label (codebook order, then ``unclear``)."""
+    book = _codebook(codebook)
+    return {t: s["label"] for t, s in book["responsibility"]["targets"].items()} | {"unclear": "Unclear"}
+
+
+def issue_frame_labels(codebook: dict | None = None) -> dict[str, str]:
+    """Issue-specific frame id -> readable label, in codebook order."""
+    return {f: s["label"] for f, s in _codebook(codebook)["issue_frames"].items()}
+
+
+def nmf_settings(codebook: dict | None = None) -> dict:
+    """The ``nmf`` section of the codebook (candidate k, seeds, threshold ...)."""
+    return dict(_codebook(codebook)["nmf"])

@@ -100,7 +100,7 @@ def test_item_needs_all_patterns_in_one_sentence(book):
     assert codes.loc[("a", "R1"), "lines"] == "1"
     assert "line 1: The police arrested him." in codes.loc[("a", "R1"), "evidence"]
     assert codes.loc[("b", "R1"), "answer"] == 0
-    assert codes.loc[("b", "R1"), "evidence"] == ""
+    assert codes.loc[("b", "R1"), "evidence"] == "no: no body sentence fires the rule"
 
 
 def test_min_sentences_and_none_patterns(book):
@@ -110,6 +110,7 @@ def test_min_sentences_and_none_patterns(book):
     codes = F.code_items(s, book).set_index(["article", "item"])["answer"]
     assert codes[("a", "H2")] == 1   # two sentences
     assert codes[("b", "H2")] == 0   # one is not enough
+    assert "only 1 sentence(s) fire the rule, it needs 2" in F.code_items(s, book).set_index(["article", "item"]).loc[("b", "H2"), "evidence"]
     assert codes[("c", "H2")] == 0   # excluded by `none`
 
 

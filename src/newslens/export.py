@@ -9,6 +9,7 @@ from typing import Callable
 
 import pandas as pd
 
+from newslens import framing
 from newslens.corpus import Corpus
 from newslens.text import article_stats
 
@@ -32,6 +33,11 @@ TABLES: dict[str, tuple[Callable[[Corpus], pd.DataFrame], str]] = {
         "words_own, words_quoted, words_furniture, share_body (%), lines_<label> counts, capture_site, date_basis, byline, url, sha256",
     ),
     "lines": (_lines, "one row per raw line: article, line (1-based, as cat -n counts), label, voice (own/quoted/''), quoted_outlet"),
+    "frames": (framing.frames_table, "one row per article and Semetko-Valkenburg item: article, frame, item, answer (0/1), lines (evidence body lines, ;-joined), evidence (line N: sentence)"),
+    "frame_scores": (framing.frame_scores_table, "one row per article: article, responsibility, human_interest, conflict, morality, economic (mean of the frame's items, 0-1)"),
+    "entman": (framing.entman_table, "one row per article and Entman function: article, function, line, sentence, voice (own/quoted), score (cues matched), cues, text"),
+    "responsibility": (framing.responsibility_table, "one row per blaming sentence and target: article, line, sentence, voice (own/quoted), target, target_label, cue, text"),
+    "issue_frames": (framing.issue_frames_table, "one row per body paragraph and issue-specific frame present: article, line, voice, issue_frame, label, cues"),
 }
 
 

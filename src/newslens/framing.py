@@ -249,7 +249,8 @@ def code_items(sentences: pd.DataFrame, codebook: dict | None = None) -> pd.Data
     DataFrame
         One row per article and item, in article order then codebook order: ``article``, ``frame``,
         ``item``, ``answer`` (0/1), ``lines`` (body line numbers of the sentences that fired, ``;``-joined),
-        ``n_sentences``, ``evidence`` (``line N: sentence`` for up to three of them; empty when 0).
+        ``n_sentences``, ``evidence`` (``line N: sentence`` for up to three of them; for a 0, why no
+        sentence qualifies).
     """
     _check_sentences(sentences)
     book = _codebook(codebook)
@@ -267,8 +268,13 @@ def code_items(sentences: pd.DataFrame, codebook: dict | None = None) -> pd.Data
             hit = sentences[in_art & fired[item]]
             answer = int(len(hit) >= spec["min_sentences"])
             lines = sorted(set(hit["line"].astype(int)))
-            rows.append((art, spec["frame"], item, answer, ";".join(map(str, lines)) if answer else "",
-                         int(len(hit)), _evidence(hit) if answer else ""))
+            if answer:
+                evidence = _evidence(hit)
+            elif len(hit):
+                evidence = f"no: only {len(hit)} sentence(s) fire the rule, it needs {spec['min_sentences']}"
+            else:
+                evidence = "no: no body sentence fires the rule"
+            rows.append((art, spec["frame"], item, answer, ";".join(map(str, lines)) if answer else "", int(len(hit)), evidence))
     return pd.DataFrame(rows, columns=["article", "frame", "item", "answer", "lines", "n_sentences", "evidence"])
 
 

@@ -21,6 +21,8 @@ __all__ = [
     "load_manual", "agreement", "disagreements", "entman_functions", "responsibility", "responsibility_counts",
     "paragraph_table", "issue_frames", "nmf_stability", "nmf_topics", "topic_issue_crosstab", "tone",
     "frames_table", "frame_scores_table", "entman_table", "responsibility_table", "issue_frames_table",
+    "choose_k", "item_table", "evidence_overlap", "topic_shares", "issue_frame_shares", "tone_summary",
+    "frame_labels", "target_labels", "issue_frame_labels", "nmf_settings", "measure_agreement",
 ]
 
 #: The five generic frames of Semetko & Valkenburg (2000), in their order.
@@ -803,3 +805,22 @@ def issue_frame_labels(codebook: dict | None = None) -> dict[str, str]:
 def nmf_settings(codebook: dict | None = None) -> dict:
     """The ``nmf`` section of the codebook (candidate k, seeds, threshold ...)."""
     return dict(_codebook(codebook)["nmf"])
+
+
+def measure_agreement(corpus=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Code the corpus with the rules and compare with the hand coding: (agreement table, disagreements)."""
+    from newslens.corpus import load_corpus
+
+    corpus = corpus or load_corpus()
+    codes = code_items(sentence_table(corpus.lines))
+    manual = load_manual(corpus.data_dir / "reference" / "frames_manual.csv")
+    return agreement(codes, manual), disagreements(codes, manual)
+
+
+if __name__ == "__main__":  # python -m newslens.framing: print the agreement figures
+    _table, _dis = measure_agreement()
+    with pd.option_context("display.width", 200, "display.max_colwidth", 80):
+        print(_table.round(3).to_string())
+        print(f"\n{len(_dis)} disagreement(s)")
+        if len(_dis):
+            print(_dis[["article", "item", "manual", "rule", "manual_rationale"]].to_string(index=False))

@@ -373,13 +373,15 @@ def agreement(rule: pd.DataFrame, manual: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Index ``frame`` (the five frames then ``overall``): ``cells`` (article x item pairs),
+        Index ``frame`` (the five frames, any other frame of the codebook, then ``overall``): ``cells``,
         ``agree`` (count), ``percent_agreement`` (0-1), ``kappa`` (Cohen's, NaN when both coders
         gave one and the same answer to every cell), ``yes_manual``, ``yes_rule``.
     """
     both = _paired(rule, manual)
     rows = []
-    groups = [(f, both[both["frame"] == f]) for f in FRAMES if (both["frame"] == f).any()]
+    present = list(pd.unique(both["frame"]))
+    names = [f for f in FRAMES if f in present] + [f for f in present if f not in FRAMES]
+    groups = [(f, both[both["frame"] == f]) for f in names]
     for name, g in groups + [("overall", both)]:
         a, b = g["answer_manual"], g["answer_rule"]
         rows.append((name, len(g), int((a == b).sum()), float((a == b).mean()), _kappa(a, b), int(a.sum()), int(b.sum())))

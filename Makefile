@@ -41,8 +41,13 @@ execute: $(STAMP)
 export: $(STAMP)
 	$(BIN)/python -m newslens export --out export
 
-## test: unit tests, strict nbval, the -W -n book build and the browser test
-test: unit nbval book browser
+## test: unit tests, strict nbval, a clean -W -n book build (no stale pages hiding warnings) and the browser test
+test: $(STAMP) chromium
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory nbval
+	rm -rf _build
+	$(MAKE) --no-print-directory book
+	$(MAKE) --no-print-directory browser
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not browser" tests

@@ -294,3 +294,24 @@ def test_codebook_names_no_article_or_outlet():
     rules = text.split("\nlexicons:", 1)[1]
     for name in list(manifest["id"]) + list(manifest["outlet"]) + list(manifest["file"]):
         assert not re.search(rf"\b{re.escape(name)}\b", rules, re.IGNORECASE), name
+
+
+# --------------------------------------------------------------------------- another story
+
+def test_framing_tables_follow_the_story_codebook():
+    """A new story (tests/fixtures/synthetic_story) is coded with its own frames.yml, not this project's."""
+    from newslens.corpus import load_corpus
+
+    story = load_corpus(DATA.parent / "tests" / "fixtures" / "synthetic_story")
+    frames = F.frames_table(story)
+    assert len(frames) == 3 * 19 and set(frames["answer"]) <= {0, 1}
+    blame = F.responsibility_table(story)
+    ignored = blame[blame["cue"].str.contains("ignored")]
+    assert set(ignored["target"]) == {"company"}          # "managers ignored her complaints": the story's own target id
+    assert "Northwind and its managers" in set(ignored["target_label"])
+    issue = F.issue_frames_table(story)
+    assert {"safety", "regulation"} <= set(issue["issue_frame"])
+    ent = F.entman_table(story)
+    assert (ent[ent["function"] == "problem_definition"]["score"] > 0).all()
+    scores = F.frame_scores_table(story)
+    assert list(scores.columns) == ["article"] + F.FRAMES

@@ -5,6 +5,8 @@ import argparse
 import sys
 import warnings
 
+from tqdm import tqdm
+
 from newslens.corpus import CorpusError, CorpusWarning, load_corpus
 from newslens.export import TABLES, export_tables
 
@@ -33,11 +35,16 @@ def main(argv: list[str] | None = None) -> int:
             corpus = load_corpus(args.data)
         for w in caught:
             print(f"newslens: warning: {w.message}", file=sys.stderr)
-        paths = export_tables(corpus, args.out, args.table, progress=lambda n: print(f"newslens: writing {n}.csv", file=sys.stderr))
+        names = args.table or list(TABLES)
+        paths = []
+        # one step per table on stderr; tqdm hides the bar when stderr is not a terminal
+        for name in tqdm(names, desc="newslens export", unit="table", file=sys.stderr, disable=None):
+            paths += export_tables(corpus, args.out, [name])
+        for path in paths:
+            print(f"newslens: wrote {path}", file=sys.stderr)
     except CorpusError as exc:
         print(f"newslens: error: {exc}", file=sys.stderr)
         return 2
-    print(f"newslens: wrote {len(paths)} tables to {args.out}", file=sys.stderr)
     return 0
 
 

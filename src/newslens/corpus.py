@@ -440,40 +440,46 @@ def assign_voice(lines: pd.DataFrame, furniture: dict | None = None, data_dir: s
 
 
 def _voice_core(lines: pd.DataFrame, fur: _Furniture) -> pd.DataFrame:
+    voice: list[str] = []
+    outlet: list[str] = []
+    for _art, block in lines.groupby("article", sort=False):
+        v, o = _voice_one(block["label"].tolist(), block["text"].tolist(), fur)
+        voice += v
+        outlet += o
+    # groupby(sort=False) keeps first-seen order of articles; realign in case rows were not contiguous
+    order = lines.groupby("article", sort=False).indices
+    positions = [i for idx in order.values() for i in idx]
     out = lines.copy()
-    voice = ["" for _ in range(len(out))]
-    outlet = ["" for _ in range(len(out))]
-    labels = out["label"].tolist()
-    texts = out["text"].tolist()
-    arts = out["article"].tolist()
-    i = 0
-    while i < len(out):
-        if labels[i] != "body":
-            i += 1
-            continue
-        voice[i] = "own"
-        named = _intro_outlet(texts[i].strip(), fur)
-        if named:
-            body_after = [j for j in range(i + 1, len(out)) if arts[j] == arts[i] and labels[j] == "body"]
-            end = next((j for j in body_after if fur.end.search(texts[j].strip())), None)
-            if end is None:
-                quoted = body_after[:1]
-            else:
-                # stop early if another introduction starts before the end marker
-                quoted = []
-                for j in body_after:
-                    if j > end or (quoted and _intro_outlet(texts[j].strip(), fur)):
-                        break
-                    quoted.append(j)
-            for j in quoted:
-                voice[j] = "quoted"
-                outlet[j] = named
-            i = (quoted[-1] + 1) if quoted else i + 1
-            continue
-        i += 1
-    out["voice"] = voice
-    out["quoted_outlet"] = outlet
+    out["voice"] = pd.Series(voice, index=out.index[positions]).reindex(out.index).tolist()
+    out["quoted_outlet"] = pd.Series(outlet, index=out.index[positions]).reindex(out.index).tolist()
     return out
+
+
+def _voice_one(labels: list[str], texts: list[str], fur: _Furniture) -> tuple[list[str], list[str]]:
+    """Voice and quoted outlet for the lines of one capture."""
+    voice = ["own" if lab == "body" else "" for lab in labels]
+    outlet = ["" for _ in labels]
+    body = [i for i, lab in enumerate(labels) if lab == "body"]
+    k = 0
+    while k < len(body):
+        named = _intro_outlet(texts[body[k]].strip(), fur)
+        if not named:
+            k += 1
+            continue
+        after = body[k + 1 :]
+        end = next((j for j in after if fur.end.search(texts[j].strip())), None)
+        if end is None:
+            quoted = after[:1]
+        else:
+            quoted = []
+            for j in after:  # up to the end marker, unless another introduction starts first
+                if j > end or (quoted and _intro_outlet(texts[j].strip(), fur)):
+                    break
+                quoted.append(j)
+        for j in quoted:
+            voice[j], outlet[j] = "quoted", named
+        k += 1 + len(quoted)
+    return voice, outlet
 
 
 def _intro_outlet(text: str, fur: _Furniture) -> str:
@@ -500,16 +506,20 @@ def label_lines(articles: pd.DataFrame, furniture: dict | None = None, data_dir:
     (see :func:`assign_voice`).
     """
     fur = _furniture(furniture, data_dir)
-    frames = []
-    for art, row in articles.iterrows():
-        text = read_capture(row["path"])
-        raw_lines = text.split("\n")
-        labels = _label_one(raw_lines, row.get("headline"), fur)
-        frames.append(pd.DataFrame({"article": art, "line": range(1, len(raw_lines) + 1), "text": raw_lines, "label": labels}))
-    cols = ["article", "line", "text", "label"]
-    lines = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+    cols: dict[str, list] = {"article": [], "line": [], "text": [], "label": [], "voice": [], "quoted_outlet": []}
+    for art, path, headline in zip(articles.index, articles["path"], articles["headline"]):
+        raw_lines = read_capture(path).split("\n")
+        labels = _label_one(raw_lines, headline, fur)
+        voice, outlet = _voice_one(labels, raw_lines, fur)
+        cols["article"] += [art] * len(raw_lines)
+        cols["line"] += range(1, len(raw_lines) + 1)
+        cols["text"] += raw_lines
+        cols["label"] += labels
+        cols["voice"] += voice
+        cols["quoted_outlet"] += outlet
+    lines = pd.DataFrame(cols)
     lines["line"] = lines["line"].astype(int)
-    return _voice_core(lines, fur)
+    return lines
 
 
 def load_corpus(data_dir: str | Path | None = None, *, today: _dt.date | None = None) -> Corpus:

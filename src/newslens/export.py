@@ -11,6 +11,7 @@ import pandas as pd
 
 from newslens import framing
 from newslens.corpus import Corpus
+from newslens.coverage import actors_table, facts_table
 from newslens.text import article_stats
 
 
@@ -33,6 +34,8 @@ TABLES: dict[str, tuple[Callable[[Corpus], pd.DataFrame], str]] = {
         "words_own, words_quoted, words_furniture, share_body (%), lines_<label> counts, capture_site, date_basis, byline, url, sha256",
     ),
     "lines": (_lines, "one row per raw line: article, line (1-based, as cat -n counts), label, voice (own/quoted/''), quoted_outlet"),
+    "facts": (facts_table, "one row per article and fact of facts.yml: article, fact, present (0/1), evidence (body sentences, ' | '-joined), line, voice"),
+    "actors": (actors_table, "one row per actor mention in body text: article, line, actor, name, kind, speaker_type, matched, by (alias/surname), voice, quoted_outlet, text"),
     "frames": (framing.frames_table, "one row per article and Semetko-Valkenburg item: article, frame, item, answer (0/1), lines (evidence body lines, ;-joined), evidence (line N: sentence)"),
     "frame_scores": (framing.frame_scores_table, "one row per article: article, responsibility, human_interest, conflict, morality, economic (mean of the frame's items, 0-1)"),
     "entman": (framing.entman_table, "one row per article and Entman function: article, function, line, sentence, voice (own/quoted), score (cues matched), cues, text"),
@@ -41,15 +44,15 @@ TABLES: dict[str, tuple[Callable[[Corpus], pd.DataFrame], str]] = {
 }
 
 
-def export_tables(corpus: Corpus, out: str | Path, names: list[str] | None = None, progress: Callable | None = None) -> list[Path]:
+def export_tables(corpus: Corpus, out: str | Path, names: list[str] | None = None) -> list[Path]:
     """Write each table in :data:`TABLES` (or only *names*) to ``out/<name>.csv``; return the paths."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in names or list(TABLES):
+        if name not in TABLES:
+            raise KeyError(f"no table {name!r}; the tables are {', '.join(TABLES)}")
         func, _doc = TABLES[name]
-        if progress:
-            progress(name)
         table = func(corpus)
         path = out / f"{name}.csv"
         table.to_csv(path, index=False, lineterminator="\n")

@@ -17,7 +17,7 @@ from newslens.corpus import body_lines, load_codebook
 from newslens.text import clean_line, sentence_table
 
 __all__ = [
-    "FramingError", "FRAMES", "compile_codebook", "sentence_voice", "code_items", "frame_scores",
+    "FramingError", "FRAMES", "compile_codebook", "load_frames", "sentence_voice", "code_items", "frame_scores",
     "load_manual", "agreement", "disagreements", "entman_functions", "responsibility", "responsibility_counts",
     "paragraph_table", "issue_frames", "nmf_stability", "nmf_topics", "topic_issue_crosstab", "tone",
     "frames_table", "frame_scores_table", "entman_table", "responsibility_table", "issue_frames_table",
@@ -171,6 +171,11 @@ def compile_codebook(book: dict) -> dict:
 @lru_cache(maxsize=4)
 def _project_codebook(data_dir: str | None) -> dict:
     return compile_codebook(load_codebook("frames", data_dir))
+
+
+def load_frames(data_dir: str | Path | None = None) -> dict:
+    """Read and compile ``codebook/frames.yml`` of *data_dir* (the project's ``data/`` by default)."""
+    return _project_codebook(None if data_dir is None else str(Path(data_dir).resolve()))
 
 
 def _codebook(codebook: dict | None, data_dir=None) -> dict:
@@ -693,28 +698,28 @@ def tone(sentences: pd.DataFrame) -> pd.DataFrame:
 
 def frames_table(corpus) -> pd.DataFrame:
     """``frames.csv``: article, frame, item, answer, lines, evidence."""
-    codes = code_items(sentence_table(corpus.lines))
+    codes = code_items(sentence_table(corpus.lines), load_frames(corpus.data_dir))
     return codes[["article", "frame", "item", "answer", "lines", "evidence"]]
 
 
 def frame_scores_table(corpus) -> pd.DataFrame:
     """``frame_scores.csv``: article and one score (0-1) per generic frame."""
-    return frame_scores(code_items(sentence_table(corpus.lines))).round(3).reset_index()
+    return frame_scores(code_items(sentence_table(corpus.lines), load_frames(corpus.data_dir))).round(3).reset_index()
 
 
 def entman_table(corpus) -> pd.DataFrame:
     """``entman.csv``: the chosen sentence per article and Entman function."""
-    return entman_functions(sentence_table(corpus.lines))
+    return entman_functions(sentence_table(corpus.lines), load_frames(corpus.data_dir))
 
 
 def responsibility_table(corpus) -> pd.DataFrame:
     """``responsibility.csv``: one row per blaming sentence and target."""
-    return responsibility(sentence_table(corpus.lines))
+    return responsibility(sentence_table(corpus.lines), load_frames(corpus.data_dir))
 
 
 def issue_frames_table(corpus) -> pd.DataFrame:
     """``issue_frames.csv``: one row per paragraph and issue-specific frame present."""
-    return issue_frames(paragraph_table(corpus.lines))
+    return issue_frames(paragraph_table(corpus.lines), load_frames(corpus.data_dir))
 
 
 # --------------------------------------------------------------------------- tables for the chapter
@@ -814,8 +819,9 @@ def measure_agreement(corpus=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     from newslens.corpus import load_corpus
 
     corpus = corpus or load_corpus()
-    codes = code_items(sentence_table(corpus.lines))
-    manual = load_manual(corpus.data_dir / "reference" / "frames_manual.csv")
+    book = load_frames(corpus.data_dir)
+    codes = code_items(sentence_table(corpus.lines), book)
+    manual = load_manual(corpus.data_dir / "reference" / "frames_manual.csv", book)
     return agreement(codes, manual), disagreements(codes, manual)
 
 

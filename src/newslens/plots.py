@@ -112,6 +112,99 @@ def timeline(events: pd.DataFrame, articles: pd.DataFrame, title: str):
     return fig, ax
 
 
+# =========================================================================== chapter 2: coverage
+# Figures of "Who covered what" (facts, word choices); they draw tables from newslens.coverage.
+
+#: Cell states of the fact heatmap and their colours (absent, quoted only, own words).
+FACT_STATE_COLORS = {"absent": "#F2F2F2", "quoted": "#56B4E9", "own": "#0072B2"}
+
+
+def fact_heatmap(matrix: pd.DataFrame, labels: dict[str, str], title: str):
+    """Facts (rows, codebook order) by article (columns): absent, carried in quoted text only, or own words.
+
+    Parameters
+    ----------
+    matrix : DataFrame from :func:`newslens.coverage.fact_matrix` (``article``, ``fact``,
+        ``present``, ``voice``).
+    labels : article id -> column label (for example the outlet's name), in column order.
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    facts = list(dict.fromkeys(matrix["fact"]))
+    arts = list(labels)
+    state = matrix.assign(
+        code=[0 if p == 0 else (2 if str(v).startswith("own") else 1) for p, v in zip(matrix["present"], matrix["voice"])]
+    ).pivot(index="fact", columns="article", values="code").reindex(index=facts, columns=arts)
+    fig, ax = plt.subplots(figsize=(1.3 * len(arts) + 2.6, 0.3 * len(facts) + 1.8))
+    cmap = ListedColormap(list(FACT_STATE_COLORS.values()))
+    ax.imshow(state.to_numpy(), cmap=cmap, vmin=0, vmax=2, aspect="auto")
+    marks = {1: "Q", 2: "O"}
+    for i in range(len(facts)):
+        for j in range(len(arts)):
+            code = int(state.iat[i, j])
+            if code:
+                ax.text(j, i, marks[code], ha="center", va="center", fontsize=7, color="white" if code == 2 else "black")
+    ax.set_xticks(range(len(arts)), [labels[a] for a in arts], rotation=20, ha="right")
+    ax.set_yticks(range(len(facts)), facts)
+    ax.set_xticks([x - 0.5 for x in range(1, len(arts))], minor=True)
+    ax.set_yticks([y - 0.5 for y in range(1, len(facts))], minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.tick_params(which="minor", length=0)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    handles = [
+        Patch(facecolor=FACT_STATE_COLORS["own"], label="O: in the outlet's own words"),
+        Patch(facecolor=FACT_STATE_COLORS["quoted"], label="Q: only in text quoted from another outlet"),
+        Patch(facecolor=FACT_STATE_COLORS["absent"], edgecolor="#BBBBBB", label="not reported"),
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -0.12), ncol=1, frameon=False, fontsize=8)
+    ax.set_xlabel("")
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig, ax
+
+
+def word_choice_dots(choices: pd.DataFrame, labels: dict[str, str], title: str):
+    """One panel per wording group: rate per 1,000 body words of each term, one colour per outlet,
+    filled dots for the outlet's own words and open dots for words it quotes from other outlets.
+
+    Parameters
+    ----------
+    choices : DataFrame from :func:`newslens.coverage.word_choices` (``article``, ``group``,
+        ``term``, ``label``, ``voice``, ``n``, ``per_1000``). Terms no article uses are left out.
+    labels : article id -> legend label (the outlet's name), in legend order.
+    """
+    used = choices[choices["n"] > 0]
+    groups = list(dict.fromkeys(used["group"]))
+    sizes = [used[used["group"] == g]["term"].nunique() for g in groups]
+    fig, axes = plt.subplots(len(groups), 1, figsize=(8.5, 0.38 * sum(sizes) + 1.2 * len(groups) + 0.6),
+                             gridspec_kw={"height_ratios": sizes}, squeeze=False)
+    arts = list(labels)
+    offsets = {a: (k - (len(arts) - 1) / 2) * 0.13 for k, a in enumerate(arts)}
+    for ax, group in zip(axes[:, 0], groups):
+        sub = used[used["group"] == group]
+        terms = list(dict.fromkeys(choices[(choices["group"] == group) & choices["term"].isin(sub["term"])]["term"]))
+        names = dict(zip(choices["term"][choices["group"] == group], choices["label"][choices["group"] == group]))
+        for row in sub.itertuples(index=False):
+            y = terms.index(row.term) + offsets.get(row.article, 0)
+            color = outlet_color(labels.get(row.article, row.article))
+            face = color if row.voice == "own" else "white"
+            ax.plot(row.per_1000, y, "o", markersize=7, markerfacecolor=face, markeredgecolor=color, markeredgewidth=1.5)
+        ax.set_yticks(range(len(terms)), [names[t] for t in terms])
+        ax.set_ylim(len(terms) - 0.5, -0.5)
+        ax.set_xlim(left=0)
+        ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.set_title(str(sub["group_label"].iloc[0]) if "group_label" in sub else group, loc="left", fontsize=10)
+    axes[-1, 0].set_xlabel("Uses per 1,000 body words (own words: filled; quoted from other outlets: open)")
+    handles = [plt.Line2D([], [], marker="o", linestyle="", color=outlet_color(labels[a]), label=labels[a]) for a in arts]
+    fig.legend(handles=handles, loc="upper right", frameon=False, fontsize=8)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
+    fig.tight_layout()
+    return fig, axes
+
+
 # =============================================================================
 # Framing figures (chapter 4). Draw tables computed by newslens.framing.
 # =============================================================================

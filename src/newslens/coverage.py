@@ -1,0 +1,757 @@
+"""Who covered what: facts reported, timeline events missed, actors named and words chosen per article.
+
+An analysis layer over :func:`newslens.text.sentence_table`; all story knowledge comes from the
+codebooks ``facts.yml``, ``events.yml``, ``actors.yml`` and ``wording.yml``.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from newslens.corpus import CorpusError
+from newslens.text import tokenize_words
+
+__all__ = [
+    "SENTENCE_COLUMNS",
+    "compile_facts",
+    "fact_hits",
+    "fact_matrix",
+    "single_outlet_facts",
+    "evidence_table",
+    "event_coverage",
+    "missed_events",
+    "actor_mentions",
+    "actor_counts",
+    "unknown_names",
+    "word_choices",
+    "agreement",
+    "facts_table",
+    "actors_table",
+]
+
+#: Columns every sentence table must have (as made by :func:`newslens.text.sentence_table`).
+SENTENCE_COLUMNS = ("article", "line", "sentence", "text", "voice")
+
+_SEP = " | "
+
+
+def _check_sentences(sentences: pd.DataFrame, func: str) -> pd.DataFrame:
+    if not isinstance(sentences, pd.DataFrame):
+        raise TypeError(f"{func} needs a DataFrame of sentences (from newslens.text.sentence_table), got {type(sentences).__name__}")
+    missing = [c for c in SENTENCE_COLUMNS if c not in sentences.columns]
+    if missing:
+        raise ValueError(f"{func}: the sentence table lacks column(s) {missing}; make it with newslens.text.sentence_table")
+    if "quoted_outlet" not in sentences.columns:
+        sentences = sentences.assign(quoted_outlet="")
+    return sentences.fillna({"quoted_outlet": "", "voice": ""})
+
+
+def _articles_in_order(sentences: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(sentences["article"]))
+
+
+def _items(book: dict | list, key: str, source: str) -> list:
+    """The list under *key* of a codebook dict, or the list itself."""
+    if isinstance(book, dict):
+        if key not in book:
+            raise CorpusError(f"{source}: no '{key}:' list at the top level")
+        book = book[key]
+    if not isinstance(book, list) or not book:
+        raise CorpusError(f"{source}: '{key}' must be a non-empty list")
+    return book
+
+
+def _regex(pattern, where: str, flags: int = re.IGNORECASE) -> re.Pattern:
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise CorpusError(f"{where}: a pattern must be a non-empty string, got {pattern!r}")
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise CorpusError(f"{where}: pattern {pattern!r} is not a valid regular expression ({exc})") from None
+
+
+def _word_regex(word: str) -> str:
+    """A literal word or phrase as a whole-word regex; a space also matches a hyphen or several spaces."""
+    parts = [re.escape(p) for p in str(word).split()]
+    return r"(?<![\w-])" + r"[\s-]+".join(parts) + r"(?![\w-])"
+
+
+# --------------------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    any: tuple[re.Pattern, ...]
+    with_: tuple[re.Pattern, ...]
+    without: tuple[re.Pattern, ...]
+
+    def match(self, text: str) -> bool:
+        return (
+            any(p.search(text) for p in self.any)
+            and all(p.search(text) for p in self.with_)
+            and not any(p.search(text) for p in self.without)
+        )
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One compiled fact of ``facts.yml``."""
+
+    id: str
+    definition: str
+    event: str
+    patterns: tuple[_Pattern, ...]
+    exclude: tuple[re.Pattern, ...]
+
+    def matches(self, text: str) -> bool:
+        """True if *text* (one sentence) reports this fact."""
+        if any(p.search(text) for p in self.exclude):
+            return False
+        return any(p.match(text) for p in self.patterns)
+
+
+_PATTERN_KEYS = {"any", "words", "with", "without"}
+
+
+def _compile_pattern(spec, where: str) -> _Pattern:
+    if isinstance(spec, str):
+        return _Pattern((_regex(spec, where),), (), ())
+    if not isinstance(spec, dict):
+        raise CorpusError(f"{where}: a pattern is a regex string or a mapping with any/words/with/without, got {spec!r}")
+    unknown = set(spec) - _PATTERN_KEYS
+    if unknown:
+        raise CorpusError(f"{where}: unknown key(s) {sorted(unknown)} in a pattern (allowed: any, words, with, without)")
+
+    def listed(key: str) -> list:
+        value = spec.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise CorpusError(f"{where}: '{key}' must be a list")
+        return value
+
+    alternatives = [_regex(p, where) for p in listed("any")] + [_regex(_word_regex(w), where) for w in listed("words")]
+    if not alternatives:
+        raise CorpusError(f"{where}: a pattern needs 'any' (regexes) or 'words' (literal words)")
+    return _Pattern(
+        tuple(alternatives),
+        tuple(_regex(p, where) for p in listed("with")),
+        tuple(_regex(p, where) for p in listed("without")),
+    )
+
+
+def compile_facts(facts: dict | list, source: str = "facts.yml") -> list[Fact]:
+    """Check and compile the facts codebook (the dict from ``load_codebook("facts")`` or its list).
+
+    Raises :class:`~newslens.corpus.CorpusError` naming the fact and the problem: a missing id or
+    definition, a duplicate id, no patterns, an unknown pattern key or a regex that does not compile.
+    """
+    out, seen = [], set()
+    for i, item in enumerate(_items(facts, "facts", source), start=1):
+        if not isinstance(item, dict):
+            raise CorpusError(f"{source}: fact #{i} must be a mapping with id, definition and patterns")
+        fid = item.get("id")
+        if not isinstance(fid, str) or not re.fullmatch(r"[a-z0-9_]+", fid or ""):
+            raise CorpusError(f"{source}: fact #{i} needs an id in snake_case, got {fid!r}")
+        where = f"{source}: fact '{fid}'"
+        if fid in seen:
+            raise CorpusError(f"{where}: duplicate id")
+        seen.add(fid)
+        if not str(item.get("definition", "")).strip():
+            raise CorpusError(f"{where}: needs a one-line definition")
+        patterns = item.get("patterns")
+        if not isinstance(patterns, list) or not patterns:
+            raise CorpusError(f"{where}: needs a non-empty list of patterns")
+        exclude = item.get("exclude", []) or []
+        if not isinstance(exclude, list):
+            raise CorpusError(f"{where}: 'exclude' must be a list of regexes")
+        out.append(
+            Fact(
+                id=fid,
+                definition=str(item["definition"]).strip(),
+                event=str(item.get("event", "") or ""),
+                patterns=tuple(_compile_pattern(p, where) for p in patterns),
+                exclude=tuple(_regex(p, where) for p in exclude),
+            )
+        )
+    return out
+
+
+def _facts(facts) -> list[Fact]:
+    if isinstance(facts, list) and facts and all(isinstance(f, Fact) for f in facts):
+        return facts
+    return compile_facts(facts)
+
+
+def fact_hits(sentences: pd.DataFrame, facts: dict | list) -> pd.DataFrame:
+    """Every body sentence that reports a fact.
+
+    Parameters
+    ----------
+    sentences : DataFrame from :func:`newslens.text.sentence_table` (``article``, ``line``,
+        ``sentence``, ``text``, ``voice``, optional ``quoted_outlet``).
+    facts : the facts codebook (dict from ``load_codebook("facts")``, its list, or compiled facts).
+
+    Returns
+    -------
+    DataFrame, one row per (sentence, fact) match, in corpus order then codebook order:
+    ``article``, ``fact``, ``line``, ``sentence``, ``text``, ``voice`` (``own``/``quoted``) and
+    ``quoted_outlet`` (the outlet a quoted passage comes from, else ``''``).
+    """
+    sentences = _check_sentences(sentences, "fact_hits")
+    compiled = _facts(facts)
+    rows = []
+    for art, line, sent, text, voice, outlet in sentences[["article", "line", "sentence", "text", "voice", "quoted_outlet"]].itertuples(index=False):
+        for fact in compiled:
+            if fact.matches(text):
+                rows.append((art, fact.id, int(line), int(sent), text, voice, outlet))
+    return pd.DataFrame(rows, columns=["article", "fact", "line", "sentence", "text", "voice", "quoted_outlet"])
+
+
+def _voice_of(voices: list[str], outlets: list[str]) -> str:
+    kinds = set(voices)
+    if kinds == {"own"}:
+        return "own"
+    quoted = ", ".join(sorted({o for v, o in zip(voices, outlets) if v == "quoted" and o}))
+    label = f"quoted ({quoted})" if quoted else "quoted"
+    return label if "own" not in kinds else f"own + {label}"
+
+
+def fact_matrix(sentences: pd.DataFrame, facts: dict | list, articles: list[str] | None = None) -> pd.DataFrame:
+    """Which facts each article reported, with the sentences that say so.
+
+    Parameters
+    ----------
+    sentences : DataFrame from :func:`newslens.text.sentence_table`.
+    facts : the facts codebook (see :func:`fact_hits`).
+    articles : article ids in the order wanted; default: the order they appear in *sentences*
+        (an article with no hit still gets a row per fact).
+
+    Returns
+    -------
+    DataFrame, one row per (article, fact), articles in order then facts in codebook order:
+    ``article``, ``fact``, ``present`` (1 if a body sentence reports it, else 0), ``n_sentences``
+    (how many sentences do), ``evidence`` (those sentences, joined by ``" | "``), ``line`` (their
+    line numbers in the raw capture, e.g. ``"24; 28"``) and ``voice`` (``own``, ``quoted (Outlet)``
+    or ``own + quoted (Outlet)``; ``''`` when absent).
+    """
+    compiled = _facts(facts)
+    hits = fact_hits(sentences, compiled)
+    order = list(articles) if articles is not None else _articles_in_order(_check_sentences(sentences, "fact_matrix"))
+    grouped = {key: g for key, g in hits.groupby(["article", "fact"], sort=False)}
+    rows = []
+    for art in order:
+        for fact in compiled:
+            g = grouped.get((art, fact.id))
+            if g is None:
+                rows.append((art, fact.id, 0, 0, "", "", ""))
+                continue
+            lines = "; ".join(str(n) for n in dict.fromkeys(g["line"]))
+            rows.append((art, fact.id, 1, len(g), _SEP.join(g["text"]), lines, _voice_of(list(g["voice"]), list(g["quoted_outlet"]))))
+    return pd.DataFrame(rows, columns=["article", "fact", "present", "n_sentences", "evidence", "line", "voice"])
+
+
+def _check_matrix(matrix: pd.DataFrame, func: str) -> pd.DataFrame:
+    missing = [c for c in ("article", "fact", "present") if c not in getattr(matrix, "columns", [])]
+    if missing:
+        raise ValueError(f"{func}: the fact table lacks column(s) {missing}; make it with fact_matrix")
+    return matrix
+
+
+def single_outlet_facts(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Facts that exactly one article carried.
+
+    Parameters
+    ----------
+    matrix : DataFrame from :func:`fact_matrix`.
+
+    Returns
+    -------
+    DataFrame, one row per such fact, in codebook order: ``fact``, ``article``, ``voice``,
+    ``line`` and ``evidence`` (copied from the matrix).
+    """
+    _check_matrix(matrix, "single_outlet_facts")
+    present = matrix[matrix["present"] == 1]
+    counts = present.groupby("fact", sort=False)["article"].nunique()
+    single = present[present["fact"].isin(counts[counts == 1].index)]
+    cols = ["fact", "article"] + [c for c in ("voice", "line", "evidence") if c in single.columns]
+    return single[cols].reset_index(drop=True)
+
+
+def evidence_table(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The evidence behind each present cell of a fact matrix, short enough to read.
+
+    Parameters
+    ----------
+    matrix : DataFrame from :func:`fact_matrix`.
+
+    Returns
+    -------
+    DataFrame, one row per (article, fact) with ``present == 1``, in the matrix's order:
+    ``article``, ``fact``, ``voice``, ``line``, ``n_sentences`` and ``first_evidence`` (the first
+    sentence that reports the fact; the others are in the matrix's ``evidence`` column).
+    """
+    _check_matrix(matrix, "evidence_table")
+    present = matrix[matrix["present"] == 1]
+    first = [e.split(_SEP)[0] for e in present["evidence"]]
+    out = present[["article", "fact", "voice", "line", "n_sentences"]].assign(first_evidence=first)
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- events
+
+
+def _date(value, where: str) -> _dt.date:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise CorpusError(f"{where}: date {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def event_coverage(articles: pd.DataFrame, matrix: pd.DataFrame, events: dict | list, facts: dict | list) -> pd.DataFrame:
+    """For each article and timeline event: had it happened by the article's date, and was it reported?
+
+    An event counts as reported when the article carries at least one fact whose ``event`` is the
+    event's id. An event "had happened" when its (start) date is on or before the article's date.
+
+    Parameters
+    ----------
+    articles : the manifest (``corpus.articles``): index ``article`` (or a column of that name) and ``date``.
+    matrix : DataFrame from :func:`fact_matrix` (``article``, ``fact``, ``present``).
+    events : the events codebook (dict from ``load_codebook("events")`` or its list).
+    facts : the facts codebook (for each fact's ``event``).
+
+    Returns
+    -------
+    DataFrame, one row per (article, event), articles in manifest order then events by date:
+    ``article``, ``article_date``, ``event``, ``event_date``, ``label``, ``facts`` (the codebook
+    facts that belong to the event), ``reported_by`` (those the article carried), and ``status``:
+    ``reported``, ``missed`` (had happened, not reported), ``not yet`` (after the article's date,
+    not reported), ``reported early`` (reported although dated after the article; e.g. an updated
+    story) or ``no fact`` (no fact in the codebook points to this event).
+    """
+    _check_matrix(matrix, "event_coverage")
+    arts = articles.reset_index() if "article" not in articles.columns else articles
+    if "article" not in arts.columns or "date" not in arts.columns:
+        raise ValueError("event_coverage: articles need an 'article' index or column and a 'date' column (corpus.articles)")
+    compiled = _facts(facts)
+    known_events = []
+    for i, ev in enumerate(_items(events, "events", "events.yml"), start=1):
+        if not isinstance(ev, dict) or "id" not in ev or "date" not in ev:
+            raise CorpusError(f"events.yml: event #{i} needs an id and a date")
+        known_events.append((str(ev["id"]), _date(ev["date"], f"events.yml: event '{ev['id']}'"), str(ev.get("label", ""))))
+    ids = {e[0] for e in known_events}
+    for fact in compiled:
+        if fact.event and fact.event not in ids:
+            raise CorpusError(f"facts.yml: fact '{fact.id}' points to event '{fact.event}', which events.yml does not define")
+    known_events.sort(key=lambda e: (e[1], e[0]))
+    present = set(map(tuple, matrix.loc[matrix["present"] == 1, ["article", "fact"]].itertuples(index=False)))
+    rows = []
+    for art, adate in arts[["article", "date"]].itertuples(index=False):
+        adate = _date(pd.Timestamp(adate).date(), f"article '{art}'")
+        for eid, edate, label in known_events:
+            belongs = [f.id for f in compiled if f.event == eid]
+            carried = [f for f in belongs if (art, f) in present]
+            happened = edate <= adate
+            if not belongs:
+                status = "no fact"
+            elif carried:
+                status = "reported" if happened else "reported early"
+            else:
+                status = "missed" if happened else "not yet"
+            rows.append((art, adate.isoformat(), eid, edate.isoformat(), label, ", ".join(belongs), ", ".join(carried), status))
+    return pd.DataFrame(rows, columns=["article", "article_date", "event", "event_date", "label", "facts", "reported_by", "status"])
+
+
+def missed_events(articles: pd.DataFrame, fact_hits: pd.DataFrame, events: dict | list, facts: dict | list) -> pd.DataFrame:
+    """Events that had happened by an article's date but that the article did not report.
+
+    Parameters
+    ----------
+    articles, events, facts : as for :func:`event_coverage`.
+    fact_hits : DataFrame from :func:`fact_matrix` (or from :func:`fact_hits`: every row then
+        counts as present).
+
+    Returns
+    -------
+    The rows of :func:`event_coverage` whose ``status`` is ``missed``, with the same columns
+    except ``reported_by`` (always empty there); index reset.
+    """
+    matrix = fact_hits if "present" in getattr(fact_hits, "columns", []) else _check_hits(fact_hits)
+    cov = event_coverage(articles, matrix, events, facts)
+    return cov[cov["status"] == "missed"].drop(columns=["reported_by"]).reset_index(drop=True)
+
+
+def _check_hits(hits: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in ("article", "fact") if c not in getattr(hits, "columns", [])]
+    if missing:
+        raise ValueError(f"missed_events: the fact table lacks column(s) {missing}; make it with fact_matrix")
+    return hits[["article", "fact"]].drop_duplicates().assign(present=1)
+
+
+# --------------------------------------------------------------------------- actors
+
+
+@dataclass(frozen=True)
+class _Actor:
+    id: str
+    name: str
+    kind: str
+    role: str
+    speaker_type: str
+    full: tuple[re.Pattern, ...]
+    surnames: tuple[str, ...]
+    intro: tuple[re.Pattern, ...]
+
+
+def _compile_actors(actors: dict | list, source: str = "actors.yml") -> tuple[list[_Actor], list[str]]:
+    out, seen = [], set()
+    for i, item in enumerate(_items(actors, "actors", source), start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            raise CorpusError(f"{source}: actor #{i} must be a mapping with an id")
+        aid = item["id"]
+        where = f"{source}: actor '{aid}'"
+        if aid in seen:
+            raise CorpusError(f"{where}: duplicate id")
+        seen.add(aid)
+        for key in ("aliases", "patterns", "surnames", "surname_intro"):
+            if not isinstance(item.get(key, []) or [], list):
+                raise CorpusError(f"{where}: '{key}' must be a list")
+        full = [_regex(_word_regex(a), where) for a in item.get("aliases", []) or []]
+        full += [_regex(p, where) for p in item.get("patterns", []) or []]
+        surnames = tuple(str(s) for s in item.get("surnames", []) or [])
+        if not full and not surnames:
+            raise CorpusError(f"{where}: needs at least one alias, pattern or surname")
+        out.append(
+            _Actor(
+                id=aid,
+                name=str(item.get("name", aid)),
+                kind=str(item.get("kind", "")),
+                role=str(item.get("role", "")),
+                speaker_type=str(item.get("speaker_type", "other")),
+                full=tuple(full),
+                surnames=surnames,
+                intro=tuple(_regex(p, where) for p in item.get("surname_intro", []) or []),
+            )
+        )
+    ignore = actors.get("ignore", []) if isinstance(actors, dict) else []
+    return out, [str(x) for x in ignore or []]
+
+
+def _name_token(text: str, start: int, end: int) -> bool:
+    """True if the word before or after text[start:end] is capitalised (part of a longer name)."""
+    before = re.search(r"([\w’'-]+)\s$", text[:start])
+    after = re.match(r"\s([\w’'-]+)", text[end:])
+    return any(m is not None and m.group(1)[:1].isupper() and m.group(1).lower() not in _FUNCTION_WORDS for m in (before, after))
+
+
+def actor_mentions(sentences: pd.DataFrame, actors: dict | list) -> pd.DataFrame:
+    """Every mention of a codebook actor in body text.
+
+    Matching, in order: (1) each actor's ``aliases`` (literal, whole words, any case) and
+    ``patterns`` (regexes), longest match first across all actors; matched text is used up.
+    (2) Bare ``surnames`` (case-sensitive) in the text left over, and only where the surname
+    stands alone (not next to another capitalised word, so "Viola Zhou" is no bare "Zhou").
+    A bare surname is resolved within its article: an actor whose ``surname_intro`` regex occurs
+    in the article (e.g. "whose last name is Zhou") owns the surname there; otherwise the actor
+    with that surname whose alias was most recently matched before it; otherwise it is skipped.
+
+    Parameters
+    ----------
+    sentences : DataFrame from :func:`newslens.text.sentence_table`.
+    actors : the actors codebook (dict from ``load_codebook("actors")`` or its list).
+
+    Returns
+    -------
+    DataFrame, one row per mention in corpus order: ``article``, ``line``, ``sentence``,
+    ``actor`` (id), ``name``, ``kind``, ``speaker_type``, ``matched`` (the text matched),
+    ``by`` (``alias`` or ``surname``), ``voice``, ``quoted_outlet``, ``text`` (the sentence).
+    """
+    sentences = _check_sentences(sentences, "actor_mentions")
+    compiled, _ignore = _compile_actors(actors)
+    by_surname: dict[str, list[_Actor]] = {}
+    for a in compiled:
+        for s in a.surnames:
+            by_surname.setdefault(s, []).append(a)
+    surname_re = {s: re.compile(r"(?<![\w-])" + re.escape(s) + r"(?![\w-])") for s in by_surname}
+    rows = []
+    for art, group in sentences.groupby("article", sort=False):
+        body = " ".join(group["text"])
+        owner = {}
+        for s, cands in by_surname.items():
+            introduced = [a for a in cands if any(p.search(body) for p in a.intro)]
+            if introduced:
+                owner[s] = introduced[0]
+        last_seen: dict[str, int] = {}
+        counter = 0
+        for line, sent, text, voice, outlet in group[["line", "sentence", "text", "voice", "quoted_outlet"]].itertuples(index=False):
+            found = []
+            for a in compiled:
+                for p in a.full:
+                    for m in p.finditer(text):
+                        found.append((m.start(), m.end(), a, m.group(0), "alias"))
+            found.sort(key=lambda f: (-(f[1] - f[0]), f[0], f[2].id))
+            taken, kept = [], []
+            for f in found:
+                if all(f[1] <= s or f[0] >= e for s, e in taken):
+                    taken.append((f[0], f[1]))
+                    kept.append(f)
+            for s, rx in surname_re.items():
+                for m in rx.finditer(text):
+                    if any(not (m.end() <= a or m.start() >= b) for a, b in taken) or _name_token(text, m.start(), m.end()):
+                        continue
+                    kept.append((m.start(), m.end(), None, m.group(0), "surname"))
+            kept.sort(key=lambda f: f[0])
+            for start, end, actor, matched, by in kept:
+                counter += 1
+                if actor is None:
+                    actor = owner.get(matched)
+                    if actor is None:
+                        seen = [(last_seen[a.id], a) for a in by_surname[matched] if a.id in last_seen]
+                        if not seen:
+                            continue
+                        actor = max(seen, key=lambda x: x[0])[1]
+                last_seen[actor.id] = counter
+                rows.append((art, int(line), int(sent), actor.id, actor.name, actor.kind, actor.speaker_type, matched, by, voice, outlet, text))
+    return pd.DataFrame(
+        rows,
+        columns=["article", "line", "sentence", "actor", "name", "kind", "speaker_type", "matched", "by", "voice", "quoted_outlet", "text"],
+    )
+
+
+def actor_counts(mentions: pd.DataFrame, articles: list[str] | None = None) -> pd.DataFrame:
+    """Mentions per actor and article (a wide table for reading).
+
+    Parameters
+    ----------
+    mentions : DataFrame from :func:`actor_mentions`.
+    articles : column order; default the order of first appearance in *mentions*.
+
+    Returns
+    -------
+    DataFrame indexed by ``actor`` with ``name``, ``speaker_type``, one count column per article,
+    ``total`` and ``n_articles`` (how many articles name the actor); sorted by ``n_articles``
+    then ``total`` (descending), then ``actor``.
+    """
+    missing = [c for c in ("article", "actor", "name", "speaker_type") if c not in getattr(mentions, "columns", [])]
+    if missing:
+        raise ValueError(f"actor_counts: the mentions table lacks column(s) {missing}; make it with actor_mentions")
+    order = list(articles) if articles is not None else list(dict.fromkeys(mentions["article"]))
+    wide = pd.crosstab(mentions["actor"], mentions["article"]).reindex(columns=order, fill_value=0)
+    wide.columns.name = None
+    info = mentions.drop_duplicates("actor").set_index("actor")[["name", "speaker_type"]]
+    out = info.join(wide, how="right")
+    out["total"] = wide.sum(axis=1)
+    out["n_articles"] = (wide > 0).sum(axis=1)
+    out = out.reset_index().sort_values(["n_articles", "total", "actor"], ascending=[False, False, True]).set_index("actor")
+    return out
+
+
+#: Words that start sentences or join names but are not names themselves (story-independent English).
+_FUNCTION_WORDS = frozenset(
+    """
+    a an the and or but nor so yet for of to in on at by with from into onto as if when while after before
+    since until because although though also even not now then there here this that these those it its
+    he she they we i you his her their our your my me him them us who whom whose which what where why how
+    last next back both all some many most more such only just still however instead meanwhile regarding
+    """.split()
+)
+
+_CAP_TOKEN = r"[A-ZÀ-ÖØ-Þ][\w’'.-]*"
+_CAP_RUN = re.compile(_CAP_TOKEN + r"(?:\s+(?:of\s+|de\s+|van\s+|von\s+)?" + _CAP_TOKEN + r")*")
+
+
+def unknown_names(sentences: pd.DataFrame, actors: dict | list) -> pd.DataFrame:
+    """Capitalised multi-word names that the actors codebook does not know: candidates to add.
+
+    Text matched by an actor's aliases or patterns is masked first; the remaining runs of
+    capitalised words are trimmed of leading function words ("The", "At", ...) and trailing
+    possessives, and kept if two or more words remain. Names listed under ``ignore:`` in the
+    codebook (places, institutions judged not to be actors) are left out.
+
+    Parameters
+    ----------
+    sentences : DataFrame from :func:`newslens.text.sentence_table`.
+    actors : the actors codebook.
+
+    Returns
+    -------
+    DataFrame, one row per candidate name: ``name``, ``n`` (mentions), ``articles`` (ids, in
+    corpus order, comma-separated), ``example`` (``article l.N: sentence`` of the first mention);
+    sorted by ``n`` descending then ``name``.
+    """
+    sentences = _check_sentences(sentences, "unknown_names")
+    compiled, ignore = _compile_actors(actors)
+    ignored = {i.lower() for i in ignore}
+    found: dict[str, list] = {}
+    for art, line, text in sentences[["article", "line", "text"]].itertuples(index=False):
+        masked = text
+        for a in compiled:
+            for p in a.full:
+                masked = p.sub(lambda m: "\x00" * len(m.group(0)), masked)
+        for m in _CAP_RUN.finditer(masked):
+            words = m.group(0).split()
+            while words and words[0].lower().strip(".") in _FUNCTION_WORDS:
+                words.pop(0)
+            while words and (words[-1].lower() in _FUNCTION_WORDS or words[-1].lower() in {"de", "van", "von"}):
+                words.pop()
+            if len(words) < 2:
+                continue
+            words[-1] = re.sub(r"[’']s$|[.,]$", "", words[-1])
+            name = " ".join(words)
+            if name.lower() in ignored:
+                continue
+            found.setdefault(name, []).append((art, int(line), text))
+    rows = []
+    for name, hits in found.items():
+        arts = ", ".join(dict.fromkeys(h[0] for h in hits))
+        art, line, text = hits[0]
+        rows.append((name, len(hits), arts, f"{art} l.{line}: {text}"))
+    out = pd.DataFrame(rows, columns=["name", "n", "articles", "example"])
+    return out.sort_values(["n", "name"], ascending=[False, True]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- word choices
+
+
+def _compile_lexicon(lexicon: dict, source: str = "wording.yml"):
+    groups = []
+    for i, g in enumerate(_items(lexicon, "groups", source), start=1):
+        if not isinstance(g, dict) or not isinstance(g.get("id"), str):
+            raise CorpusError(f"{source}: group #{i} must be a mapping with an id and terms")
+        where = f"{source}: group '{g['id']}'"
+        terms = []
+        for j, t in enumerate(_items(g, "terms", where), start=1):
+            if not isinstance(t, dict) or not isinstance(t.get("id"), str):
+                raise CorpusError(f"{where}: term #{j} must be a mapping with an id and patterns")
+            pats = t.get("patterns")
+            if not isinstance(pats, list) or not pats:
+                raise CorpusError(f"{where}: term '{t['id']}' needs a non-empty list of patterns")
+            terms.append((t["id"], str(t.get("label", t["id"])), [_regex(p, f"{where}: term '{t['id']}'") for p in pats]))
+        groups.append((g["id"], str(g.get("label", g["id"])), terms))
+    exclude = lexicon.get("exclude", []) if isinstance(lexicon, dict) else []
+    return groups, [_regex(p, f"{source}: exclude") for p in exclude or []]
+
+
+def word_choices(sentences: pd.DataFrame, lexicon: dict, examples: int = 2) -> pd.DataFrame:
+    """How often each article uses each wording, per 1,000 body words, in its own and in quoted words.
+
+    Within a group, matches do not overlap: the longest wins (so "forcible indecency" is one
+    term, not also "indecency"). Sentences matching the lexicon's ``exclude`` regexes (about
+    other cases) are not searched, but their words still count in the denominators.
+
+    Parameters
+    ----------
+    sentences : DataFrame from :func:`newslens.text.sentence_table`.
+    lexicon : the wording codebook (dict from ``load_codebook("wording")``): ``groups``, each with
+        ``id``, ``label`` and ``terms`` (``id``, ``label``, ``patterns``), and optional ``exclude``.
+    examples : how many example sentences to keep per cell.
+
+    Returns
+    -------
+    DataFrame, one row per (article, group, term, voice) for voice ``own`` and ``quoted``, in
+    corpus, codebook and voice order: ``article``, ``group``, ``group_label``, ``term``, ``label``, ``voice``,
+    ``n`` (matches), ``words`` (body words in that voice), ``per_1000`` (``n`` per 1,000 of
+    those words, rounded to 2 decimals; NaN when the article has no words in that voice) and
+    ``examples`` (up to *examples* sentences, ``l.N: sentence``, joined by ``" | "``).
+    """
+    sentences = _check_sentences(sentences, "word_choices")
+    if not isinstance(lexicon, dict):
+        raise CorpusError("wording.yml: expected a mapping with a 'groups' list")
+    groups, exclude = _compile_lexicon(lexicon)
+    words: dict[tuple[str, str], int] = {}
+    counts: dict[tuple, list] = {}
+    for art, line, text, voice in sentences[["article", "line", "text", "voice"]].itertuples(index=False):
+        v = "quoted" if voice == "quoted" else "own"
+        words[(art, v)] = words.get((art, v), 0) + len(tokenize_words(text))
+        if any(p.search(text) for p in exclude):
+            continue
+        for gid, _glabel, terms in groups:
+            found = [(m.start(), m.end(), tid) for tid, _l, pats in terms for p in pats for m in p.finditer(text)]
+            found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+            taken = []
+            for s, e, tid in found:
+                if all(e <= a or s >= b for a, b in taken):
+                    taken.append((s, e))
+                    counts.setdefault((art, gid, tid, v), []).append(f"l.{line}: {text}")
+    rows = []
+    for art in _articles_in_order(sentences):
+        for gid, glabel, terms in groups:
+            for tid, label, _p in terms:
+                for v in ("own", "quoted"):
+                    hits = counts.get((art, gid, tid, v), [])
+                    w = words.get((art, v), 0)
+                    rate = round(1000 * len(hits) / w, 2) if w else float("nan")
+                    rows.append((art, gid, glabel, tid, label, v, len(hits), w, rate, _SEP.join(list(dict.fromkeys(hits))[:examples])))
+    return pd.DataFrame(rows, columns=["article", "group", "group_label", "term", "label", "voice", "n", "words", "per_1000", "examples"])
+
+
+# --------------------------------------------------------------------------- agreement
+
+
+def agreement(coded: pd.DataFrame, reference: pd.DataFrame) -> dict:
+    """Agreement of the rule coder with a hand-coded reference, cell by cell.
+
+    Parameters
+    ----------
+    coded : DataFrame with ``article``, ``fact``, ``present`` (e.g. from :func:`fact_matrix`).
+    reference : the same columns, hand-coded (``tests/reference/facts.csv``).
+
+    Returns
+    -------
+    dict with ``cells`` (compared), ``agree`` (count), ``accuracy`` (share), ``kappa`` (Cohen's
+    kappa, :func:`sklearn.metrics.cohen_kappa_score`) and ``disagreements`` (a DataFrame of the
+    cells that differ: ``article``, ``fact``, ``reference``, ``coded``).
+    Raises ValueError if a reference cell has no coded counterpart.
+    """
+    from sklearn.metrics import cohen_kappa_score
+
+    for name, t in (("coded", coded), ("reference", reference)):
+        _check_matrix(t, f"agreement ({name})")
+    merged = reference[["article", "fact", "present"]].merge(
+        coded[["article", "fact", "present"]], on=["article", "fact"], how="left", suffixes=("_ref", "_coded")
+    )
+    lost = merged[merged["present_coded"].isna()]
+    if len(lost):
+        first = lost.iloc[0]
+        raise ValueError(f"agreement: {len(lost)} reference cell(s) have no coded value, e.g. {first['article']}/{first['fact']}")
+    ref = merged["present_ref"].astype(int)
+    got = merged["present_coded"].astype(int)
+    diff = merged[ref != got].rename(columns={"present_ref": "reference", "present_coded": "coded"}).astype({"coded": int})
+    return {
+        "cells": len(merged),
+        "agree": int((ref == got).sum()),
+        "accuracy": float((ref == got).mean()),
+        "kappa": float(cohen_kappa_score(ref, got)),
+        "disagreements": diff.reset_index(drop=True),
+    }
+
+
+# --------------------------------------------------------------------------- export tables
+
+
+def facts_table(corpus) -> pd.DataFrame:
+    """The fact matrix of a loaded corpus for export: ``article``, ``fact``, ``present`` (0/1),
+    ``evidence`` (the body sentences, ``" | "``-joined), ``line`` and ``voice``."""
+    from newslens.corpus import load_codebook
+    from newslens.text import sentence_table
+
+    matrix = fact_matrix(sentence_table(corpus.lines), load_codebook("facts", corpus.data_dir), list(corpus.articles.index))
+    return matrix[["article", "fact", "present", "evidence", "line", "voice"]]
+
+
+def actors_table(corpus) -> pd.DataFrame:
+    """Every actor mention of a loaded corpus for export: ``article``, ``line``, ``actor``, ``name``,
+    ``kind``, ``speaker_type``, ``matched``, ``by`` (alias/surname), ``voice``, ``quoted_outlet``, ``text``."""
+    from newslens.corpus import load_codebook
+    from newslens.text import sentence_table
+
+    mentions = actor_mentions(sentence_table(corpus.lines), load_codebook("actors", corpus.data_dir))
+    return mentions.drop(columns=["sentence"])

@@ -1,0 +1,176 @@
+"""The published pages in a real browser: Chromium from Debian, driven by Playwright, served on 127.0.0.1.
+
+Run after the book is built (``make test`` does both). Every page in the table of contents must load,
+show every image, log no console error and make no request to any host but 127.0.0.1.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+CHROMIUM = "/usr/bin/chromium"
+# Flags for a root, offline, headless machine: no sandbox (root), and no background calls home.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+# Console messages the theme itself causes, by exact text, each with the reason.
+ALLOWED_CONSOLE: set[str] = {
+    # Jupyter Book 1.x registers sphinx-thebe twice, so its one-line config script is on every page twice
+    # and the second `const` declaration fails; Thebe (live code) is not used by this book.
+    "Identifier 'THEBE_JS_URL' has already been declared",
+}
+
+
+def toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for e in entries or []:
+            if "file" in e:
+                pages.append(e["file"])
+            walk(e.get("sections"))
+            for part in e.get("parts", []) if isinstance(e, dict) else []:
+                walk(part.get("chapters"))
+
+    walk(toc.get("chapters"))
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    return [p.removesuffix(".md").removesuffix(".ipynb") + ".html" for p in pages]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not (HTML / "index.html").is_file():
+        pytest.fail("_build/html is missing: run `make book` first")
+    handler = functools.partial(_Quiet, directory=str(HTML))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def test_toc_lists_pages_that_were_built():
+    pages = toc_pages()
+    assert "index.html" in pages and "chapters/01_corpus.html" in pages
+    missing = [p for p in pages if not (HTML / p).is_file()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_page_loads_offline_with_images_and_no_errors(server, browser, page):
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    errors, outside, failed = [], [], []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and m.text not in ALLOWED_CONSOLE else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)) if str(e) not in ALLOWED_CONSOLE else None)
+    pg.on("requestfailed", lambda r: failed.append(r.url) if urlparse(r.url).hostname == "127.0.0.1" else None)
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname
+        if route.request.url.startswith("data:") or host == "127.0.0.1":
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    pg.route("**/*", guard)
+    resp = pg.goto(f"{server}/{page}", wait_until="load")
+    assert resp is not None and resp.status == 200
+    pg.wait_for_load_state("networkidle")
+    images = pg.eval_on_selector_all("img", "els => els.map(e => [e.getAttribute('src'), e.complete && e.naturalWidth > 0])")
+    assert [src for src, ok in images if not ok] == [], "images that did not load"
+    assert outside == [], "requests to hosts other than 127.0.0.1"
+    assert failed == [], "local requests that failed"
+    assert errors == [], "console errors"
+    assert pg.title()
+    ctx.close()
+
+
+def test_chapter_figures_have_captions_and_alt_text(server, browser):
+    pg = browser.new_page()
+    pg.goto(f"{server}/chapters/01_corpus.html")
+    figures = pg.eval_on_selector_all(
+        "figure", "els => els.map(f => [f.querySelector('img')?.getAttribute('alt') || '', f.querySelector('figcaption')?.innerText || ''])"
+    )
+    assert len(figures) >= 2
+    assert all(alt and caption.startswith("Fig.") for alt, caption in figures), figures
+    pg.close()
+
+
+def test_internal_links_resolve(server, browser):
+    """Every link from every toc page to a page of the book answers 200 (anchors must exist too)."""
+    pg = browser.new_page()
+    broken = []
+    checked: dict[str, int] = {}
+    for page in toc_pages():
+        pg.goto(f"{server}/{page}")
+        links = pg.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
+        for url in links:
+            parsed = urlparse(url)
+            if parsed.hostname != "127.0.0.1" or parsed.scheme not in ("http", "https"):
+                continue
+            target = url.split("#")[0]
+            if target not in checked:
+                checked[target] = pg.request.get(target).status
+            if checked[target] != 200:
+                broken.append((page, url, checked[target]))
+            elif parsed.fragment and target.endswith(".html"):
+                html = pg.request.get(target).text()
+                if f'id="{parsed.fragment}"' not in html:
+                    broken.append((page, url, "missing anchor"))
+    pg.close()
+    assert len(checked) > 5
+    assert broken == []
+
+
+def test_screenshots_of_front_page_and_a_figure_page(server, browser):
+    """Keep screenshots as test artefacts under _build/ (not committed) for a person to look at."""
+    out = ROOT / "_build" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    for page, name in [("index.html", "front_page.png"), ("chapters/01_corpus.html", "figure_page.png")]:
+        pg.goto(f"{server}/{page}", wait_until="networkidle")
+        if name == "figure_page.png":
+            pg.locator("figure").first.scroll_into_view_if_needed()
+            pg.locator("figure").first.screenshot(path=str(out / name))
+        else:
+            pg.screenshot(path=str(out / name), full_page=False)
+        assert (out / name).stat().st_size > 10_000
+    pg.close()
+
+
+def test_search_page_finds_a_word_from_the_corpus_chapter(server, browser):
+    pg = browser.new_page()
+    pg.goto(f"{server}/search.html?q=furniture", wait_until="networkidle")
+    pg.wait_for_selector("#search-results li", timeout=15_000)
+    hits = pg.eval_on_selector_all("#search-results li a", "els => els.map(a => a.getAttribute('href'))")
+    pg.close()
+    assert any("01_corpus" in h for h in hits), hits

@@ -9,12 +9,13 @@ from typing import Callable
 
 import pandas as pd
 
+from newslens import framing
 from newslens.corpus import Corpus
-from newslens.terms import terms_export
-from newslens.text import article_stats
 from newslens.coverage import actors_table, facts_table
 from newslens.quotes import quotes_table
 from newslens.reuse import reuse_table
+from newslens.terms import terms_export
+from newslens.text import article_stats
 
 
 def _articles(corpus: Corpus) -> pd.DataFrame:
@@ -41,6 +42,11 @@ TABLES: dict[str, tuple[Callable[[Corpus], pd.DataFrame], str]] = {
     "quotes": (quotes_table, "one row per direct quotation in body text: article, line, quote (exact text between the marks), speaker, speaker_type, kind (full/partial)"),
     "reuse": (reuse_table, "one row per line reusing an earlier article's text: article, line, source_article, source_line, similarity (shingle containment 0-1)"),
     "terms": (terms_export, "one row per outlet, view and term it uses: outlet, view (own/all), term (unigram or bigram), count, tfidf, rank_tfidf (1 = highest in the outlet), log_odds_z (Monroe et al. 2008, one vs rest), g2 (Dunning 1993, signed), log_ratio (log2)"),
+    "frames": (framing.frames_table, "one row per article and Semetko-Valkenburg item: article, frame, item, answer (0/1), lines (evidence body lines, ;-joined), evidence (line N: sentence)"),
+    "frame_scores": (framing.frame_scores_table, "one row per article: article, responsibility, human_interest, conflict, morality, economic (mean of the frame's items, 0-1)"),
+    "entman": (framing.entman_table, "one row per article and Entman function: article, function, line, sentence, voice (own/quoted), score (cues matched), cues, text"),
+    "responsibility": (framing.responsibility_table, "one row per blaming sentence and target: article, line, sentence, voice (own/quoted), target, target_label, cue, text"),
+    "issue_frames": (framing.issue_frames_table, "one row per body paragraph and issue-specific frame present: article, line, voice, issue_frame, label, cues"),
 }
 
 

@@ -382,3 +382,103 @@ def fightin_words(log_odds: pd.DataFrame, title: str, z: float = 1.96, label_top
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     fig.tight_layout()
     return fig, axes
+
+
+# =============================================================================
+# Framing figures (chapter 4). Draw tables computed by newslens.framing.
+# =============================================================================
+
+def annotated_heatmap(table: pd.DataFrame, title: str, xlabel: str, ylabel: str, fmt: str = "{:.2f}",
+                      vmin: float = 0.0, vmax: float | None = None, cbar_label: str = ""):
+    """A heatmap of *table* (rows top to bottom as given), every cell printed, sequential colour-blind-safe map."""
+    import numpy as np
+
+    values = table.to_numpy(dtype=float)
+    fig, ax = plt.subplots(figsize=(1.25 * table.shape[1] + 3.2, 0.5 * table.shape[0] + 1.8))
+    im = ax.imshow(values, cmap="cividis", vmin=vmin, vmax=vmax if vmax is not None else np.nanmax(values), aspect="auto")
+    ax.set_xticks(range(table.shape[1]))
+    ax.set_xticklabels([textwrap.fill(str(c), 14) for c in table.columns], fontsize=8)
+    ax.set_yticks(range(table.shape[0]))
+    ax.set_yticklabels(table.index)
+    hi = (im.norm.vmax + im.norm.vmin) / 2
+    for i in range(table.shape[0]):
+        for j in range(table.shape[1]):
+            v = values[i, j]
+            ax.text(j, i, "" if np.isnan(v) else fmt.format(v), ha="center", va="center", fontsize=8,
+                    color="black" if v > hi else "white")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, loc="left")
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    cb = fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
+    cb.set_label(cbar_label)
+    fig.tight_layout()
+    return fig, ax
+
+
+def target_bars(counts: pd.DataFrame, labels: dict[str, str], title: str):
+    """Two panels (own words, quoted words): stacked horizontal bars of blame targets per outlet.
+
+    Parameters
+    ----------
+    counts : DataFrame, index (outlet, voice) with voice in {own, quoted}, one column per target.
+    labels : target id -> label for the legend.
+    """
+    outlets = list(dict.fromkeys(counts.index.get_level_values(0)))[::-1]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.5 * len(outlets) + 2.2), sharey=True, sharex=True)
+    colors = dict(zip(counts.columns, OKABE_ITO + ["#999999"] * len(counts.columns)))
+    for ax, voice in zip(axes, ["own", "quoted"]):
+        left = pd.Series(0.0, index=outlets)
+        part = counts.xs(voice, level=1).reindex(outlets)
+        for t in counts.columns:
+            ax.barh(outlets, part[t], left=left, color=colors[t], label=labels.get(t, t), edgecolor="white", linewidth=0.5)
+            left = left + part[t]
+        ax.set_title(f"{'Own words' if voice == 'own' else 'Quoted words'}", loc="left", fontsize=10)
+        ax.set_xlabel("Blaming sentences")
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, ncol=4, loc="lower center", frameon=False, fontsize=8, bbox_to_anchor=(0.5, -0.02))
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    return fig, axes
+
+
+def tone_strips(scores: pd.DataFrame, outlets: list[str], title: str):
+    """Sentence tone per outlet, own and quoted side by side: points (fixed jitter) and a median tick.
+
+    Parameters
+    ----------
+    scores : DataFrame with ``outlet``, ``voice`` (own/quoted) and ``compound``.
+    outlets : outlets top to bottom.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    fig, ax = plt.subplots(figsize=(9, 0.8 * len(outlets) + 1.8))
+    ys = {o: len(outlets) - 1 - i for i, o in enumerate(outlets)}
+    marks = {"own": ("o", -0.15, "own words"), "quoted": ("^", 0.15, "quoted words")}
+    for voice, (marker, dy, name) in marks.items():
+        first = True
+        for o in outlets:
+            vals = scores[(scores["outlet"] == o) & (scores["voice"] == voice)]["compound"].to_numpy()
+            if not len(vals):
+                continue
+            y = ys[o] + dy + rng.uniform(-0.06, 0.06, len(vals))
+            ax.scatter(vals, y, marker=marker, s=16, alpha=0.6, color=outlet_color(o), edgecolor="none",
+                       label=None)
+            ax.plot([np.median(vals)] * 2, [ys[o] + dy - 0.12, ys[o] + dy + 0.12], color="black", linewidth=2,
+                    label="median" if first and voice == "own" else None)
+            first = False
+        ax.scatter([], [], marker=marker, color="#666666", label=name)
+    ax.axvline(0, color="#999999", linewidth=0.8, linestyle=":")
+    ax.set_yticks(list(ys.values()))
+    ax.set_yticklabels(list(ys.keys()))
+    ax.set_xlim(-1.05, 1.05)
+    ax.set_xlabel("VADER compound score of a sentence (-1 negative … +1 positive)")
+    ax.set_title(title, loc="left")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig, ax
+
+
+__all__ += ["annotated_heatmap", "target_bars", "tone_strips"]

@@ -1,12 +1,20 @@
-"""The export command: tables as CSV, exit code 2 and one line on bad input."""
+"""The export command: tables as CSV, --help documents every column, exit code 2 and one line on bad input."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
+import pytest
+import yaml
+
+from newslens.export import TABLES, chapter_tables, codebooks_for
 
 from .conftest import DATA
+
+STORY = Path(__file__).parent / "fixtures" / "synthetic_story"
 
 
 def run(*args, cwd=None):
@@ -26,17 +34,140 @@ def test_export_writes_articles_and_lines(tmp_path):
     assert set(lines.article) == set(arts.article)
 
 
-def test_export_bad_input_exit_2_without_traceback(tmp_path):
+def test_labels_table_adds_up_to_the_articles_table(tmp_path):
+    res = run("export", "--out", str(tmp_path), "--data", str(DATA), "--table", "labels", "--table", "articles")
+    assert res.returncode == 0, res.stderr
+    labels = pd.read_csv(tmp_path / "labels.csv")
+    arts = pd.read_csv(tmp_path / "articles.csv").set_index("article")
+    assert labels.groupby("article", sort=False)["words"].sum().to_dict() == arts["words_raw"].to_dict()
+    assert labels.groupby("article", sort=False)["lines"].sum().to_dict() == (arts.filter(like="lines_").sum(axis=1)).to_dict()
+    body = labels[labels.label == "body"].set_index("article")["words"]
+    # raw body words keep the aggregator's inline markers ([Source]); words_body drops them
+    assert (body >= arts["words_body"]).all() and (body - arts["words_body"]).max() < 10
+
+
+def test_help_documents_the_columns_of_every_table():
+    res = run("export", "--help")
+    assert res.returncode == 0
+    for name, (_func, doc) in TABLES.items():
+        assert f"  {name}.csv: {doc}" in res.stdout, name
+    assert "Exit status" in res.stdout and " 2 on bad input" in res.stdout
+
+
+def test_help_names_match_the_columns_written(tmp_path):
+    """Every column a table writes is named in its --help line (so the documentation cannot drift)."""
+    res = run("export", "--out", str(tmp_path), "--data", str(STORY))
+    assert res.returncode == 0, res.stderr
+    for name, (_func, doc) in TABLES.items():
+        columns = pd.read_csv(tmp_path / f"{name}.csv", nrows=0).columns
+        named = [c for c in columns if c in doc or (c.startswith("lines_") and "lines_<label>" in doc)]
+        assert list(columns) == named, (name, sorted(set(columns) - set(named)))
+
+
+def test_chapter_tables_writes_the_files_and_describes_them(tmp_path, corpus):
+    desc = chapter_tables(corpus, tmp_path / "t", ["labels", "reuse"])
+    assert list(desc.index) == ["labels.csv", "reuse.csv"]
+    assert sorted(p.name for p in (tmp_path / "t").iterdir()) == ["labels.csv", "reuse.csv"]
+    assert desc.loc["labels.csv", "rows"] == len(pd.read_csv(tmp_path / "t" / "labels.csv"))
+    assert desc.loc["reuse.csv", "columns"] == "article, line, source_article, source_line, similarity"
+
+
+def test_codebooks_for_tables():
+    assert codebooks_for(["articles"]) == ["furniture"]
+    assert codebooks_for(["quotes", "events"]) == ["furniture", "events", "facts", "actors", "speakers"]
+    assert codebooks_for(list(TABLES)) == ["furniture", "events", "facts", "actors", "speakers", "wording", "terms", "frames"]
+
+
+# --------------------------------------------------------------------------- bad input: exit 2, one line
+
+
+def _story(tmp_path) -> Path:
+    data = tmp_path / "story"
+    shutil.copytree(STORY, data)
+    return data
+
+
+def _edit_yaml(path: Path, change) -> None:
+    book = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(book)
+    path.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+
+
+def _manifest(data: Path, change) -> None:
+    m = pd.read_csv(data / "articles.csv", dtype=str, keep_default_na=False)
+    change(m)
+    m.to_csv(data / "articles.csv", index=False, lineterminator="\n")
+
+
+BAD_INPUTS = {
+    # the data folder and the manifest
+    "no data folder": (lambda d: shutil.rmtree(d), "data folder does not exist"),
+    "no manifest": (lambda d: (d / "articles.csv").unlink(), "manifest not found"),
+    "manifest without a column": (lambda d: _manifest(d, lambda m: m.pop("outlet")), "missing required column(s) outlet"),
+    "manifest with a bad date": (lambda d: _manifest(d, lambda m: m.loc.__setitem__((1, "date"), "2024-13-01")), "is not a date"),
+    "manifest with a duplicate id": (lambda d: _manifest(d, lambda m: m.loc.__setitem__((1, "id"), "wire")), "wire"),
+    # the captures
+    "capture missing": (lambda d: (d / "raw" / "gazette.txt").unlink(), "not found"),
+    "capture changed": (lambda d: (d / "raw" / "gazette.txt").write_text("Edited.\n", encoding="utf-8"), "sha256"),
+    # each codebook: missing, not YAML, or the wrong shape
+    "furniture.yml missing": (lambda d: (d / "codebook" / "furniture.yml").unlink(), "furniture.yml: codebook not found"),
+    "furniture.yml block quote without outlet group": (
+        lambda d: _edit_yaml(d / "codebook" / "furniture.yml", lambda b: b["block_quotes"].__setitem__("intro", ["At (.*):"])),
+        "named group (?P<outlet>"),
+    "events.yml not YAML": (lambda d: (d / "codebook" / "events.yml").write_text("events: [\n", encoding="utf-8"), "not valid YAML"),
+    "events.yml bad date": (lambda d: _edit_yaml(d / "codebook" / "events.yml", lambda b: b["events"][0].__setitem__("date", "2024-02-30")), "events.yml"),
+    "facts.yml bad regex": (lambda d: _edit_yaml(d / "codebook" / "facts.yml", lambda b: b["facts"][1].__setitem__("patterns", ["(unclosed"])),
+                            "not a valid regular expression"),
+    "facts.yml unknown event": (lambda d: _edit_yaml(d / "codebook" / "facts.yml", lambda b: b["facts"][0].__setitem__("event", "nope")),
+                                "'nope' is not an event of events.yml"),
+    "actors.yml aliases not a list": (lambda d: _edit_yaml(d / "codebook" / "actors.yml", lambda b: b["actors"][0].__setitem__("aliases", "Dana")),
+                                      "aliases: expected a list"),
+    "speakers.yml unknown type": (lambda d: _edit_yaml(d / "codebook" / "speakers.yml", lambda b: b["actors"][0].__setitem__("type", "hero")),
+                                  "'hero' is not one of speaker_types"),
+    "speakers.yml without speech verbs": (lambda d: _edit_yaml(d / "codebook" / "speakers.yml", lambda b: b.pop("speech_verbs")), "speech_verbs"),
+    "wording.yml term without patterns": (lambda d: _edit_yaml(d / "codebook" / "wording.yml", lambda b: b["groups"][0]["terms"][0].pop("patterns")),
+                                          "patterns: expected a non-empty list"),
+    "terms.yml keep not a list": (lambda d: _edit_yaml(d / "codebook" / "terms.yml", lambda b: b.__setitem__("keep", "fire")), "keep: expected a list"),
+    "frames.yml unknown lexicon": (lambda d: _edit_yaml(d / "codebook" / "frames.yml", lambda b: b["items"]["R1"]["cues"][0].__setitem__("all", ["{nolex}"])),
+                                   "unknown lexicon"),
+    "frames.yml nmf not a mapping": (lambda d: _edit_yaml(d / "codebook" / "frames.yml", lambda b: b.__setitem__("nmf", [2, 3])), "nmf: expected a mapping"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_exits_2_with_one_line(tmp_path, case):
+    break_it, expected = BAD_INPUTS[case]
+    data = _story(tmp_path)
+    break_it(data)
+    res = run("export", "--out", str(tmp_path / "out"), "--data", str(data))
+    assert res.returncode == 2, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("newslens: error: "), res.stderr
+    assert expected in lines[0]
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.csv"))
+
+
+def test_empty_manifest_names_the_missing_columns(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     (data / "articles.csv").write_text("id,file\n", encoding="utf-8")
     res = run("export", "--out", str(tmp_path / "out"), "--data", str(data))
     assert res.returncode == 2
     assert "Traceback" not in res.stderr
-    assert res.stderr.strip().splitlines()[-1].startswith(f"newslens: error: {data / 'articles.csv'}: missing required column(s) outlet")
+    assert res.stderr.strip().splitlines() == [f"newslens: error: {data / 'articles.csv'}: missing required column(s) outlet, capture_site, "
+                                               "headline, date, date_basis, byline, url, sha256; the header must have id, file, outlet, "
+                                               "capture_site, headline, date, date_basis, byline, url, sha256"]
 
 
-def test_export_help_documents_tables():
-    res = run("export", "--help")
-    assert res.returncode == 0
-    assert "articles.csv:" in res.stdout and "lines.csv:" in res.stdout
+def test_output_folder_that_is_a_file_exits_2(tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder", encoding="utf-8")
+    res = run("export", "--out", str(blocker), "--data", str(STORY), "--table", "articles")
+    assert res.returncode == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"newslens: error: cannot write articles.csv into {blocker}"), res.stderr
+
+
+def test_unknown_table_is_a_usage_error():
+    res = run("export", "--out", "x", "--table", "nonsense")
+    assert res.returncode == 2 and "invalid choice: 'nonsense'" in res.stderr

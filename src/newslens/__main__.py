@@ -1,14 +1,18 @@
-"""Command line: ``python -m newslens export --out DIR [--data DIR]``."""
+"""Command line: ``python -m newslens export --out DIR [--data DIR] [--table NAME ...]``."""
 from __future__ import annotations
 
 import argparse
 import sys
 import warnings
+from pathlib import Path
 
 from tqdm import tqdm
 
-from newslens.corpus import CorpusError, CorpusWarning, load_corpus
-from newslens.export import TABLES, export_tables
+from newslens.codebooks import check_codebooks
+from newslens.corpus import CorpusWarning, find_data_dir, load_corpus, load_manifest
+from newslens.export import INPUT_ERRORS, TABLES, codebooks_for, export_tables
+
+EXIT_BAD_INPUT = 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -18,33 +22,52 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser(
         "export",
         help="write every table of the book as CSV",
-        description="Write every table of the book as CSV.\n\nTables:\n" + tables,
+        description="Write every table of the book as CSV (UTF-8, one header row, no index).\n\nTables:\n" + tables,
+        epilog=(
+            "Exit status: 0 when every table was written; 2 on bad input (a manifest, capture, codebook or\n"
+            "output folder that cannot be used), with one line on stderr naming the file and the problem."
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     e.add_argument("--out", required=True, help="folder to write the CSV files into (created if missing)")
     e.add_argument("--data", default=None, help="data folder with articles.csv, raw/ and codebook/ (default: found from here)")
-    e.add_argument("--table", action="append", choices=sorted(TABLES), help="only this table (repeatable)")
+    e.add_argument("--table", action="append", choices=list(TABLES), metavar="NAME",
+                   help="only this table (repeatable); one of: " + ", ".join(TABLES))
     return p
+
+
+def _fail(message: str) -> int:
+    # one line, whatever the exception text holds
+    print("newslens: error: " + " ".join(str(message).split()), file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    names = args.table or list(TABLES)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", CorpusWarning)
-            corpus = load_corpus(args.data)
-        for w in caught:
-            print(f"newslens: warning: {w.message}", file=sys.stderr)
-        names = args.table or list(TABLES)
-        paths = []
-        # one step per table on stderr; tqdm hides the bar when stderr is not a terminal
-        for name in tqdm(names, desc="newslens export", unit="table", file=sys.stderr, disable=None):
+            # the manifest first (its errors name the row), then the codebooks, then captures and labels
+            load_manifest(args.data, check_files=False)
+            data_dir = find_data_dir() if args.data is None else Path(args.data)
+            check_codebooks(codebooks_for(names), data_dir)
+            corpus = load_corpus(data_dir)
+    except INPUT_ERRORS as exc:
+        return _fail(exc)
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        print(f"newslens: warning: {message}", file=sys.stderr)
+    paths = []
+    # one step per table on stderr; tqdm hides the bar when stderr is not a terminal
+    for name in tqdm(names, desc="newslens export", unit="table", file=sys.stderr, disable=None):
+        try:
             paths += export_tables(corpus, args.out, [name])
-        for path in paths:
-            print(f"newslens: wrote {path}", file=sys.stderr)
-    except CorpusError as exc:
-        print(f"newslens: error: {exc}", file=sys.stderr)
-        return 2
+        except INPUT_ERRORS as exc:
+            return _fail(f"{name}.csv: {exc}")
+        except OSError as exc:
+            return _fail(f"cannot write {name}.csv into {args.out}: {exc.strerror or exc}")
+    for path in paths:
+        print(f"newslens: wrote {path}", file=sys.stderr)
     return 0
 
 

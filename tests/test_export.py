@@ -171,3 +171,36 @@ def test_output_folder_that_is_a_file_exits_2(tmp_path):
 def test_unknown_table_is_a_usage_error():
     res = run("export", "--out", "x", "--table", "nonsense")
     assert res.returncode == 2 and "invalid choice: 'nonsense'" in res.stderr
+
+
+# --------------------------------------------------------------------------- the chapters' downloads
+
+
+def _offered() -> dict[str, list[str]]:
+    """Chapter notebook -> the CSV files its markdown links with the {download} role."""
+    import re
+
+    import nbformat
+
+    offered = {}
+    for nb_path in sorted((DATA.parent / "chapters").glob("*.ipynb")):
+        nb = nbformat.read(nb_path, 4)
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        offered[nb_path.stem] = re.findall(r"\{download\}`(\w+)\.csv <tables/\1\.csv>`", text)
+    return offered
+
+
+def test_every_table_is_offered_by_one_chapter():
+    offered = _offered()
+    assert all(offered.values()), offered
+    names = [n for files in offered.values() for n in files]
+    assert sorted(names) == sorted(TABLES)
+
+
+def test_chapter_downloads_are_the_current_export(tmp_path, corpus):
+    """The committed chapters/tables/*.csv equal what the package writes now (make execute refreshes them)."""
+    from newslens.export import export_tables
+
+    tables = DATA.parent / "chapters" / "tables"
+    for path in export_tables(corpus, tmp_path, list(TABLES)):
+        assert (tables / path.name).read_bytes() == path.read_bytes(), f"{path.name} is stale: run make execute"

@@ -72,7 +72,13 @@ def test_a_fact_must_point_to_a_known_event(tmp_path):
     assert check_codebooks(["facts"], data) == ["facts"]  # without events.yml in the check, a fact's event is not tested
 
 
-def test_yaml_scalars_count_as_words(tmp_path):
-    """YAML 1.1 reads a bare On or No as true/false; word lists are compared as text, so they pass."""
-    data = _broken(tmp_path, "speakers", lambda b: b.__setitem__("not_speakers", [True, 2024, "Monday"]))
+def test_numbers_count_as_words(tmp_path):
+    data = _broken(tmp_path, "speakers", lambda b: b.__setitem__("not_speakers", [2024, "Monday"]))
     assert "speakers" in check_codebooks(data_dir=data)
+
+
+def test_yaml_true_false_word_must_be_quoted(tmp_path):
+    """YAML 1.1 reads a bare On or No as true/false, which would silently drop the word."""
+    data = _broken(tmp_path, "speakers", lambda b: b.__setitem__("not_speakers", ["Monday", True]))
+    with pytest.raises(CorpusError, match=r"speakers\.yml: not_speakers: entry 2: YAML read this word as true; put it in quotes"):
+        check_codebooks(data_dir=data)

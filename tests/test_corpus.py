@@ -183,3 +183,20 @@ def test_events_bad_date_names_event(mini):
     (root / "codebook" / "events.yml").write_text("events:\n  - {id: a, date: 2021-02-30, label: x}\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=r"events\.yml: a value is not valid .*dates are YYYY-MM-DD"):
         load_events(root)
+
+
+@pytest.mark.parametrize(
+    "block, message",
+    [
+        ("block_quotes:\n  intro: ['At (?P<outlet>[A-Z]+']\n", r"block_quotes intro pattern .* is not a valid regular expression"),
+        ("block_quotes:\n  intro: ['At ([A-Z]\\w+), .*:$']\n", r"block_quotes intro pattern .* needs a named group \(\?P<outlet>"),
+        ("block_quotes:\n  intro: []\n  end: '[Source'\n", r"block_quotes end pattern '\[Source' is not a valid regular expression"),
+        ("block_quotes: [1, 2]\n", r"'block_quotes' must be a mapping"),
+    ],
+)
+def test_bad_block_quote_patterns_name_the_codebook(mini, block, message):
+    mini.add("a", STORY)
+    root = mini.write()
+    (root / "codebook" / "furniture.yml").write_text(block, encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"furniture\.yml: " + message):
+        load_corpus(root)

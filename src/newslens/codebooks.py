@@ -62,7 +62,10 @@ def _regex(value: Any, where: _Where, group: str | None = None) -> None:
 
 
 def _word(value: Any, where: _Where) -> None:
-    # word lists are read with str(): YAML's own scalars (On, No, 2021) are accepted as words
+    # YAML 1.1 reads a bare On, Off, Yes or No as true/false: the word itself would be lost
+    if isinstance(value, bool):
+        raise where.error(f"YAML read this word as {str(value).lower()}; put it in quotes (for example \"On\")")
+    # numbers are read with str(): 2021 stays the word "2021"
     if value is None or isinstance(value, (dict, list)) or not str(value).strip():
         raise where.error(f"expected a word or phrase, got {_kind(value)}")
 

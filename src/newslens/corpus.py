@@ -265,14 +265,20 @@ class _Furniture:
     continuation: re.Pattern
 
 
+def _pattern(p: object, source: str, key: str, flags: int = re.IGNORECASE) -> re.Pattern:
+    if not isinstance(p, str):
+        raise CorpusError(f"{source}: {key} pattern must be a string, got {p!r}")
+    try:
+        return re.compile(p, flags)
+    except re.error as exc:
+        raise CorpusError(f"{source}: {key} pattern {p!r} is not a valid regular expression ({exc})") from None
+
+
 def _alternation(patterns: list[str], source: str, key: str) -> re.Pattern:
     if not patterns:
         return re.compile(r"(?!x)x")  # matches nothing
     for p in patterns:
-        try:
-            re.compile(p)
-        except re.error as exc:
-            raise CorpusError(f"{source}: {key} pattern {p!r} is not a valid regular expression ({exc})") from None
+        _pattern(p, source, key)
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
@@ -284,7 +290,12 @@ def _compile_furniture(book: dict, source: str) -> _Furniture:
         return value
 
     bq = book.get("block_quotes", {}) or {}
-    intro = tuple(re.compile(p) for p in bq.get("intro", []))
+    if not isinstance(bq, dict):
+        raise CorpusError(f"{source}: 'block_quotes' must be a mapping with intro, end and continuation")
+    intro = tuple(_pattern(p, source, "block_quotes intro", flags=0) for p in bq.get("intro", []) or [])
+    for p in intro:
+        if "outlet" not in p.groupindex:
+            raise CorpusError(f"{source}: block_quotes intro pattern {p.pattern!r} needs a named group (?P<outlet>...)")
     return _Furniture(
         boilerplate=_alternation(listed("boilerplate"), source, "boilerplate"),
         caption=_alternation(listed("caption"), source, "caption"),
@@ -292,8 +303,8 @@ def _compile_furniture(book: dict, source: str) -> _Furniture:
         copyright=re.compile(r"^(copyright|©)\s", re.IGNORECASE),
         markers=_alternation(listed("inline_markers"), source, "inline_markers"),
         intro=intro,
-        end=re.compile(bq.get("end", r"(?!x)x")),
-        continuation=re.compile(bq.get("continuation", r"(?!x)x")),
+        end=_pattern(bq.get("end", r"(?!x)x"), source, "block_quotes end", flags=0),
+        continuation=_pattern(bq.get("continuation", r"(?!x)x"), source, "block_quotes continuation", flags=0),
     )
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["ABBREVIATIONS", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats", "voice_summary", "words_by_label"]
+__all__ = ["ABBREVIATIONS", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats", "voice_summary",
+           "words_by_label", "any_of", "SearchCache", "required_literals", "fold_for_literals"]
 
 #: Abbreviations after which a full stop does not end a sentence (lower-case, without the dot).
 #: Written out because no offline sentence model is available here (NLTK's punkt needs a download).
@@ -22,6 +24,7 @@ ABBREVIATIONS = frozenset(
 
 # Inline markers an aggregator adds to quoted passages; not part of anybody's words.
 _MARKERS = re.compile(r"\s*\[(?:Source|…|\.\.\.)\]\s*|\s*®\s*$")
+_SPACES = re.compile(r"\s{2,}")
 _WORD = re.compile(r"#?[^\W_](?:[\w'’]|[-.,](?=\w))*", re.UNICODE)
 _CLOSERS = "\"”’')]"
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
@@ -30,7 +33,9 @@ _BOUNDARY = re.compile(r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
 
 def clean_line(text: str) -> str:
     """Remove an aggregator's inline markers ("[Source]", "[…]") and a trailing end mark ("®")."""
-    return re.sub(r"\s{2,}", " ", _MARKERS.sub(" ", text)).strip()
+    if "[" in text or "®" in text:  # most lines have no marker: skip the slower scan
+        text = _MARKERS.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def _token_before(text: str, end: int) -> str:
@@ -181,3 +186,169 @@ def words_by_label(lines: pd.DataFrame, share: bool = False) -> pd.DataFrame:
     if share:
         table = table.div(table.sum(axis=1), axis=0).mul(100).round(1)
     return table
+
+
+class _AnyOfEach:
+    """Searches for any of several patterns one by one (when they cannot be joined into one)."""
+
+    def __init__(self, patterns: tuple[re.Pattern, ...]):
+        self.patterns = patterns
+
+    def search(self, text: str):
+        for p in self.patterns:
+            m = p.search(text)
+            if m:
+                return m
+        return None
+
+
+# Joining patterns would renumber their groups: a back-reference or a conditional would then
+# point at another group.
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+def any_of(patterns) -> re.Pattern | _AnyOfEach:
+    """One pattern whose ``search`` finds a match in a text exactly when one of *patterns* does.
+
+    Codebook rules test many regexes on every sentence ("any of these words"); one alternation
+    scans the sentence once instead of once per regex. The patterns are joined as
+    ``(?:p1)|(?:p2)|...`` when they share their flags and use no group references; otherwise the
+    returned object searches them one by one. Which match is returned may differ from the first
+    pattern's; only whether there is one is promised.
+    """
+    patterns = tuple(patterns)
+    if len(patterns) == 1:
+        return patterns[0]
+    flags = {p.flags for p in patterns}
+    if len(flags) == 1 and not (next(iter(flags)) & re.VERBOSE) and not any(_GROUP_REFERENCE.search(p.pattern) for p in patterns):
+        try:
+            return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), next(iter(flags)))
+        except re.error:  # e.g. inline global flags or a group name used twice
+            pass
+    return _AnyOfEach(patterns)
+
+
+# ---------------------------------------------------------------- literal prefilter
+# A regex that needs the word "dinner" cannot match a sentence without it, and ``"dinner" in s``
+# is many times faster than running the regex. The literals are read from the regex's parse tree
+# (as RE2 and Hyperscan prefilter): a set of strings at least one of which every match contains.
+
+_MIN_LITERAL = 3  # shorter literals ("he", "a") are in nearly every sentence: not worth a test
+# What re.IGNORECASE matches to an ASCII letter besides its two cases (İ and ı to i, ſ to s,
+# the Kelvin sign to k), as text.lower() leaves it; a dot above left by lower() ("İ") goes.
+_FOLD = str.maketrans({"\u0131": "i", "\u017f": "s", "\u0307": None})
+
+
+def fold_for_literals(text: str) -> str:
+    """The form of a text that :func:`required_literals` are looked for in (lower case, folded)."""
+    return text.lower().translate(_FOLD)
+
+
+def _literals(items) -> frozenset[str] | None:
+    """Strings one of which any match of the parsed sequence *items* contains; None if unknown."""
+    from re import _constants as c
+
+    options: list[frozenset[str]] = []
+    run = ""
+
+    def close() -> None:
+        nonlocal run
+        if run:
+            options.append(frozenset([run]))
+        run = ""
+
+    for op, av in items:
+        if op is c.LITERAL and av < 128:
+            run += chr(av).lower()
+            continue
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):  # zero-width: the text around them is contiguous
+            continue
+        close()
+        if op is c.SUBPATTERN:
+            sub = _literals(av[3].data)
+        elif op is c.ATOMIC_GROUP:
+            sub = _literals(av.data)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            sub = _literals(av[2].data)
+        elif op is c.BRANCH:
+            branches = [_literals(b.data) for b in av[1]]
+            sub = None if any(b is None for b in branches) else frozenset().union(*branches)
+        else:
+            sub = None
+        if sub is not None:
+            options.append(sub)
+    close()
+    if not options:
+        return None
+    # The best necessary condition: the one whose shortest string is longest.
+    return max(options, key=lambda s: (min(map(len, s)), -len(s)))
+
+
+def required_literals(pattern) -> tuple[str, ...] | None:
+    """Lower-case strings one of which every match of *pattern* contains (in :func:`fold_for_literals` form).
+
+    ``None`` when no useful set is known (a literal shorter than three characters, or a pattern
+    the parser cannot read); then every text is a candidate.
+    """
+    if isinstance(pattern, _AnyOfEach):
+        parts = [required_literals(p) for p in pattern.patterns]
+        return None if any(p is None for p in parts) else tuple(sorted(set().union(*parts)))
+    try:
+        from re import _parser
+
+        found = _literals(_parser.parse(pattern.pattern, pattern.flags).data)
+    except Exception:  # an unreadable pattern only loses its prefilter
+        return None
+    if found is None or min(map(len, found)) < _MIN_LITERAL:
+        return None
+    return tuple(sorted(found))
+
+
+def _search_key(pattern) -> tuple:
+    if isinstance(pattern, _AnyOfEach):
+        return tuple(_search_key(p) for p in pattern.patterns)
+    return (pattern.pattern, pattern.flags)
+
+
+class SearchCache:
+    """Which of a fixed list of texts a pattern finds something in, each (pattern, text) searched once.
+
+    Codebook rules share patterns (one exclusion list under every fact, one lexicon in several
+    cues) and test them only on the texts that passed the previous test; the cache remembers every
+    answer, so that a shared pattern is never searched twice on one text.
+    """
+
+    def __init__(self, texts):
+        self.texts = list(texts)
+        self._known: dict[tuple, np.ndarray] = {}
+        self._folded: list[str] | None = None
+
+    @property
+    def folded(self) -> list[str]:
+        """The texts in :func:`fold_for_literals` form, made once."""
+        if self._folded is None:
+            self._folded = [fold_for_literals(t) for t in self.texts]
+        return self._folded
+
+    def candidates(self, pattern, rows: np.ndarray) -> np.ndarray:
+        """The rows among *rows* whose text holds one of the pattern's required literals (all, if it has none)."""
+        needed = required_literals(pattern)
+        if needed is None or not len(rows):
+            return rows
+        folded = self.folded
+        return rows[[any(lit in folded[i] for lit in needed) for i in rows.tolist()]]
+
+    def hits(self, pattern, rows: np.ndarray | None = None) -> np.ndarray:
+        """Boolean array: does *pattern* (compiled, or from :func:`any_of`) match each text in *rows* (default all)?"""
+        rows = np.arange(len(self.texts)) if rows is None else np.asarray(rows, dtype=np.int64)
+        known = self._known.get(_search_key(pattern))
+        if known is None:
+            known = self._known[_search_key(pattern)] = np.full(len(self.texts), -1, dtype=np.int8)
+        todo = rows[known[rows] < 0]
+        if len(todo):
+            known[todo] = 0
+            todo = self.candidates(pattern, todo)
+            search, texts = pattern.search, self.texts
+            known[todo] = [search(texts[i]) is not None for i in todo.tolist()]
+        return known[rows] == 1
+

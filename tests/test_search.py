@@ -1,0 +1,91 @@
+"""The search helpers of newslens.text that the rule coders share: any_of, required_literals, SearchCache."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from newslens.text import SearchCache, any_of, clean_line, fold_for_literals, required_literals
+
+TEXTS = [
+    "The client dinner in Jinan ended late.",
+    "She was plied with alcohol at the banquet.",
+    "Nothing about food here.",
+    "ALIBABA fired the manager.",
+    "",
+]
+
+
+def test_any_of_joins_patterns_with_the_same_flags():
+    joined = any_of([re.compile(r"\bdinner\b", re.I), re.compile(r"\bbanquet\b", re.I)])
+    assert isinstance(joined, re.Pattern)
+    assert [bool(joined.search(t)) for t in TEXTS] == [True, True, False, False, False]
+
+
+def test_any_of_searches_one_by_one_when_patterns_cannot_be_joined():
+    # different flags, a back-reference and a repeated group name must not be joined
+    for patterns in (
+        [re.compile("dinner", re.I), re.compile("Banquet")],
+        [re.compile(r"(l)\1", re.I), re.compile("banquet", re.I)],
+        [re.compile(r"(?P<w>dinner)", re.I), re.compile(r"(?P<w>banquet)", re.I)],
+    ):
+        either = any_of(patterns)
+        assert not isinstance(either, re.Pattern)
+        assert [bool(either.search(t)) for t in TEXTS] == [any(p.search(t) for p in patterns) for t in TEXTS]
+
+
+def test_any_of_a_single_pattern_is_that_pattern():
+    p = re.compile("x")
+    assert any_of([p]) is p
+
+
+@pytest.mark.parametrize(
+    "pattern, expected",
+    [
+        (r"(?<![\w-])dinner\b|banquet(s)?", ("banquet", "dinner")),
+        (r"\bplied\b.{0,20}\b(alcohol|drinks?)\b", ("plied",)),
+        (r"Alibaba(?!'s)", ("alibaba",)),
+        (r"x*", None),  # can match anywhere: no literal is required
+        (r"\bHR\b", None),  # too short to be worth a test
+        (r"dinner|\w+", None),  # one branch needs no literal
+    ],
+)
+def test_required_literals(pattern, expected):
+    assert required_literals(re.compile(pattern, re.IGNORECASE)) == expected
+
+
+def test_required_literals_are_in_every_match():
+    pattern = re.compile(r"(?:police|prosecutors?)\s+(?:said|say)", re.IGNORECASE)
+    needed = required_literals(pattern)
+    assert needed
+    for text in ("Police said so.", "the PROSECUTORS say", "a prosecutor said"):
+        assert pattern.search(text) and any(lit in fold_for_literals(text) for lit in needed)
+
+
+def test_fold_matches_what_ignorecase_matches():
+    # re.IGNORECASE matches "i" to dotless ı and capital İ, "s" to long ſ, "k" to the Kelvin sign
+    for text in ("alİbaba", "alıbaba", "ALIBABA"):
+        assert re.search("alibaba", text, re.I)
+        assert "alibaba" in fold_for_literals(text)
+    assert "sks" in fold_for_literals("ſ\u212aS")
+
+
+def test_search_cache_agrees_with_search_and_skips_texts_without_the_literal():
+    cache = SearchCache(TEXTS)
+    pattern = re.compile(r"\bdinner\b|\bbanquet\b", re.I)
+    assert cache.hits(pattern).tolist() == [bool(pattern.search(t)) for t in TEXTS]
+    assert cache.candidates(pattern, np.arange(len(TEXTS))).tolist() == [0, 1]
+    # a subset of rows, answered from what is already known
+    assert cache.hits(pattern, np.array([2, 1])).tolist() == [False, True]
+
+
+def test_search_cache_with_a_pattern_without_literals_searches_everything():
+    cache = SearchCache(TEXTS)
+    pattern = re.compile(r"\w+ed\b")
+    assert cache.hits(pattern).tolist() == [True, True, False, True, False]
+
+
+def test_clean_line_still_collapses_spaces_without_markers():
+    assert clean_line("  two   spaces  here ") == "two spaces here"
+    assert clean_line("a [Source] b") == "a b"

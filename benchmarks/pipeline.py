@@ -1,11 +1,13 @@
 """The analysis pipeline as timed stages, and the TF-IDF floor it is measured against.
 
 Each stage calls the package the way a chapter does, in the order the chapters run; the state
-dict carries what earlier stages produced. Used by ``run_one.py``; importable on its own for
-profiling (``profile.py``).
+dict carries what earlier stages produced. Used by ``run_one.py`` (timing) and
+``profile_stages.py`` (cProfile).
 """
 from __future__ import annotations
 
+import csv
+import resource
 import time
 from pathlib import Path
 from typing import Callable
@@ -94,8 +96,6 @@ STAGES: list[tuple[str, Callable[[dict], None]]] = [
 
 def floor_texts(data: Path) -> list[str]:
     """The texts the floor vectorises: each capture's full raw text, read once."""
-    import csv
-
     with (Path(data) / "articles.csv").open(encoding="utf-8", newline="") as fh:
         files = [row["file"] for row in csv.DictReader(fh)]
     return [(Path(data) / "raw" / f).read_text(encoding="utf-8") for f in files]
@@ -108,22 +108,18 @@ def time_floor(texts: list[str]) -> float:
     return time.perf_counter() - t
 
 
-def run_pipeline(data: Path, stages=None) -> tuple[dict, dict[str, float]]:
-    """Run the stages (all by default) on the corpus in *data*; return the state and seconds per stage."""
+def run_pipeline(data: Path, peaks: dict[str, float] | None = None) -> tuple[dict, dict[str, float]]:
+    """Run every stage on the corpus in *data*; return the state (each stage's output) and seconds per stage.
+
+    With a dict as *peaks*, the process's peak memory (MB) after each stage is recorded in it: every
+    stage's output stays in the state, as it does in a notebook session.
+    """
     state: dict = {"data": Path(data)}
     times = {}
     for name, func in STAGES:
-        if stages is not None and name not in stages and name not in _NEEDED_BY(stages):
-            continue
         t = time.perf_counter()
         func(state)
         times[name] = time.perf_counter() - t
+        if peaks is not None:
+            peaks[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return state, times
-
-
-def _NEEDED_BY(stages) -> set[str]:  # noqa: N802 - every stage needs the corpus and most the sentences
-    return {"load + labels", "sentences"}
-
-
-def time_pipeline(data: Path) -> dict[str, float]:
-    return run_pipeline(data)[1]

@@ -4,6 +4,8 @@ Sits on top of :mod:`newslens.corpus`; knows nothing about facts, terms or frame
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 
 import numpy as np
@@ -321,22 +323,36 @@ class SearchCache:
     def __init__(self, texts):
         self.texts = list(texts)
         self._known: dict[tuple, np.ndarray] = {}
-        self._folded: list[str] | None = None
+        self._joined: str | None = None
+        self._starts: list[int] = []
+        self._with: dict[str, np.ndarray] = {}
 
-    @property
-    def folded(self) -> list[str]:
-        """The texts in :func:`fold_for_literals` form, made once."""
-        if self._folded is None:
-            self._folded = [fold_for_literals(t) for t in self.texts]
-        return self._folded
+    def _rows_with(self, literal: str) -> np.ndarray:
+        """The rows whose folded text contains *literal*: str.find over all texts joined, one step per row found."""
+        if literal not in self._with:
+            if self._joined is None:
+                # NUL joins the texts: no required literal contains it, so none is found across two texts.
+                folded = [fold_for_literals(t) for t in self.texts]
+                self._starts = list(itertools.accumulate((len(t) + 1 for t in folded), initial=0))
+                self._joined = "\x00".join(folded)
+            joined, starts, rows = self._joined, self._starts, []
+            pos = joined.find(literal)
+            while pos >= 0:
+                row = bisect.bisect_right(starts, pos) - 1
+                rows.append(row)
+                pos = joined.find(literal, starts[row + 1])
+            self._with[literal] = np.array(rows, dtype=np.int64)
+        return self._with[literal]
 
     def candidates(self, pattern, rows: np.ndarray) -> np.ndarray:
         """The rows among *rows* whose text holds one of the pattern's required literals (all, if it has none)."""
         needed = required_literals(pattern)
-        if needed is None or not len(rows):
+        if needed is None or not len(rows) or any("\x00" in lit for lit in needed):
             return rows
-        folded = self.folded
-        return rows[[any(lit in folded[i] for lit in needed) for i in rows.tolist()]]
+        mask = np.zeros(len(self.texts), dtype=bool)
+        for lit in needed:
+            mask[self._rows_with(lit)] = True
+        return rows[mask[rows]]
 
     def hits(self, pattern, rows: np.ndarray | None = None) -> np.ndarray:
         """Boolean array: does *pattern* (compiled, or from :func:`any_of`) match each text in *rows* (default all)?"""

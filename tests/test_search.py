@@ -89,3 +89,35 @@ def test_search_cache_with_a_pattern_without_literals_searches_everything():
 def test_clean_line_still_collapses_spaces_without_markers():
     assert clean_line("  two   spaces  here ") == "two spaces here"
     assert clean_line("a [Source] b") == "a b"
+
+
+def test_prefilter_splits_alternatives_and_keeps_those_without_literals():
+    from newslens.text import prefilter
+
+    pattern = re.compile(r"(?:(the|a) (woman|female employee)|she|her|\bI\b)", re.IGNORECASE)
+    literals, rest = prefilter(pattern)
+    assert set(literals) >= {"she", "her"} and rest is not None and rest.search("so I left")
+    cache = SearchCache(["so I left", "nobody came", "the woman left", "Then she went"])
+    assert cache.hits(pattern).tolist() == [bool(pattern.search(t)) for t in cache.texts] == [True, False, True, True]
+
+
+def test_prefilter_refuses_patterns_it_cannot_split_safely():
+    from newslens.text import prefilter
+
+    assert prefilter(re.compile(r"(?i)ab|\d")) is None  # a global flag would be lost by splitting
+    assert prefilter(re.compile(r"(x)\1|\d")) is None  # a back-reference would point elsewhere
+    assert prefilter(re.compile(r"\d+|\w")) is None  # no alternative needs a literal
+
+
+def test_search_cache_agrees_with_search_on_random_texts():
+    import random
+
+    rng = random.Random(7)
+    words = ["she", "her", "I", "woman", "police", "said", "dinner", "ALİBABA", "x", "-", ".", "’s", "Wang"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 8))) for _ in range(400)]
+    patterns = [r"(?:(the|a) (woman|girl)|she|her|\bI\b)", r"\bpolice\b.{0,10}\bsaid\b", r"alibaba(?!’s)", r"\bWang\b|\d+"]
+    cache = SearchCache(texts)
+    for source in patterns:
+        for flags in (0, re.IGNORECASE):
+            p = re.compile(source, flags)
+            assert cache.hits(p).tolist() == [p.search(t) is not None for t in texts], source

@@ -5,6 +5,7 @@ Sits on top of :mod:`newslens.corpus`; knows nothing about facts, terms or frame
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 
@@ -306,6 +307,100 @@ def required_literals(pattern) -> tuple[str, ...] | None:
     return tuple(sorted(found))
 
 
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def _alternatives(source: str) -> list[str]:
+    """The top-level alternatives of a regex source, with a group around the whole unwrapped:
+    ``(?:a|b)|c`` gives ``["a", "b", "c"]``. A search finds a match exactly when one of them does."""
+    parts, depth, in_class, escaped, start = [], 0, False, False, 0
+    for i, ch in enumerate(source):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = not (ch == "]" and i > class_start)
+        elif ch == "[":
+            in_class, class_start = True, i + 1 + (source[i + 1:i + 2] == "^")
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+    parts.append(source[start:])
+    out = []
+    for part in parts:
+        inner = _unwrap(part)
+        out += _alternatives(inner) if inner is not None else [part]
+    return out
+
+
+def _unwrap(part: str) -> str | None:
+    """The inside of *part* if it is one plain group, ``(...)`` or ``(?:...)``, and nothing else."""
+    if part.startswith("(?:"):
+        inner_start = 3
+    elif part.startswith("(") and not part.startswith("(?"):
+        inner_start = 1
+    else:
+        return None
+    depth, in_class, escaped = 0, False, False
+    for i, ch in enumerate(part):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = not (ch == "]" and i > class_start)
+        elif ch == "[":
+            in_class, class_start = True, i + 1 + (part[i + 1:i + 2] == "^")
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return part[inner_start:i] if i == len(part) - 1 else None
+    return None
+
+
+def prefilter(pattern) -> tuple[tuple[str, ...], re.Pattern | None] | None:
+    """How to rule texts out before running *pattern*: ``(literals, rest)``.
+
+    A text can only match if it contains one of *literals* (in :func:`fold_for_literals` form) or
+    if *rest*, the alternatives of the pattern that need no literal, matches it (``rest`` is None
+    when every alternative needs one). ``None`` when nothing can be ruled out.
+    """
+    if isinstance(pattern, _AnyOfEach):
+        return None
+    return _prefilter(pattern.pattern, pattern.flags)
+
+
+@functools.lru_cache(maxsize=4096)
+def _prefilter(source: str, flags: int):
+    pattern = re.compile(source, flags)
+    whole = required_literals(pattern)
+    if whole is not None:
+        return whole, None
+    if flags & re.VERBOSE or _GLOBAL_FLAGS.match(source) or _GROUP_REFERENCE.search(source):
+        return None
+    literals, rest = set(), []
+    try:
+        for alt in _alternatives(source):
+            found = required_literals(re.compile(alt, flags))
+            if found is None:
+                rest.append(alt)
+            else:
+                literals |= set(found)
+    except re.error:
+        return None
+    if not literals or any("\x00" in lit for lit in literals):
+        return None
+    rest_re = re.compile("|".join(f"(?:{alt})" for alt in rest), flags) if rest else None
+    return tuple(sorted(literals)), rest_re
+
+
 def _search_key(pattern) -> tuple:
     if isinstance(pattern, _AnyOfEach):
         return tuple(_search_key(p) for p in pattern.patterns)
@@ -345,13 +440,18 @@ class SearchCache:
         return self._with[literal]
 
     def candidates(self, pattern, rows: np.ndarray) -> np.ndarray:
-        """The rows among *rows* whose text holds one of the pattern's required literals (all, if it has none)."""
-        needed = required_literals(pattern)
-        if needed is None or not len(rows) or any("\x00" in lit for lit in needed):
+        """The rows among *rows* that *pattern* may match, by its :func:`prefilter` (all, if it has none)."""
+        rule = prefilter(pattern)
+        if rule is None or not len(rows):
             return rows
+        literals, rest = rule
         mask = np.zeros(len(self.texts), dtype=bool)
-        for lit in needed:
+        for lit in literals:
             mask[self._rows_with(lit)] = True
+        if rest is not None:  # alternatives without a literal: searched where no literal is
+            others = rows[~mask[rows]]
+            texts = self.texts
+            mask[others[[rest.search(texts[i]) is not None for i in others.tolist()]]] = True
         return rows[mask[rows]]
 
     def hits(self, pattern, rows: np.ndarray | None = None) -> np.ndarray:

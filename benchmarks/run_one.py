@@ -25,11 +25,13 @@ def _peak_mb() -> float:
 def main() -> None:
     data = Path(sys.argv[1])
     texts = floor_texts(data)
-    floor_runs = [time_floor(texts) for _ in range(3)]
+    floor_cpu: list[float] = []
+    floor_runs = [time_floor(texts, floor_cpu) for _ in range(3)]
     peak_floor = _peak_mb()
     t = time.perf_counter()
     peaks: dict[str, float] = {}
-    state, stages = run_pipeline(data, peaks)
+    cpu: dict[str, float] = {}
+    state, stages = run_pipeline(data, peaks, cpu)
     wall = time.perf_counter() - t
     corpus = state["corpus"]
     body = corpus.lines[corpus.lines["label"] == "body"]
@@ -45,6 +47,8 @@ def main() -> None:
         "floor": min(floor_runs),
         "floor_runs": floor_runs,
         "stages": stages,
+        "floor_cpu": min(floor_cpu),
+        "stages_cpu": cpu,
         "pipeline_wall": wall,
         "peak_mb_after_floor": peak_floor,
         "peak_mb": _peak_mb(),

@@ -28,6 +28,7 @@ _RECALL_VERBS = {"recalled", "remembered", "recalls", "remembers"}
 _MARKS = re.compile("[“”\"]")
 _NON_SPACE = re.compile(r"\S")
 _BOUNDARY = re.compile(r"[.?!]+[\"”’')\]]*\s+(?=[A-Z0-9“\"\[(])")
+_INLINE_MARKERS = re.compile(r"\s*\[(?:Source|…|\.\.\.)\]\s*")
 _PRONOUN = re.compile(r"\b(she|he|it|they|her|him|them)\b", re.IGNORECASE)
 _LISTENER_VERBS = {"told", "tells", "asked", "asks"}
 
@@ -440,7 +441,11 @@ def _kind(para: _Para, q: _Quote) -> str:
     return "full" if starts_upper and opens_sentence else "partial"
 
 
-def _paragraphs(table: pd.DataFrame) -> dict[str, list[_Para]]:
+def _paragraphs(table: pd.DataFrame):
+    """The body paragraphs of each article, article by article: pairs (article, list of _Para).
+
+    A generator, so that one article's working state is dropped before the next is built.
+    """
     need = {"article", "line", "text"}
     missing = need - set(table.columns)
     if missing:
@@ -451,14 +456,17 @@ def _paragraphs(table: pd.DataFrame) -> dict[str, list[_Para]]:
     outlet = table["quoted_outlet"] if "quoted_outlet" in table.columns else pd.Series("", index=table.index)
     frame = pd.DataFrame({"article": table["article"], "line": table["line"].astype(int), "text": table["text"].fillna(""),
                           "voice": voice.fillna(""), "quoted_outlet": outlet.fillna("")})
-    # A sentence table has several rows per line: join them back into the paragraph.
-    frame = frame.groupby(["article", "line"], sort=False).agg(
-        {"text": " ".join, "voice": "first", "quoted_outlet": "first"}).reset_index()
-    out: dict[str, list[_Para]] = {}
-    for row in frame.itertuples(index=False):
-        text = re.sub(r"\s*\[(?:Source|…|\.\.\.)\]\s*", " ", str(row.text)).strip()
-        out.setdefault(row.article, []).append(_Para(row.article, int(row.line), text, row.voice, row.quoted_outlet, []))
-    return out
+    if frame.duplicated(["article", "line"]).any():
+        # A sentence table has several rows per line: join them back into the paragraph.
+        frame = frame.groupby(["article", "line"], sort=False).agg(
+            {"text": " ".join, "voice": "first", "quoted_outlet": "first"}).reset_index()
+    cols = [frame[c].tolist() for c in ("article", "line", "text", "voice", "quoted_outlet")]
+    rows: dict[str, list[int]] = {}
+    for i, article in enumerate(cols[0]):
+        rows.setdefault(article, []).append(i)
+    for article, idx in rows.items():
+        yield article, [_Para(article, int(cols[1][i]), _INLINE_MARKERS.sub(" ", str(cols[2][i])).strip(), cols[3][i], cols[4][i], [])
+                        for i in idx]
 
 
 def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
@@ -536,7 +544,7 @@ def extract_quotes(sentences_or_lines: pd.DataFrame, actors: dict | Speakers | N
     """
     sp = actors if isinstance(actors, Speakers) else load_speakers(actors, data_dir)
     rows = []
-    for article, paras in _paragraphs(sentences_or_lines).items():
+    for article, paras in _paragraphs(sentences_or_lines):
         for q in _attribute_article(paras, sp):
             para = paras[q.para]
             if not q.speaker:

@@ -58,14 +58,19 @@ def _shingle_table(cleaned: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
     # Hash each distinct spelling once, not each token.
     hashes = np.array([_word_hash(w) for w in spellings], dtype=np.uint64)[codes]
+    del codes
     # A shingle starts at a token whose k - 1 successors belong to the same text.
     starts = np.flatnonzero(owner[:n] == owner[k - 1:])
-    h = hashes[starts]
-    for j in range(1, k):  # a polynomial in the word hashes, modulo 2**64 (numpy arrays wrap around)
-        h = h * _MULT + hashes[starts + j]
     line = owner[starts]
+    del owner
+    h = hashes[starts]
+    for j in range(1, k):  # a polynomial in the word hashes, modulo 2**64 (numpy arrays wrap around); in place
+        np.multiply(h, _MULT, out=h)
+        h += hashes[starts + j]
+    del hashes, starts
     order = np.argsort(h, kind="stable")  # texts stay in ascending order within a hash
     line, h = line[order], h[order]
+    del order
     new = np.ones(len(h), dtype=bool)
     new[1:] = (line[1:] != line[:-1]) | (h[1:] != h[:-1])
     return line[new], h[new]
@@ -78,13 +83,14 @@ def _token_codes(cleaned: list[str], chunk: int = 20_000) -> tuple[np.ndarray, l
     call and one hash-table pass (:func:`pandas.factorize`) serve thousands of lines.
     """
     vocab: dict[str, int] = {}
-    all_codes, all_owner = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
+    # Line numbers and codes fit in 32 bits (a corpus of 2**31 lines would not fit in memory anyway).
+    all_codes, all_owner = [np.empty(0, dtype=np.int32)], [np.empty(0, dtype=np.int32)]
     for lo in range(0, len(cleaned), chunk):
         part = cleaned[lo:lo + chunk]
         if any(_SEP in t for t in part):  # cannot be joined: one text at a time
             per = [tokenize_words(t) for t in part]
             tokens = [w for words in per for w in words]
-            owner = np.repeat(np.arange(lo, lo + len(part), dtype=np.int64), [len(words) for words in per])
+            owner = np.repeat(np.arange(lo, lo + len(part), dtype=np.int32), [len(words) for words in per])
             keep = slice(None)
         else:
             tokens = _TOKEN_OR_SEP.findall(_SEP.join(part) + _SEP)
@@ -93,9 +99,9 @@ def _token_codes(cleaned: list[str], chunk: int = 20_000) -> tuple[np.ndarray, l
         codes, uniques = pd.factorize(np.array(tokens, dtype=object))
         if not any(_SEP in t for t in part):
             is_sep = codes == list(uniques).index(_SEP)
-            owner = (lo + np.cumsum(is_sep) - is_sep)[~is_sep]
+            owner = (lo + np.cumsum(is_sep, dtype=np.int32) - is_sep)[~is_sep].astype(np.int32)
             keep = ~is_sep
-        ids = np.array([vocab.setdefault(w, len(vocab)) if w != _SEP else -1 for w in uniques], dtype=np.int64)
+        ids = np.array([vocab.setdefault(w, len(vocab)) if w != _SEP else -1 for w in uniques], dtype=np.int32)
         all_codes.append(ids[codes[keep]])
         all_owner.append(owner)
     return np.concatenate(all_codes), list(vocab), np.concatenate(all_owner)
@@ -187,7 +193,7 @@ def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, k: int = 5, min_simi
     u, v = u_sorted[left], u_sorted[right]
     other = art_order[u] != art_order[v]
     # Shingles two lines share = how many postings hold both.
-    keys, shared = np.unique(u[other] * len(cleaned) + v[other], return_counts=True)
+    keys, shared = np.unique(u[other].astype(np.int64) * len(cleaned) + v[other], return_counts=True)
     u, v = keys // len(cleaned), keys % len(cleaned)
     keep = (shared >= min_shared) & (shared >= _LOOSE * min_similarity * np.minimum(size[u], size[v]))
     u, v, shared = u[keep], v[keep], shared[keep]

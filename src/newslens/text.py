@@ -244,7 +244,10 @@ _FOLD = str.maketrans({"\u0131": "i", "\u017f": "s", "\u0307": None})
 
 def fold_for_literals(text: str) -> str:
     """The form of a text that :func:`required_literals` are looked for in (lower case, folded)."""
-    return text.lower().translate(_FOLD)
+    low = text.lower()
+    if "\u0131" in low or "\u017f" in low or "\u0307" in low:  # rare: translate is slow on every text
+        return low.translate(_FOLD)
+    return low
 
 
 def _literals(items) -> frozenset[str] | None:
@@ -307,6 +310,7 @@ def required_literals(pattern) -> tuple[str, ...] | None:
     return tuple(sorted(found))
 
 
+_WORD_RUN = re.compile(r"\w+")
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 
@@ -419,18 +423,46 @@ class SearchCache:
         self.texts = list(texts)
         self._known: dict[tuple, np.ndarray] = {}
         self._joined: str | None = None
+        self._folded: list[str] | None = None
+        self._index: dict[str, np.ndarray] | None = None
         self._starts: list[int] = []
         self._with: dict[str, np.ndarray] = {}
 
+    def _folded_texts(self) -> list[str]:
+        if self._folded is None:
+            self._folded = [fold_for_literals(t) for t in self.texts]
+        return self._folded
+
     def _rows_with(self, literal: str) -> np.ndarray:
-        """The rows whose folded text contains *literal*: str.find over all texts joined, one step per row found."""
+        """The rows whose folded text contains *literal*.
+
+        A literal of word characters only can only occur inside one word of a text, so the
+        rows are those of the distinct words that contain it (an inverted index from word to
+        rows, built once). Other literals ("lack of") are found with str.find over all texts joined.
+        """
+        if literal not in self._with and _WORD_RUN.fullmatch(literal):
+            if self._index is None:
+                postings: dict[str, list[int]] = {}
+                for i, t in enumerate(self._folded_texts()):
+                    for word in set(_WORD_RUN.findall(t)):
+                        postings.setdefault(word, []).append(i)
+                self._index = {w: np.array(rows, dtype=np.int64) for w, rows in postings.items()}
+            mask = np.zeros(len(self.texts), dtype=bool)
+            for word, rows in self._index.items():
+                if literal in word:
+                    mask[rows] = True
+            self._with[literal] = np.flatnonzero(mask)
         if literal not in self._with:
             if self._joined is None:
                 # NUL joins the texts: no required literal contains it, so none is found across two texts.
-                folded = [fold_for_literals(t) for t in self.texts]
+                folded = self._folded_texts()
                 self._starts = list(itertools.accumulate((len(t) + 1 for t in folded), initial=0))
                 self._joined = "\x00".join(folded)
             joined, starts, rows = self._joined, self._starts, []
+            if joined.count(literal) * 4 > len(self.texts):  # common: one test per text is cheaper
+                folded = self._folded_texts()
+                self._with[literal] = np.flatnonzero([literal in t for t in folded])
+                return self._with[literal]
             pos = joined.find(literal)
             while pos >= 0:
                 row = bisect.bisect_right(starts, pos) - 1

@@ -121,3 +121,23 @@ def test_search_cache_agrees_with_search_on_random_texts():
         for flags in (0, re.IGNORECASE):
             p = re.compile(source, flags)
             assert cache.hits(p).tolist() == [p.search(t) is not None for t in texts], source
+
+
+def test_windowed_cache_agrees_with_searching_the_joined_texts():
+    import random
+
+    rng = random.Random(3)
+    words = ["the", "police", "failed", "lack", "of", "state", "said", "Σ", "ΟΔΟΣ", "x.", "'", "-"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 6))) for _ in range(300)]
+    groups = [rng.choice("aab") for _ in texts]  # runs of the same group, and some not contiguous
+    patterns = [re.compile(r"\bpolice\b|\bstate\b", re.I), re.compile(r"lack of|failed", re.I), re.compile(r"οδοσ|\bx\b", re.I)]
+    for window in (1, 2):
+        joined = []
+        for i in range(len(texts)):
+            lo = i
+            while lo > 0 and i - lo < window and groups[lo - 1] == groups[i]:
+                lo -= 1
+            joined.append(" ".join(texts[lo:i + 1]))
+        cache = SearchCache(texts).windowed(groups, window)
+        for p in patterns:
+            assert cache.hits(p).tolist() == [p.search(t) is not None for t in joined]

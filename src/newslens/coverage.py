@@ -747,7 +747,7 @@ def word_choices(sentences: pd.DataFrame, lexicon: dict, examples: int = 2) -> p
             for s, e, tid in found:
                 if all(e <= a or s >= b for a, b in taken):
                     taken.append((s, e))
-                    counts.setdefault((art, gid, tid, v), []).append(f"l.{line}: {text}")
+                    counts.setdefault((art, gid, tid, v), []).append((line, text))  # formatted once, below
     rows = []
     for art in _articles_in_order(sentences):
         for gid, glabel, terms in groups:
@@ -756,7 +756,8 @@ def word_choices(sentences: pd.DataFrame, lexicon: dict, examples: int = 2) -> p
                     hits = counts.get((art, gid, tid, v), [])
                     w = words.get((art, v), 0)
                     rate = round(1000 * len(hits) / w, 2) if w else float("nan")
-                    rows.append((art, gid, glabel, tid, label, v, len(hits), w, rate, _SEP.join(list(dict.fromkeys(hits))[:examples])))
+                    shown = [f"l.{line}: {text}" for line, text in list(dict.fromkeys(hits))[:examples]]
+                    rows.append((art, gid, glabel, tid, label, v, len(hits), w, rate, _SEP.join(shown)))
     return pd.DataFrame(rows, columns=["article", "group", "group_label", "term", "label", "voice", "n", "words", "per_1000", "examples"])
 
 

@@ -220,25 +220,13 @@ def sentence_voice(sentences: pd.DataFrame) -> pd.Series:
 
 # --------------------------------------------------------------------------- items
 
-def _window_texts(texts: list[str], arts: list, window: int) -> list[str]:
-    """Each sentence joined to up to *window* sentences before it in the same article."""
-    if not window:
-        return texts
-    out = []
-    for i in range(len(texts)):
-        lo = i
-        while lo > 0 and i - lo < window and arts[lo - 1] == arts[i]:
-            lo -= 1
-        out.append(" ".join(texts[lo:i + 1]))
-    return out
-
-
 def _cue_hits(sentences: pd.DataFrame, cue: dict, caches: dict | None = None) -> np.ndarray:
     """Which sentences fire *cue*. *caches* (window -> SearchCache) lets cues share their searches."""
     caches = {} if caches is None else caches
+    if 0 not in caches:
+        caches[0] = SearchCache(sentences["text"].tolist())
     if cue["window"] not in caches:
-        texts = sentences["text"].tolist()
-        caches[cue["window"]] = SearchCache(_window_texts(texts, sentences["article"].tolist(), cue["window"]))
+        caches[cue["window"]] = caches[0].windowed(sentences["article"].tolist(), cue["window"])
     cache = caches[cue["window"]]
     rows = np.arange(len(cache.texts))
     for p in cue["all"]:

@@ -4,13 +4,13 @@ Sits on top of :mod:`newslens.corpus`; knows nothing about facts, terms or frame
 """
 from __future__ import annotations
 
-import bisect
 import functools
-import itertools
 import re
 
 import numpy as np
 import pandas as pd
+
+from newslens.corpus import fold_for_literals, literals_of
 
 __all__ = ["ABBREVIATIONS", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats", "voice_summary",
            "words_by_label", "any_of", "SearchCache", "required_literals", "fold_for_literals"]
@@ -231,65 +231,6 @@ def any_of(patterns) -> re.Pattern | _AnyOfEach:
     return _AnyOfEach(patterns)
 
 
-# ---------------------------------------------------------------- literal prefilter
-# A regex that needs the word "dinner" cannot match a sentence without it, and ``"dinner" in s``
-# is many times faster than running the regex. The literals are read from the regex's parse tree
-# (as RE2 and Hyperscan prefilter): a set of strings at least one of which every match contains.
-
-_MIN_LITERAL = 3  # shorter literals ("he", "a") are in nearly every sentence: not worth a test
-# What re.IGNORECASE matches to an ASCII letter besides its two cases (İ and ı to i, ſ to s,
-# the Kelvin sign to k), as text.lower() leaves it; a dot above left by lower() ("İ") goes.
-_FOLD = str.maketrans({"\u0131": "i", "\u017f": "s", "\u0307": None})
-
-
-def fold_for_literals(text: str) -> str:
-    """The form of a text that :func:`required_literals` are looked for in (lower case, folded)."""
-    low = text.lower()
-    if "\u0131" in low or "\u017f" in low or "\u0307" in low:  # rare: translate is slow on every text
-        return low.translate(_FOLD)
-    return low
-
-
-def _literals(items) -> frozenset[str] | None:
-    """Strings one of which any match of the parsed sequence *items* contains; None if unknown."""
-    from re import _constants as c
-
-    options: list[frozenset[str]] = []
-    run = ""
-
-    def close() -> None:
-        nonlocal run
-        if run:
-            options.append(frozenset([run]))
-        run = ""
-
-    for op, av in items:
-        if op is c.LITERAL and av < 128:
-            run += chr(av).lower()
-            continue
-        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):  # zero-width: the text around them is contiguous
-            continue
-        close()
-        if op is c.SUBPATTERN:
-            sub = _literals(av[3].data)
-        elif op is c.ATOMIC_GROUP:
-            sub = _literals(av.data)
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
-            sub = _literals(av[2].data)
-        elif op is c.BRANCH:
-            branches = [_literals(b.data) for b in av[1]]
-            sub = None if any(b is None for b in branches) else frozenset().union(*branches)
-        else:
-            sub = None
-        if sub is not None:
-            options.append(sub)
-    close()
-    if not options:
-        return None
-    # The best necessary condition: the one whose shortest string is longest.
-    return max(options, key=lambda s: (min(map(len, s)), -len(s)))
-
-
 def required_literals(pattern) -> tuple[str, ...] | None:
     """Lower-case strings one of which every match of *pattern* contains (in :func:`fold_for_literals` form).
 
@@ -299,18 +240,11 @@ def required_literals(pattern) -> tuple[str, ...] | None:
     if isinstance(pattern, _AnyOfEach):
         parts = [required_literals(p) for p in pattern.patterns]
         return None if any(p is None for p in parts) else tuple(sorted(set().union(*parts)))
-    try:
-        from re import _parser
-
-        found = _literals(_parser.parse(pattern.pattern, pattern.flags).data)
-    except Exception:  # an unreadable pattern only loses its prefilter
-        return None
-    if found is None or min(map(len, found)) < _MIN_LITERAL:
-        return None
-    return tuple(sorted(found))
+    return literals_of(pattern.pattern, pattern.flags)
 
 
 _WORD_RUN = re.compile(r"\w+")
+_WORD_RUN_OR_SEP = re.compile(r"\x00|\w+")
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 
@@ -422,10 +356,8 @@ class SearchCache:
     def __init__(self, texts):
         self.texts = list(texts)
         self._known: dict[tuple, np.ndarray] = {}
-        self._joined: str | None = None
         self._folded: list[str] | None = None
-        self._index: dict[str, np.ndarray] | None = None
-        self._starts: list[int] = []
+        self._index: tuple | None = None
         self._with: dict[str, np.ndarray] = {}
 
     def _folded_texts(self) -> list[str]:
@@ -433,42 +365,61 @@ class SearchCache:
             self._folded = [fold_for_literals(t) for t in self.texts]
         return self._folded
 
+    def _word_index(self, chunk: int = 5_000):
+        """Distinct words of the folded texts, and a sparse word x text matrix: the texts of word w
+        are ``index.indices[index.indptr[w]:index.indptr[w + 1]]``.
+
+        Built with numpy and scipy (texts tokenised a chunk at a time, joined by NUL; 32-bit text
+        numbers) so that the index of a large corpus stays small: no Python object per occurrence.
+        """
+        if self._index is None:
+            from scipy.sparse import csr_matrix
+
+            folded = self._folded_texts()
+            vocab: dict[str, int] = {}
+            word_parts, row_parts = [np.empty(0, dtype=np.int32)], [np.empty(0, dtype=np.int32)]
+            for lo in range(0, len(folded), chunk):
+                part = folded[lo:lo + chunk]
+                if any("\x00" in t for t in part):  # cannot be joined: one text at a time, then a NUL
+                    per = [_WORD_RUN.findall(t) for t in part]
+                    tokens = [w for ws in per for w in ws] + ["\x00"]
+                    owner = np.append(np.repeat(np.arange(lo, lo + len(part), dtype=np.int32), [len(ws) for ws in per]), np.int32(-1))
+                else:
+                    tokens = _WORD_RUN_OR_SEP.findall("\x00".join(part) + "\x00")
+                    owner = None
+                codes, uniques = pd.factorize(np.array(tokens, dtype=object))
+                del tokens
+                is_sep = codes == list(uniques).index("\x00")
+                if owner is None:
+                    owner = (lo + np.cumsum(is_sep, dtype=np.int64) - is_sep).astype(np.int32)
+                ids = np.array([vocab.setdefault(w, len(vocab)) if w != "\x00" else -1 for w in uniques], dtype=np.int32)
+                word_parts.append(ids[codes[~is_sep]])
+                row_parts.append(owner[~is_sep])
+            word, row = np.concatenate(word_parts), np.concatenate(row_parts)
+            del word_parts, row_parts
+            # COO -> CSR is a counting sort in C: the rows of each word end up side by side.
+            index = csr_matrix((np.ones(len(word), dtype=np.int8), (word, row)), shape=(len(vocab), len(folded)))
+            self._index = (list(vocab), index)
+        return self._index
+
     def _rows_with(self, literal: str) -> np.ndarray:
         """The rows whose folded text contains *literal*.
 
-        A literal of word characters only can only occur inside one word of a text, so the
-        rows are those of the distinct words that contain it (an inverted index from word to
-        rows, built once). Other literals ("lack of") are found with str.find over all texts joined.
+        A literal of word characters only can only occur inside one word of a text, so its rows
+        are those of the distinct words that contain it (an inverted index from word to rows,
+        built once). Other literals ("lack of") are looked for in every text.
         """
-        if literal not in self._with and _WORD_RUN.fullmatch(literal):
-            if self._index is None:
-                postings: dict[str, list[int]] = {}
-                for i, t in enumerate(self._folded_texts()):
-                    for word in set(_WORD_RUN.findall(t)):
-                        postings.setdefault(word, []).append(i)
-                self._index = {w: np.array(rows, dtype=np.int64) for w, rows in postings.items()}
-            mask = np.zeros(len(self.texts), dtype=bool)
-            for word, rows in self._index.items():
-                if literal in word:
-                    mask[rows] = True
-            self._with[literal] = np.flatnonzero(mask)
         if literal not in self._with:
-            if self._joined is None:
-                # NUL joins the texts: no required literal contains it, so none is found across two texts.
-                folded = self._folded_texts()
-                self._starts = list(itertools.accumulate((len(t) + 1 for t in folded), initial=0))
-                self._joined = "\x00".join(folded)
-            joined, starts, rows = self._joined, self._starts, []
-            if joined.count(literal) * 4 > len(self.texts):  # common: one test per text is cheaper
-                folded = self._folded_texts()
-                self._with[literal] = np.flatnonzero([literal in t for t in folded])
-                return self._with[literal]
-            pos = joined.find(literal)
-            while pos >= 0:
-                row = bisect.bisect_right(starts, pos) - 1
-                rows.append(row)
-                pos = joined.find(literal, starts[row + 1])
-            self._with[literal] = np.array(rows, dtype=np.int64)
+            if _WORD_RUN.fullmatch(literal):
+                words, index = self._word_index()
+                mask = np.zeros(len(self.texts), dtype=bool)
+                indptr, indices = index.indptr, index.indices
+                for w, word in enumerate(words):
+                    if literal in word:
+                        mask[indices[indptr[w]:indptr[w + 1]]] = True
+                self._with[literal] = np.flatnonzero(mask)
+            else:
+                self._with[literal] = np.flatnonzero([literal in t for t in self._folded_texts()])
         return self._with[literal]
 
     def candidates(self, pattern, rows: np.ndarray) -> np.ndarray:
@@ -499,4 +450,63 @@ class SearchCache:
             search, texts = pattern.search, self.texts
             known[todo] = [search(texts[i]) is not None for i in todo.tolist()]
         return known[rows] == 1
+
+    def windowed(self, groups, window: int) -> "SearchCache":
+        """A cache over each text joined (by a space) to up to *window* texts before it in the same group.
+
+        *groups* gives each text's group (its article). The joined texts are made only when a
+        pattern is searched in them, and their word index comes from this cache's: a space joins
+        them, so no word spans two texts.
+        """
+        groups = list(groups)
+        first = np.empty(len(self.texts), dtype=np.int64)
+        for i in range(len(first)):
+            lo = i
+            while lo > 0 and i - lo < window and groups[lo - 1] == groups[i]:
+                lo -= 1
+            first[i] = lo
+        return _WindowCache(self, first)
+
+
+class _Joined:
+    """texts[first[i]] ... texts[i] joined by spaces, made when asked for."""
+
+    def __init__(self, texts, first: np.ndarray):
+        self.texts, self.first = texts, first
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def __getitem__(self, i: int) -> str:
+        return " ".join(self.texts[self.first[i]:i + 1])
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
+class _WindowCache(SearchCache):
+    """A :class:`SearchCache` over joined texts (see :meth:`SearchCache.windowed`)."""
+
+    def __init__(self, base: SearchCache, first: np.ndarray):
+        self.base, self.first = base, first
+        self.texts = _Joined(base.texts, first)
+        self._known = {}
+        self._folded = None
+        self._index = None
+        self._with = {}
+
+    def _folded_texts(self):
+        # Folding works letter by letter (sigma's final form stops at a space), so the folded join
+        # is the join of the folded texts.
+        return _Joined(self.base._folded_texts(), self.first)
+
+    def _rows_with(self, literal: str) -> np.ndarray:
+        if literal not in self._with and _WORD_RUN.fullmatch(literal):
+            # A word is in a joined text when it is in one of the texts joined.
+            in_base = np.zeros(len(self.first), dtype=np.int64)
+            in_base[self.base._rows_with(literal)] = 1
+            counts = np.cumsum(np.r_[0, in_base])
+            rows = np.arange(len(self.first))
+            self._with[literal] = np.flatnonzero(counts[rows + 1] - counts[self.first] > 0)
+        return super()._rows_with(literal)
 

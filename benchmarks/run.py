@@ -201,6 +201,64 @@ def fmt(x: float, digits: int = 2) -> str:
     return f"{x:,.{digits}f}"
 
 
+def pool_size() -> int:
+    """How many body sentences the real corpus has: the pool the synthetic articles draw from."""
+    from newslens.corpus import load_corpus
+    from newslens.text import sentence_table
+
+    return len(sentence_table(load_corpus(ROOT / "data").lines))
+
+
+def explain(runs: dict[int, dict], prof: dict, total: dict, ratio: float, scaling: float) -> list[str]:
+    """The paragraphs under "Reading the figures": where the gap to each unmet target comes from."""
+    small, large = runs[SIZES[0]], runs[SIZES[-1]]
+    out = []
+    cats: dict[str, float] = {}
+    for p in prof.values():
+        for c, sec in p["by_category"].items():
+            cats[c] = cats.get(c, 0.0) + sec
+    grand = sum(cats.values())
+    share = {c: 100 * sec / grand for c, sec in cats.items()}
+    tone = large["stages"]["tone"] / large["floor"]
+    if ratio > TARGET_RATIO:
+        out += [
+            f"**The {TARGET_RATIO:g}x target is missed by a factor of {ratio / TARGET_RATIO:.0f}.** The floor tokenises each",
+            "capture once with one simple pattern; the pipeline runs ten analyses, each of which reads every",
+            "body sentence at least once, most of them with dozens of codebook regular expressions. Three costs",
+            "make up the remainder (shares of the profiled time; see the profile at the end):",
+            "",
+            f"- *Sentiment*: scoring every sentence with VADER, a pure-Python library, is {tone:.1f}x the floor on",
+            f"  its own at {SIZES[-1]:,} articles, near the whole {TARGET_RATIO:g}x budget ({share.get('VADER', 0):.0f}% of the profile).",
+            f"- *The regular-expression engine* ({share.get('regex engine', 0):.0f}%): Python's `re` tries each pattern at",
+            "  every position of a sentence, and joining patterns into one alternation does not make it",
+            "  scan faster. The package now runs a pattern only on sentences that contain a word the pattern",
+            "  cannot match without (read from the pattern itself), shares every search between the rules",
+            "  that use the same pattern, and never scans a paragraph again for each mention in it.",
+            f"- *The rules themselves* ({share.get('newslens (Python)', 0):.0f}% in the package's own code, "
+            f"{share.get('other', 0) + share.get('str methods', 0):.0f}% in built-ins it calls): resolving",
+            "  quotes, speakers, surnames and overlapping matches is per-sentence Python logic.",
+            "",
+            "Reaching 3x would need a multi-pattern matcher outside the standard library (Hyperscan, RE2 or",
+            "Aho-Corasick bindings), a compiled sentiment scorer, or several cores (`SCALING.md`); none of",
+            "these is installed here, so the gap is reported rather than hidden.",
+            "",
+        ]
+    pair_growth = large["reuse_pairs"] / max(small["reuse_pairs"], 1)
+    out += [
+        f"**Growth.** The articles grew {large['articles'] / small['articles']:.0f}x; the pipeline grew {scaling:.1f}x "
+        f"and the floor {large['floor'] / small['floor']:.1f}x.",
+        f"The reuse pairs found grew {pair_growth:.0f}x: every synthetic sentence is one of the {pool_size()}",
+        "real ones, so two articles that happen to share two adjacent sentences are a genuine pair, and such",
+        "coincidences grow with the square of the corpus until the stock-shingle cap (`MAX_LINES`) stops",
+        "them; the index itself stays linear. The machine is shared: in repeated runs single stages varied",
+        "by up to a half and totals by about a tenth, so growth figures close to the target can land on",
+        "either side of it.",
+    ]
+    if max(r["peak_mb"] for r in runs.values()) > TARGET_PEAK_MB:
+        out += ["", "**Memory.** The peak is over the target; see the peak after each stage below for where it grows."]
+    return out
+
+
 def report(mach: dict, vers: dict, runs: dict[int, dict], prof: dict, bk: dict, started: str, elapsed: float) -> str:
     small, large = runs[SIZES[0]], runs[SIZES[-1]]
     stages = list(large["stages"])
@@ -238,6 +296,12 @@ def report(mach: dict, vers: dict, runs: dict[int, dict], prof: dict, bk: dict, 
         f"| text reuse not quadratic: candidates from an inverted index of hashed shingles | index built by sorting "
         f"shingle hashes; stock shingles (> `MAX_LINES` lines) dropped | met |",
         f"| clean execute + HTML build <= {TARGET_BOOK:g}x its floor | {book_ratio:.2f}x | {met(book_ratio <= TARGET_BOOK)} |",
+        "",
+        "## Reading the figures",
+        "",
+    ]
+    lines += explain(runs, prof, total, ratio, scaling)
+    lines += [
         "",
         "## Corpora",
         "",

@@ -13,7 +13,7 @@ export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 unexport MPLBACKEND
 
-.PHONY: all venv book execute test unit nbval build-check browser chromium export clean
+.PHONY: all venv book execute test unit nbval build-check browser chromium export bench clean
 
 all: book
 
@@ -40,6 +40,11 @@ execute: $(STAMP)
 ## export: write every table of the book as CSV into export/
 export: $(STAMP)
 	$(BIN)/python -m newslens export --out export
+
+## bench: time the pipeline (1k and 10k synthetic articles) and the book against their floors;
+## writes benchmarks/RESULTS.md. Not part of `make test`; takes a few minutes.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 ## test: unit tests, strict nbval, a clean -W -n book build (no stale pages hiding warnings) and the browser test
 test: $(STAMP) chromium

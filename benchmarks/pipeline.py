@@ -1,22 +1,26 @@
 """The analysis pipeline as timed stages, and the TF-IDF floor it is measured against.
 
-Each stage is one call into the package, in the order a chapter runs them; the state dict carries
-what earlier stages produced. Used by ``run.py``; importable on its own for profiling.
+Each stage calls the package the way a chapter does, in the order the chapters run; the state
+dict carries what earlier stages produced. Used by ``run_one.py`` (timing) and
+``profile_stages.py`` (cProfile).
 """
 from __future__ import annotations
 
+import csv
+import resource
 import time
 from pathlib import Path
 from typing import Callable
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from newslens import coverage, quotes, reuse
+from newslens import coverage, framing, quotes, reuse, terms
 from newslens.corpus import load_codebook, load_corpus
 from newslens.text import sentence_table
 
 
 def _load(s):
+    # Manifest checks, every capture read and checksummed, every line labelled, voices assigned.
     s["corpus"] = load_corpus(s["data"])
 
 
@@ -24,55 +28,106 @@ def _sentences(s):
     s["sentences"] = sentence_table(s["corpus"].lines)
 
 
+def _quotes(s):
+    # Chapter 2b: every direct quotation and its speaker.
+    s["quotes"] = quotes.extract_quotes(s["corpus"].lines, data_dir=s["data"])
+
+
 def _facts(s):
+    # Chapter 2: the fact matrix (every article x every fact of facts.yml).
     s["facts"] = coverage.fact_matrix(s["sentences"], load_codebook("facts", s["data"]), list(s["corpus"].articles.index))
 
 
 def _actors(s):
-    s["actors"] = coverage.actor_mentions(s["sentences"], load_codebook("actors", s["data"]))
+    # Chapter 2: actor mentions, the per-actor table and the names the codebook does not know.
+    book = load_codebook("actors", s["data"])
+    s["actors"] = coverage.actor_mentions(s["sentences"], book)
+    s["actor_counts"] = coverage.actor_counts(s["actors"], list(s["corpus"].articles.index))
+    s["unknown"] = coverage.unknown_names(s["sentences"], book)
 
 
 def _words(s):
+    # Chapter 2: wording per 1,000 words, own and quoted voice.
     s["wording"] = coverage.word_choices(s["sentences"], load_codebook("wording", s["data"]))
 
 
-def _quotes(s):
-    s["quotes"] = quotes.extract_quotes(s["corpus"].lines, data_dir=s["data"])
-
-
 def _reuse(s):
-    s["reuse"] = reuse.find_reuse(s["corpus"].lines, s["corpus"].articles)
+    # Chapter 2c: shared passages between articles and each article's reused share.
+    c = s["corpus"]
+    s["reuse"] = reuse.find_reuse(c.lines, c.articles)
+    s["reuse_share"] = reuse.reuse_share(s["reuse"], c.lines)
 
 
-#: (stage name, function of the state). "load" covers manifest checks, reading and line labels.
+def _terms(s):
+    # Chapter 3: one document per outlet, both views, scored by TF-IDF, log-odds, G2 and log ratio.
+    c = s["corpus"]
+    stop = terms.stop_words(data_dir=s["data"])
+    s["terms"] = {v: terms.term_table(terms.outlet_documents(c.lines, c.articles, v), view=v, stop=stop) for v in terms.VIEWS}
+
+
+def _frames(s):
+    # Chapter 4: the 19 generic-frame items per article and the five frame scores.
+    book = framing.load_frames(s["data"])
+    s["codes"] = framing.code_items(s["sentences"], book)
+    s["frame_scores"] = framing.frame_scores(s["codes"])
+
+
+def _tone(s):
+    # Chapter 4: VADER compound score per sentence and the per-article summary.
+    s["tone"] = framing.tone(s["sentences"])
+    s["tone_summary"] = framing.tone_summary(s["tone"])
+
+
+#: (stage name, function of the state), in chapter order. "load + labels" covers manifest
+#: checks, reading, line labels and voices.
 STAGES: list[tuple[str, Callable[[dict], None]]] = [
     ("load + labels", _load),
     ("sentences", _sentences),
+    ("quotes", _quotes),
     ("facts", _facts),
     ("actors", _actors),
     ("word choices", _words),
-    ("quotes", _quotes),
     ("reuse", _reuse),
+    ("terms", _terms),
+    ("frames", _frames),
+    ("tone", _tone),
 ]
 
 
 def floor_texts(data: Path) -> list[str]:
     """The texts the floor vectorises: each capture's full raw text, read once."""
-    corpus = load_corpus(data)
-    return [Path(p).read_text(encoding="utf-8") for p in corpus.articles["path"]]
+    with (Path(data) / "articles.csv").open(encoding="utf-8", newline="") as fh:
+        files = [row["file"] for row in csv.DictReader(fh)]
+    return [(Path(data) / "raw" / f).read_text(encoding="utf-8") for f in files]
 
 
-def time_floor(texts: list[str]) -> float:
-    t = time.perf_counter()
+def time_floor(texts: list[str], cpu: list[float] | None = None) -> float:
+    """Seconds (wall clock) for the floor: TF-IDF with unigrams and bigrams over the raw texts.
+
+    With a list as *cpu*, the CPU seconds of the process are appended to it as well.
+    """
+    t, c = time.perf_counter(), time.process_time()
     TfidfVectorizer(ngram_range=(1, 2)).fit_transform(texts)
+    if cpu is not None:
+        cpu.append(time.process_time() - c)
     return time.perf_counter() - t
 
 
-def time_pipeline(data: Path) -> dict[str, float]:
+def run_pipeline(data: Path, peaks: dict[str, float] | None = None, cpu: dict[str, float] | None = None) -> tuple[dict, dict[str, float]]:
+    """Run every stage on the corpus in *data*; return the state (each stage's output) and seconds (wall clock) per stage.
+
+    With a dict as *peaks*, the process's peak memory (MB) after each stage is recorded in it: every
+    stage's output stays in the state, as it does in a notebook session. With a dict as *cpu*, the
+    CPU seconds of each stage (less disturbed by other work on the machine than the wall clock).
+    """
     state: dict = {"data": Path(data)}
     times = {}
     for name, func in STAGES:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         func(state)
         times[name] = time.perf_counter() - t
-    return times
+        if cpu is not None:
+            cpu[name] = time.process_time() - c
+        if peaks is not None:
+            peaks[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return state, times

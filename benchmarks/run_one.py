@@ -1,26 +1,59 @@
-"""Time the pipeline and the floor on one synthetic corpus size, in a fresh process; print JSON.
+"""Time the floor and the pipeline on one synthetic corpus, in a fresh process; print one JSON line.
 
-A fresh process per size keeps the peak memory (ru_maxrss) of each size separate.
+    python benchmarks/run_one.py benchmarks/_work/n1000
+
+A fresh process per corpus size keeps each size's peak memory (``ru_maxrss``) its own. The floor
+is timed first (best of three runs), then every stage of the pipeline once, in chapter order.
 """
 from __future__ import annotations
 
 import json
 import resource
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from pipeline import floor_texts, time_floor, time_pipeline  # noqa: E402
+from pipeline import floor_texts, run_pipeline, time_floor  # noqa: E402
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
 def main() -> None:
     data = Path(sys.argv[1])
     texts = floor_texts(data)
-    floor = min(time_floor(texts) for _ in range(2))
-    stages = time_pipeline(data)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"floor": floor, "stages": stages, "peak_mb": peak_mb, "articles": len(texts)}))
+    floor_cpu: list[float] = []
+    floor_runs = [time_floor(texts, floor_cpu) for _ in range(3)]
+    peak_floor = _peak_mb()
+    t = time.perf_counter()
+    peaks: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    state, stages = run_pipeline(data, peaks, cpu)
+    wall = time.perf_counter() - t
+    corpus = state["corpus"]
+    body = corpus.lines[corpus.lines["label"] == "body"]
+    print(json.dumps({
+        "articles": len(corpus.articles),
+        "outlets": int(corpus.articles["outlet"].nunique()),
+        "raw_mb": sum(len(t.encode("utf-8")) for t in texts) / 1e6,
+        "lines": len(corpus.lines),
+        "body_lines": len(body),
+        "sentences": len(state["sentences"]),
+        "quotes": len(state["quotes"]),
+        "reuse_pairs": len(state["reuse"]),
+        "floor": min(floor_runs),
+        "floor_runs": floor_runs,
+        "stages": stages,
+        "floor_cpu": min(floor_cpu),
+        "stages_cpu": cpu,
+        "pipeline_wall": wall,
+        "peak_mb_after_floor": peak_floor,
+        "peak_mb": _peak_mb(),
+        "peak_mb_after_stage": peaks,
+    }))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ __all__ = [
     "load_events",
     "label_agreement",
     "label_examples",
+    "fold_for_literals",
+    "literals_of",
 ]
 
 #: Columns every manifest row must have.
@@ -99,7 +101,8 @@ def _bad(where: str, msg: str) -> CorpusError:
     return CorpusError(f"{where}: {msg}")
 
 
-def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None = None, check_files: bool = True) -> pd.DataFrame:
+def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None = None, check_files: bool = True,
+                  _texts: dict | None = None) -> pd.DataFrame:
     """Read and validate ``articles.csv``.
 
     Parameters
@@ -173,7 +176,9 @@ def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None 
             raise _bad(where, f"file {row['file']!r} must be a bare file name inside {data / 'raw'}")
         row["path"] = str(data / "raw" / row["file"])
         if check_files:
-            read_capture(row["path"], sha256=row["sha256"].lower(), where=where)
+            text = read_capture(row["path"], sha256=row["sha256"].lower(), where=where)
+            if _texts is not None:  # load_corpus labels the text it has just checked: no second read
+                _texts[row["path"]] = text
         records.append(row)
 
     frame = pd.DataFrame.from_records(records)
@@ -214,7 +219,7 @@ def read_capture(path: str | Path, *, sha256: str | None = None, where: str | No
         raise CorpusError(f"{where}: capture {path} is not UTF-8 (bad byte at offset {exc.start}); convert it to UTF-8 text") from None
     if not text.strip():
         raise CorpusError(f"{where}: capture {path} is empty or whitespace only")
-    if len(_HTML_RE.findall(text)) >= 2:
+    if "<" in text and len(_HTML_RE.findall(text)) >= 2:  # every tag starts with "<"
         raise CorpusError(f"{where}: capture {path} looks like HTML (it has tags); save the page as plain text")
     return text.lstrip("\ufeff")
 
@@ -247,17 +252,129 @@ def _read_yaml(path: Path) -> dict:
     return content
 
 
+# --------------------------------------------------------------------------- literal prefilters
+# A regex that needs the word "dinner" cannot match a sentence without it, and ``"dinner" in s``
+# is many times faster than running the regex. The literals are read from the regex's parse tree
+# (as RE2 and Hyperscan prefilter): a set of strings at least one of which every match contains.
+
+_MIN_LITERAL = 3  # shorter literals ("he", "a") are in nearly every sentence: not worth a test
+# What re.IGNORECASE matches to an ASCII letter besides its two cases (İ and ı to i, ſ to s,
+# the Kelvin sign to k), as text.lower() leaves it; a dot above left by lower() ("İ") goes.
+_FOLD = str.maketrans({"\u0131": "i", "\u017f": "s", "\u0307": None})
+
+
+def fold_for_literals(text: str) -> str:
+    """The form of a text that :func:`literals_of` are looked for in (lower case, folded)."""
+    low = text.lower()
+    if "\u0131" in low or "\u017f" in low or "\u0307" in low:  # rare: translate is slow on every text
+        return low.translate(_FOLD)
+    return low
+
+
+def _literals(items) -> frozenset[str] | None:
+    """Strings one of which any match of the parsed sequence *items* contains; None if unknown."""
+    from re import _constants as c
+
+    options: list[frozenset[str]] = []
+    run = ""
+
+    def close() -> None:
+        nonlocal run
+        if run:
+            options.append(frozenset([run]))
+        run = ""
+
+    for op, av in items:
+        if op is c.LITERAL and av < 128:
+            run += chr(av).lower()
+            continue
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):  # zero-width: the text around them is contiguous
+            continue
+        close()
+        if op is c.SUBPATTERN:
+            sub = _literals(av[3].data)
+        elif op is c.ATOMIC_GROUP:
+            sub = _literals(av.data)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            sub = _literals(av[2].data)
+        elif op is c.BRANCH:
+            branches = [_literals(b.data) for b in av[1]]
+            sub = None if any(b is None for b in branches) else frozenset().union(*branches)
+        else:
+            sub = None
+        if sub is not None:
+            options.append(sub)
+    close()
+    if not options:
+        return None
+    # The best necessary condition: the one whose shortest string is longest.
+    return max(options, key=lambda s: (min(map(len, s)), -len(s)))
+
+
+@lru_cache(maxsize=4096)
+def literals_of(source: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Lower-case strings one of which every match of the regex *source* contains (in
+    :func:`fold_for_literals` form), or None when no useful set is known (a literal shorter than
+    three characters, or a pattern the parser cannot read): then every text is a candidate.
+
+    Here because the line labeller uses it too; :mod:`newslens.text` builds its search helpers on it.
+    """
+    try:
+        from re import _parser
+
+        found = _literals(_parser.parse(source, flags).data)
+    except Exception:  # an unreadable pattern only loses its prefilter
+        return None
+    if found is None or min(map(len, found)) < _MIN_LITERAL:
+        return None
+    return tuple(sorted(found))
+
+
 # --------------------------------------------------------------------------- line labels
 
 _END_PUNCT = re.compile(r"[.?!:…\"”’')\]]$")
 _WORD_RE = re.compile(r"[^\W_][\w'’-]*")
 
 
+class _AnyFull:
+    """``fullmatch`` of the alternation of several patterns, testing only the patterns whose required
+    literals the text holds (a furniture pattern such as ``.*democracy dies in darkness.*`` costs a
+    backtracking scan of every long body line otherwise)."""
+
+    def __init__(self, alternation: re.Pattern, patterns: list[str]):
+        flags = alternation.flags
+        self.checked: list[re.Pattern] = []
+        self.by_literal: dict[str, list[int]] = {}  # literal -> the checked patterns that need it
+        free = []
+        for p in patterns:
+            literals = literals_of(p, flags)
+            if literals is None:
+                free.append(p)
+                continue
+            for lit in literals:
+                self.by_literal.setdefault(lit, []).append(len(self.checked))
+            self.checked.append(re.compile(p, flags))
+        self.free = re.compile("|".join(f"(?:{p})" for p in free), flags) if free else None
+
+    def fullmatch(self, text: str) -> bool:
+        # The alternation matches the whole text exactly when one of its patterns does.
+        if self.free is not None and self.free.fullmatch(text):
+            return True
+        if not self.by_literal:
+            return False
+        low = fold_for_literals(text)
+        present = [lit for lit in self.by_literal if lit in low]
+        if not present:
+            return False
+        candidates = sorted({i for lit in present for i in self.by_literal[lit]})
+        return any(self.checked[i].fullmatch(text) for i in candidates)
+
+
 @dataclass(frozen=True)
 class _Furniture:
-    boilerplate: re.Pattern
-    caption: re.Pattern
-    byline: re.Pattern
+    boilerplate: _AnyFull
+    caption: _AnyFull
+    byline: _AnyFull
     copyright: re.Pattern
     markers: re.Pattern
     intro: tuple[re.Pattern, ...]
@@ -297,9 +414,9 @@ def _compile_furniture(book: dict, source: str) -> _Furniture:
         if "outlet" not in p.groupindex:
             raise CorpusError(f"{source}: block_quotes intro pattern {p.pattern!r} needs a named group (?P<outlet>...)")
     return _Furniture(
-        boilerplate=_alternation(listed("boilerplate"), source, "boilerplate"),
-        caption=_alternation(listed("caption"), source, "caption"),
-        byline=_alternation(listed("byline"), source, "byline"),
+        boilerplate=_AnyFull(_alternation(listed("boilerplate"), source, "boilerplate"), listed("boilerplate")),
+        caption=_AnyFull(_alternation(listed("caption"), source, "caption"), listed("caption")),
+        byline=_AnyFull(_alternation(listed("byline"), source, "byline"), listed("byline")),
         copyright=re.compile(r"^(copyright|©)\s", re.IGNORECASE),
         markers=_alternation(listed("inline_markers"), source, "inline_markers"),
         intro=intro,
@@ -502,7 +619,8 @@ def _intro_outlet(text: str, fur: _Furniture) -> str:
     return ""
 
 
-def label_lines(articles: pd.DataFrame, furniture: dict | None = None, data_dir: str | Path | None = None) -> pd.DataFrame:
+def label_lines(articles: pd.DataFrame, furniture: dict | None = None, data_dir: str | Path | None = None,
+                _texts: dict | None = None) -> pd.DataFrame:
     """Label every line of every capture in the manifest.
 
     Parameters
@@ -519,7 +637,8 @@ def label_lines(articles: pd.DataFrame, furniture: dict | None = None, data_dir:
     fur = _furniture(furniture, data_dir)
     cols: dict[str, list] = {"article": [], "line": [], "text": [], "label": [], "voice": [], "quoted_outlet": []}
     for art, path, headline in zip(articles.index, articles["path"], articles["headline"]):
-        raw_lines = read_capture(path).split("\n")
+        text = _texts.pop(path, None) if _texts is not None else None
+        raw_lines = (read_capture(path) if text is None else text).split("\n")
         labels = _label_one(raw_lines, headline, fur)
         voice, outlet = _voice_one(labels, raw_lines, fur)
         cols["article"] += [art] * len(raw_lines)
@@ -536,8 +655,9 @@ def label_lines(articles: pd.DataFrame, furniture: dict | None = None, data_dir:
 def load_corpus(data_dir: str | Path | None = None, *, today: _dt.date | None = None) -> Corpus:
     """Load the manifest, check every capture and label every line: the starting point of every chapter."""
     data = _data_dir(data_dir)
-    articles = load_manifest(data, today=today)
-    lines = label_lines(articles, data_dir=data)
+    texts: dict[str, str] = {}
+    articles = load_manifest(data, today=today, _texts=texts)
+    lines = label_lines(articles, data_dir=data, _texts=texts)
     return Corpus(articles=articles, lines=lines, data_dir=data)
 
 

@@ -9,10 +9,11 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from newslens.corpus import CorpusError
-from newslens.text import tokenize_words
+from newslens.text import SearchCache, any_of, tokenize_words
 
 __all__ = [
     "SENTENCE_COLUMNS",
@@ -88,12 +89,26 @@ class _Pattern:
     with_: tuple[re.Pattern, ...]
     without: tuple[re.Pattern, ...]
 
+    def __post_init__(self):
+        # "Any of these" as one alternation: one scan of the sentence instead of one per regex.
+        object.__setattr__(self, "any_of", any_of(self.any))
+        object.__setattr__(self, "without_any", any_of(self.without) if self.without else None)
+
     def match(self, text: str) -> bool:
         return (
-            any(p.search(text) for p in self.any)
+            self.any_of.search(text) is not None
             and all(p.search(text) for p in self.with_)
-            and not any(p.search(text) for p in self.without)
+            and not (self.without_any is not None and self.without_any.search(text))
         )
+
+    def rows(self, cache: SearchCache, rows: np.ndarray) -> np.ndarray:
+        """The rows of *cache* among *rows* that this pattern matches (as :meth:`match` does)."""
+        rows = rows[cache.hits(self.any_of, rows)]
+        for p in self.with_:
+            rows = rows[cache.hits(p, rows)]
+        if self.without_any is not None:
+            rows = rows[~cache.hits(self.without_any, rows)]
+        return rows
 
 
 @dataclass(frozen=True)
@@ -106,11 +121,24 @@ class Fact:
     patterns: tuple[_Pattern, ...]
     exclude: tuple[re.Pattern, ...]
 
+    def __post_init__(self):
+        object.__setattr__(self, "exclude_any", any_of(self.exclude) if self.exclude else None)
+
     def matches(self, text: str) -> bool:
         """True if *text* (one sentence) reports this fact."""
-        if any(p.search(text) for p in self.exclude):
+        if self.exclude_any is not None and self.exclude_any.search(text):
             return False
         return any(p.match(text) for p in self.patterns)
+
+    def rows(self, cache: SearchCache) -> np.ndarray:
+        """The rows of *cache* (sentences) that report this fact, ascending: :meth:`matches` for many sentences."""
+        rows = np.arange(len(cache.texts))
+        if self.exclude_any is not None:
+            rows = rows[~cache.hits(self.exclude_any, rows)]
+        found = np.zeros(len(cache.texts), dtype=bool)
+        for p in self.patterns:
+            found[p.rows(cache, rows[~found[rows]])] = True
+        return np.flatnonzero(found)
 
 
 _PATTERN_KEYS = {"any", "words", "with", "without"}
@@ -203,11 +231,12 @@ def fact_hits(sentences: pd.DataFrame, facts: dict | list) -> pd.DataFrame:
     """
     sentences = _check_sentences(sentences, "fact_hits")
     compiled = _facts(facts)
-    rows = []
-    for art, line, sent, text, voice, outlet in sentences[["article", "line", "sentence", "text", "voice", "quoted_outlet"]].itertuples(index=False):
-        for fact in compiled:
-            if fact.matches(text):
-                rows.append((art, fact.id, int(line), int(sent), text, voice, outlet))
+    cols = [sentences[c].tolist() for c in ("article", "line", "sentence", "text", "voice", "quoted_outlet")]
+    cache = SearchCache(cols[3])
+    # Fact by fact over all sentences (shared patterns searched once), then back to corpus order.
+    found = sorted((int(i), k) for k, fact in enumerate(compiled) for i in fact.rows(cache))
+    art, line, sent, text, voice, outlet = cols
+    rows = [(art[i], compiled[k].id, int(line[i]), int(sent[i]), text[i], voice[i], outlet[i]) for i, k in found]
     return pd.DataFrame(rows, columns=["article", "fact", "line", "sentence", "text", "voice", "quoted_outlet"])
 
 
@@ -241,7 +270,9 @@ def fact_matrix(sentences: pd.DataFrame, facts: dict | list, articles: list[str]
     compiled = _facts(facts)
     hits = fact_hits(sentences, compiled)
     order = list(articles) if articles is not None else _articles_in_order(_check_sentences(sentences, "fact_matrix"))
-    grouped = {key: g for key, g in hits.groupby(["article", "fact"], sort=False)}
+    grouped: dict[tuple, list] = {}
+    for art, fid, line, text, voice, outlet in zip(*(hits[c].tolist() for c in ("article", "fact", "line", "text", "voice", "quoted_outlet"))):
+        grouped.setdefault((art, fid), []).append((line, text, voice, outlet))
     rows = []
     for art in order:
         for fact in compiled:
@@ -249,8 +280,8 @@ def fact_matrix(sentences: pd.DataFrame, facts: dict | list, articles: list[str]
             if g is None:
                 rows.append((art, fact.id, 0, 0, "", "", ""))
                 continue
-            lines = "; ".join(str(n) for n in dict.fromkeys(g["line"]))
-            rows.append((art, fact.id, 1, len(g), _SEP.join(g["text"]), lines, _voice_of(list(g["voice"]), list(g["quoted_outlet"]))))
+            lines = "; ".join(str(n) for n in dict.fromkeys(h[0] for h in g))
+            rows.append((art, fact.id, 1, len(g), _SEP.join(h[1] for h in g), lines, _voice_of([h[2] for h in g], [h[3] for h in g])))
     return pd.DataFrame(rows, columns=["article", "fact", "present", "n_sentences", "evidence", "line", "voice"])
 
 
@@ -481,9 +512,24 @@ def actor_mentions(sentences: pd.DataFrame, actors: dict | list) -> pd.DataFrame
         for s in a.surnames:
             by_surname.setdefault(s, []).append(a)
     surname_re = {s: re.compile(r"(?<![\w-])" + re.escape(s) + r"(?![\w-])") for s in by_surname}
+    cols = [sentences[c].tolist() for c in ("article", "line", "sentence", "text", "voice", "quoted_outlet")]
+    texts = cols[3]
+    # Every alias and pattern match, per sentence, in the order the codebook lists them; a pattern
+    # is only run on the sentences that hold a word it cannot match without.
+    cache = SearchCache(texts)
+    everyone = np.arange(len(texts))
+    alias_hits: dict[int, list] = {}
+    for a in compiled:
+        for p in a.full:
+            for i in cache.candidates(p, everyone).tolist():
+                for m in p.finditer(texts[i]):
+                    alias_hits.setdefault(i, []).append((m.start(), m.end(), a, m.group(0), "alias"))
+    articles: dict[str, list[int]] = {}
+    for i, art in enumerate(cols[0]):
+        articles.setdefault(art, []).append(i)
     rows = []
-    for art, group in sentences.groupby("article", sort=False):
-        body = " ".join(group["text"])
+    for art, idx in articles.items():
+        body = " ".join(texts[i] for i in idx)
         owner = {}
         for s, cands in by_surname.items():
             introduced = [a for a in cands if any(p.search(body) for p in a.intro)]
@@ -491,12 +537,9 @@ def actor_mentions(sentences: pd.DataFrame, actors: dict | list) -> pd.DataFrame
                 owner[s] = introduced[0]
         last_seen: dict[str, int] = {}
         counter = 0
-        for line, sent, text, voice, outlet in group[["line", "sentence", "text", "voice", "quoted_outlet"]].itertuples(index=False):
-            found = []
-            for a in compiled:
-                for p in a.full:
-                    for m in p.finditer(text):
-                        found.append((m.start(), m.end(), a, m.group(0), "alias"))
+        for i in idx:
+            line, sent, text, voice, outlet = cols[1][i], cols[2][i], texts[i], cols[4][i], cols[5][i]
+            found = list(alias_hits.get(i, ()))
             found.sort(key=lambda f: (-(f[1] - f[0]), f[0], f[2].id))
             taken, kept = [], []
             for f in found:
@@ -504,6 +547,8 @@ def actor_mentions(sentences: pd.DataFrame, actors: dict | list) -> pd.DataFrame
                     taken.append((f[0], f[1]))
                     kept.append(f)
             for s, rx in surname_re.items():
+                if s not in text:  # the surname regex is the literal surname: no occurrence, no match
+                    continue
                 for m in rx.finditer(text):
                     if any(not (m.end() <= a or m.start() >= b) for a, b in taken) or _name_token(text, m.start(), m.end()):
                         continue
@@ -568,6 +613,10 @@ _CAP_TOKEN = r"[A-ZÀ-ÖØ-Þ][\w’'.-]*"
 _CAP_RUN = re.compile(_CAP_TOKEN + r"(?:\s+(?:of\s+|de\s+|van\s+|von\s+)?" + _CAP_TOKEN + r")*")
 
 
+def _mask(m: re.Match) -> str:
+    return "\x00" * len(m.group(0))
+
+
 def unknown_names(sentences: pd.DataFrame, actors: dict | list) -> pd.DataFrame:
     """Capitalised multi-word names that the actors codebook does not know: candidates to add.
 
@@ -591,11 +640,19 @@ def unknown_names(sentences: pd.DataFrame, actors: dict | list) -> pd.DataFrame:
     compiled, ignore = _compile_actors(actors)
     ignored = {i.lower() for i in ignore}
     found: dict[str, list] = {}
-    for art, line, text in sentences[["article", "line", "text"]].itertuples(index=False):
+    patterns = [p for a in compiled for p in a.full]
+    texts = sentences["text"].tolist()
+    # Masking only removes text, so a pattern whose required words are not in the sentence cannot
+    # match it before or after the other patterns' masks: its substitution is skipped.
+    cache, everyone = SearchCache(texts), np.arange(len(texts))
+    to_mask: dict[int, list[re.Pattern]] = {}
+    for p in patterns:
+        for i in cache.candidates(p, everyone).tolist():
+            to_mask.setdefault(i, []).append(p)
+    for i, (art, line, text) in enumerate(zip(sentences["article"].tolist(), sentences["line"].tolist(), texts)):
         masked = text
-        for a in compiled:
-            for p in a.full:
-                masked = p.sub(lambda m: "\x00" * len(m.group(0)), masked)
+        for p in to_mask.get(i, ()):
+            masked = p.sub(_mask, masked)
         for m in _CAP_RUN.finditer(masked):
             words = m.group(0).split()
             while words and words[0].lower().strip(".") in _FUNCTION_WORDS:
@@ -668,19 +725,29 @@ def word_choices(sentences: pd.DataFrame, lexicon: dict, examples: int = 2) -> p
     groups, exclude = _compile_lexicon(lexicon)
     words: dict[tuple[str, str], int] = {}
     counts: dict[tuple, list] = {}
-    for art, line, text, voice in sentences[["article", "line", "text", "voice"]].itertuples(index=False):
+    texts = sentences["text"].tolist()
+    cache, everyone = SearchCache(texts), np.arange(len(texts))
+    excluded = cache.hits(any_of(exclude)) if exclude else np.zeros(len(texts), dtype=bool)
+    # Per sentence and group, the term patterns that can match it (those whose words it has), in codebook order.
+    may: dict[tuple[int, str], list] = {}
+    for gid, _glabel, terms in groups:
+        for tid, _l, pats in terms:
+            for p in pats:
+                for i in cache.candidates(p, everyone).tolist():
+                    may.setdefault((i, gid), []).append((tid, p))
+    for i, (art, line, text, voice) in enumerate(zip(sentences["article"].tolist(), sentences["line"].tolist(), texts, sentences["voice"].tolist())):
         v = "quoted" if voice == "quoted" else "own"
         words[(art, v)] = words.get((art, v), 0) + len(tokenize_words(text))
-        if any(p.search(text) for p in exclude):
+        if excluded[i]:
             continue
         for gid, _glabel, terms in groups:
-            found = [(m.start(), m.end(), tid) for tid, _l, pats in terms for p in pats for m in p.finditer(text)]
+            found = [(m.start(), m.end(), tid) for tid, p in may.get((i, gid), ()) for m in p.finditer(text)]
             found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
             taken = []
             for s, e, tid in found:
                 if all(e <= a or s >= b for a, b in taken):
                     taken.append((s, e))
-                    counts.setdefault((art, gid, tid, v), []).append(f"l.{line}: {text}")
+                    counts.setdefault((art, gid, tid, v), []).append((line, text))  # formatted once, below
     rows = []
     for art in _articles_in_order(sentences):
         for gid, glabel, terms in groups:
@@ -689,7 +756,8 @@ def word_choices(sentences: pd.DataFrame, lexicon: dict, examples: int = 2) -> p
                     hits = counts.get((art, gid, tid, v), [])
                     w = words.get((art, v), 0)
                     rate = round(1000 * len(hits) / w, 2) if w else float("nan")
-                    rows.append((art, gid, glabel, tid, label, v, len(hits), w, rate, _SEP.join(list(dict.fromkeys(hits))[:examples])))
+                    shown = [f"l.{line}: {text}" for line, text in list(dict.fromkeys(hits))[:examples]]
+                    rows.append((art, gid, glabel, tid, label, v, len(hits), w, rate, _SEP.join(shown)))
     return pd.DataFrame(rows, columns=["article", "group", "group_label", "term", "label", "voice", "n", "words", "per_1000", "examples"])
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from newslens.corpus import body_lines, load_codebook
-from newslens.text import clean_line, sentence_table
+from newslens.text import SearchCache, any_of, clean_line, sentence_table
 
 __all__ = [
     "FramingError", "FRAMES", "compile_codebook", "load_frames", "sentence_voice", "code_items", "frame_scores",
@@ -220,23 +220,27 @@ def sentence_voice(sentences: pd.DataFrame) -> pd.Series:
 
 # --------------------------------------------------------------------------- items
 
-def _cue_hits(sentences: pd.DataFrame, cue: dict) -> np.ndarray:
-    texts = sentences["text"].tolist()
-    arts = sentences["article"].tolist()
-    hits = np.zeros(len(texts), dtype=bool)
-    for i, text in enumerate(texts):
-        if cue["window"]:
-            lo = i
-            while lo > 0 and i - lo < cue["window"] and arts[lo - 1] == arts[i]:
-                lo -= 1
-            text = " ".join(texts[lo:i + 1])
-        if all(p.search(text) for p in cue["all"]) and not any(p.search(text) for p in cue["none"]):
-            hits[i] = True
+def _cue_hits(sentences: pd.DataFrame, cue: dict, caches: dict | None = None) -> np.ndarray:
+    """Which sentences fire *cue*. *caches* (window -> SearchCache) lets cues share their searches."""
+    caches = {} if caches is None else caches
+    if 0 not in caches:
+        caches[0] = SearchCache(sentences["text"].tolist())
+    if cue["window"] not in caches:
+        caches[cue["window"]] = caches[0].windowed(sentences["article"].tolist(), cue["window"])
+    cache = caches[cue["window"]]
+    rows = np.arange(len(cache.texts))
+    for p in cue["all"]:
+        rows = rows[cache.hits(p, rows)]
+    if cue["none"]:
+        rows = rows[~cache.hits(any_of(cue["none"]), rows)]
+    hits = np.zeros(len(cache.texts), dtype=bool)
+    hits[rows] = True
     return hits
 
 
-def _evidence(rows: pd.DataFrame, limit: int = 3) -> str:
-    parts = [f"line {int(r.line)}: {r.text}" for r in rows.head(limit).itertuples(index=False)]
+def _evidence(rows, limit: int = 3) -> str:
+    """``line N: sentence`` for the first *limit* of *rows* (pairs of line and text), and how many more."""
+    parts = [f"line {int(line)}: {text}" for line, text in rows[:limit]]
     more = len(rows) - limit
     return " | ".join(parts) + (f" | (+{more} more)" if more > 0 else "")
 
@@ -262,19 +266,24 @@ def code_items(sentences: pd.DataFrame, codebook: dict | None = None) -> pd.Data
     _check_sentences(sentences)
     book = _codebook(codebook)
     sentences = sentences.reset_index(drop=True)
-    rows = []
-    fired = {}
+    arts, lines_, texts = sentences["article"].tolist(), sentences["line"].tolist(), sentences["text"].tolist()
+    caches: dict = {}
+    # The sentences that fire each item, grouped by article, in corpus order.
+    fired: dict[str, dict] = {}
     for item, spec in book["items"].items():
         mask = np.zeros(len(sentences), dtype=bool)
         for cue in spec["cues"]:
-            mask |= _cue_hits(sentences, cue)
-        fired[item] = mask
+            mask |= _cue_hits(sentences, cue, caches)
+        by_art: dict = {}
+        for i in np.flatnonzero(mask).tolist():
+            by_art.setdefault(arts[i], []).append((lines_[i], texts[i]))
+        fired[item] = by_art
+    rows = []
     for art in pd.unique(sentences["article"]):
-        in_art = (sentences["article"] == art).to_numpy()
         for item, spec in book["items"].items():
-            hit = sentences[in_art & fired[item]]
+            hit = fired[item].get(art, [])
             answer = int(len(hit) >= spec["min_sentences"])
-            lines = sorted(set(hit["line"].astype(int)))
+            lines = sorted({int(line) for line, _ in hit})
             if answer:
                 evidence = _evidence(hit)
             elif len(hit):

@@ -25,6 +25,11 @@ _OBJECT_PRONOUNS = {"her": "female", "him": "male", "them": "none"}
 _LINK_WORDS = {"has", "have", "had", "also", "later", "then", "previously", "once", "recently", "since", "further",
                "again", "publicly", "repeatedly", "would", "will", "did", "does", "do"}
 _RECALL_VERBS = {"recalled", "remembered", "recalls", "remembers"}
+_MARKS = re.compile("[“”\"]")
+_NON_SPACE = re.compile(r"\S")
+_BOUNDARY = re.compile(r"[.?!]+[\"”’')\]]*\s+(?=[A-Z0-9“\"\[(])")
+_INLINE_MARKERS = re.compile(r"\s*\[(?:Source|…|\.\.\.)\]\s*")
+_PRONOUN = re.compile(r"\b(she|he|it|they|her|him|them)\b", re.IGNORECASE)
 _LISTENER_VERBS = {"told", "tells", "asked", "asks"}
 
 
@@ -120,7 +125,8 @@ def find_quote_spans(text: str) -> list[tuple[int, int, bool]]:
     inside the quote (a quote that runs on into the next paragraph).
     """
     spans, start = [], None
-    for i, ch in enumerate(text):
+    for m in _MARKS.finditer(text):  # only the quotation marks change the state
+        i, ch = m.start(), m.group(0)
         if start is None and (ch == _OPEN or ch == _STRAIGHT):
             start = i + 1
         elif start is not None and (ch == _CLOSE or ch == _STRAIGHT):
@@ -134,25 +140,79 @@ def find_quote_spans(text: str) -> list[tuple[int, int, bool]]:
 def _masked(text: str, spans) -> str:
     """The paragraph with quoted words replaced by 'x' (a final . ? ! kept), so that boundaries and
     mentions are found only in the reporter's words."""
-    chars = list(text)
+    parts, done = [], 0
     for s, e, _ in spans:
         keep_end = e - 1 if e > s and text[e - 1] in ".?!" else e
-        for i in range(s, keep_end):
-            if not chars[i].isspace():
-                chars[i] = "x"
-    return "".join(chars)
+        if keep_end > s:
+            parts += [text[done:s], _NON_SPACE.sub("x", text[s:keep_end])]
+            done = keep_end
+    return "".join(parts) + text[done:]
 
 
 def _sentence_bounds(masked: str) -> list[int]:
     """Start offsets of sentences in a masked paragraph (0 always included)."""
     starts = [0]
-    for m in re.finditer(r"[.?!]+[\"”’')\]]*\s+(?=[A-Z0-9“\"\[(])", masked):
-        before = re.search(r"([\w.]+)[.?!]*[\"”’')\]]*\s+$", masked[: m.end()])
-        word = before.group(1).rstrip(".").lower() if before else ""
-        if masked[m.start()] == "." and (word in ABBREVIATIONS or re.fullmatch(r"[a-z]", word)):
-            continue
+    for m in _BOUNDARY.finditer(masked):
+        if masked[m.start()] == ".":
+            word = (_word_before_boundary(masked[: m.end()]) or "").rstrip(".").lower()
+            if word in ABBREVIATIONS or (len(word) == 1 and "a" <= word <= "z"):
+                continue
         starts.append(m.end())
     return starts
+
+
+# The three helpers below answer what a regex anchored at the end of a string would ("...$"),
+# walking back from the end instead of trying every start: the regex is quadratic in a long
+# paragraph, since each mention asks it about the paragraph up to that mention.
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what \w matches in a str pattern
+
+
+def _ends_sentence(s: str) -> bool:
+    r"""``re.search(r"(^|[.?!:][\"”’)\]]*)\s*$", s) is not None``: *s* is empty or ends a sentence."""
+    t = s.rstrip()
+    return not t or t.rstrip("\"”’)]").endswith((".", "?", "!", ":"))
+
+
+def _last_capital_word(s: str) -> tuple[int, str] | None:
+    r"""Start and text of group 1 of ``re.search(r"([A-Z][\w'-]+)\s+$", s)``, or None."""
+    t = s.rstrip()
+    if len(t) == len(s):
+        return None
+    k = len(t)
+    while k > 0 and (_is_word_char(t[k - 1]) or t[k - 1] in "'-"):
+        k -= 1
+    for i in range(k, len(t) - 1):
+        if "A" <= t[i] <= "Z":
+            return i, t[i:]
+    return None
+
+
+def _word_before_boundary(s: str) -> str | None:
+    r"""Group 1 of ``re.search(r"([\w.]+)[.?!]*[\"”’')\]]*\s+$", s)``, or None."""
+    t = s.rstrip()
+    if len(t) == len(s):
+        return None
+    end = len(t.rstrip("\"”’')]"))
+    j, first, seen_word = end, None, False
+    while j > 0:
+        ch = s[j - 1]
+        if _is_word_char(ch):
+            seen_word = True
+        elif ch in "?!" and not seen_word:  # trailing ?! belong to [.?!]*
+            j -= 1
+            continue
+        elif ch != ".":
+            break
+        j -= 1
+        first = j
+    if first is None:
+        return None
+    k = first
+    while k < end and (_is_word_char(s[k]) or s[k] == "."):
+        k += 1
+    return s[first:k]
 
 
 def _sentence_of(starts: list[int], pos: int, length: int) -> tuple[int, int]:
@@ -183,22 +243,24 @@ def _mentions(text: str, masked: str, sp: Speakers) -> list[Mention]:
         if key in sp.case_sensitive and not m.group(1)[:1].isupper():
             continue
         # A known surname after an unknown given name is somebody else ("Viola Zhou").
-        prev = re.search(r"([A-Z][\w'-]+)\s+$", norm[: m.start()])
-        if key in sp.case_sensitive and prev and prev.group(1) not in sp.not_speakers \
-                and not re.search(r"(^|[.?!:][\"”’)\]]*)\s*$", norm[: prev.start(1)]) and prev.group(1).lower() not in sp.alias_to_name \
-                and prev.group(1) + "." not in sp.titles:
+        prev = _last_capital_word(norm[: m.start()]) if key in sp.case_sensitive else None
+        if prev and prev[1] not in sp.not_speakers \
+                and not _ends_sentence(norm[: prev[0]]) and prev[1].lower() not in sp.alias_to_name \
+                and prev[1] + "." not in sp.titles:
             continue
         name = sp.alias_to_name[key]
         out.append(Mention(m.start(), m.end(), name, "alias", sp.actors[name]["gender"]))
         for i in range(m.start(), m.end()):
             taken[i] = True
-    title_re = "|".join(re.escape(t) for t in sp.titles) or "(?!)"
-    for m in re.finditer(r"(?:(?:" + title_re + r")\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*", norm):
+    if "name_re" not in sp.extra:
+        title_re = "|".join(re.escape(t) for t in sp.titles) or "(?!)"
+        sp.extra["name_re"] = re.compile(r"(?:(?:" + title_re + r")\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
+    for m in sp.extra["name_re"].finditer(norm):
         if any(taken[m.start():m.end()]):
             continue
         words = m.group(0).split()
         has_title = any(w in sp.titles for w in words)
-        at_start = re.search(r"(^|[.?!:][\"”’)\]]*)\s*$", norm[: m.start()]) is not None
+        at_start = _ends_sentence(norm[: m.start()])
         if len(words) == 1 and at_start and not has_title:
             continue  # a capitalised first word ("With", "After") is far more often not a name
         while words and (words[0] in sp.not_speakers or words[0] in sp.titles or words[0].rstrip(".") in sp.not_speakers):
@@ -211,7 +273,7 @@ def _mentions(text: str, masked: str, sp: Speakers) -> list[Mention]:
         if re.fullmatch(r"x+", words[0], re.IGNORECASE):
             continue
         out.append(Mention(m.start(), m.end(), " ".join(words), "name", "any"))
-    for m in re.finditer(r"\b(she|he|it|they|her|him|them)\b", masked, re.IGNORECASE):
+    for m in _PRONOUN.finditer(masked):
         w = m.group(1).lower()
         if w in _PRONOUNS:
             out.append(Mention(m.start(), m.end(), w, "pronoun", _PRONOUNS[w]))
@@ -379,7 +441,11 @@ def _kind(para: _Para, q: _Quote) -> str:
     return "full" if starts_upper and opens_sentence else "partial"
 
 
-def _paragraphs(table: pd.DataFrame) -> dict[str, list[_Para]]:
+def _paragraphs(table: pd.DataFrame):
+    """The body paragraphs of each article, article by article: pairs (article, list of _Para).
+
+    A generator, so that one article's working state is dropped before the next is built.
+    """
     need = {"article", "line", "text"}
     missing = need - set(table.columns)
     if missing:
@@ -390,14 +456,17 @@ def _paragraphs(table: pd.DataFrame) -> dict[str, list[_Para]]:
     outlet = table["quoted_outlet"] if "quoted_outlet" in table.columns else pd.Series("", index=table.index)
     frame = pd.DataFrame({"article": table["article"], "line": table["line"].astype(int), "text": table["text"].fillna(""),
                           "voice": voice.fillna(""), "quoted_outlet": outlet.fillna("")})
-    # A sentence table has several rows per line: join them back into the paragraph.
-    frame = frame.groupby(["article", "line"], sort=False).agg(
-        {"text": " ".join, "voice": "first", "quoted_outlet": "first"}).reset_index()
-    out: dict[str, list[_Para]] = {}
-    for row in frame.itertuples(index=False):
-        text = re.sub(r"\s*\[(?:Source|…|\.\.\.)\]\s*", " ", str(row.text)).strip()
-        out.setdefault(row.article, []).append(_Para(row.article, int(row.line), text, row.voice, row.quoted_outlet, []))
-    return out
+    if frame.duplicated(["article", "line"]).any():
+        # A sentence table has several rows per line: join them back into the paragraph.
+        frame = frame.groupby(["article", "line"], sort=False).agg(
+            {"text": " ".join, "voice": "first", "quoted_outlet": "first"}).reset_index()
+    cols = [frame[c].tolist() for c in ("article", "line", "text", "voice", "quoted_outlet")]
+    rows: dict[str, list[int]] = {}
+    for i, article in enumerate(cols[0]):
+        rows.setdefault(article, []).append(i)
+    for article, idx in rows.items():
+        yield article, [_Para(article, int(cols[1][i]), _INLINE_MARKERS.sub(" ", str(cols[2][i])).strip(), cols[3][i], cols[4][i], [])
+                        for i in idx]
 
 
 def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
@@ -475,7 +544,7 @@ def extract_quotes(sentences_or_lines: pd.DataFrame, actors: dict | Speakers | N
     """
     sp = actors if isinstance(actors, Speakers) else load_speakers(actors, data_dir)
     rows = []
-    for article, paras in _paragraphs(sentences_or_lines).items():
+    for article, paras in _paragraphs(sentences_or_lines):
         for q in _attribute_article(paras, sp):
             para = paras[q.para]
             if not q.speaker:

@@ -2,48 +2,139 @@
 
 An analysis layer on :mod:`newslens.text`. Lines are fingerprinted with hashed word shingles
 (w-shingling, Broder 1997); an inverted index from shingle to lines finds candidate pairs, so only
-lines that share a shingle are ever compared.
+lines that share a shingle are ever compared. The index is built with numpy (sorted by hash, runs
+of equal hashes are the postings), and shingles found in very many lines are dropped as stock
+phrases, so that the index and the candidate pairs stay linear in the size of the corpus.
 """
 from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
 
+import numpy as np
 import pandas as pd
 
-from newslens.text import clean_line, tokenize_words, word_count
+from newslens.text import _WORD, clean_line, tokenize_words, word_count
 
-__all__ = ["ReuseError", "shingles", "find_reuse", "reuse_share", "reuse_table", "REUSE_COLUMNS"]
+__all__ = ["ReuseError", "shingles", "find_reuse", "reuse_share", "reuse_table", "REUSE_COLUMNS", "MAX_LINES"]
 
 REUSE_COLUMNS = ["article", "line", "source_article", "source_line", "similarity", "jaccard", "shared", "direction",
                  "text", "source_text"]
+
+#: Default of ``find_reuse(max_lines=...)``: a shingle in more body lines than this is a stock phrase.
+MAX_LINES = 50
+
+# Odd 64-bit multiplier of the polynomial that combines word hashes into a shingle hash.
+_MULT = np.uint64(0x9E3779B97F4A7C15)
+# The cheap filter before the exact similarity test is loosened by this factor, so that float
+# rounding in ``min_similarity * size`` can never drop a pair the exact test keeps.
+_LOOSE = 1 - 1e-9
+
+
+# Word tokens exactly as tokenize_words finds them, or the NUL that separates joined texts.
+_SEP = "\x00"
+_TOKEN_OR_SEP = re.compile(_SEP + "|" + _WORD.pattern)
 
 
 class ReuseError(ValueError):
     """Bad input to the reuse finder (missing columns, undated articles, bad parameters)."""
 
 
-def _normal_words(text: str) -> list[str]:
-    # Case, curly apostrophes and punctuation do not make text different; words do.
-    return [w.lower().replace("’", "'") for w in tokenize_words(clean_line(text))]
+def _word_hash(word: str) -> int:
+    # Case and curly apostrophes do not make words different. BLAKE2b, so that hashes are the
+    # same in every run (Python's ``hash`` is salted per process).
+    normal = word.lower().replace("’", "'")
+    return int.from_bytes(hashlib.blake2b(normal.encode(), digest_size=8).digest(), "big")
+
+
+def _shingle_table(cleaned: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hashed k-word shingles of (cleaned) texts, sorted by hash then text, each (hash, text) once.
+
+    Returns the arrays (text number, hash): the postings of an inverted index, laid end to end.
+    """
+    codes, spellings, owner = _token_codes(cleaned)
+    n = len(codes) - k + 1
+    if n <= 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
+    # Hash each distinct spelling once, not each token.
+    hashes = np.array([_word_hash(w) for w in spellings], dtype=np.uint64)[codes]
+    del codes
+    # A shingle starts at a token whose k - 1 successors belong to the same text.
+    starts = np.flatnonzero(owner[:n] == owner[k - 1:])
+    line = owner[starts]
+    del owner
+    h = hashes[starts]
+    for j in range(1, k):  # a polynomial in the word hashes, modulo 2**64 (numpy arrays wrap around); in place
+        np.multiply(h, _MULT, out=h)
+        h += hashes[starts + j]
+    del hashes, starts
+    order = np.argsort(h, kind="stable")  # texts stay in ascending order within a hash
+    line, h = line[order], h[order]
+    del order
+    new = np.ones(len(h), dtype=bool)
+    new[1:] = (line[1:] != line[:-1]) | (h[1:] != h[:-1])
+    return line[new], h[new]
+
+
+def _token_codes(cleaned: list[str], chunk: int = 20_000) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Every word token of the texts as a code into the list of distinct spellings, and its text's number.
+
+    Texts are tokenised a chunk at a time, joined by NUL (no word contains it), so that one regex
+    call and one hash-table pass (:func:`pandas.factorize`) serve thousands of lines.
+    """
+    vocab: dict[str, int] = {}
+    # Line numbers and codes fit in 32 bits (a corpus of 2**31 lines would not fit in memory anyway).
+    all_codes, all_owner = [np.empty(0, dtype=np.int32)], [np.empty(0, dtype=np.int32)]
+    for lo in range(0, len(cleaned), chunk):
+        part = cleaned[lo:lo + chunk]
+        if any(_SEP in t for t in part):  # cannot be joined: one text at a time
+            per = [tokenize_words(t) for t in part]
+            tokens = [w for words in per for w in words]
+            owner = np.repeat(np.arange(lo, lo + len(part), dtype=np.int32), [len(words) for words in per])
+            keep = slice(None)
+        else:
+            tokens = _TOKEN_OR_SEP.findall(_SEP.join(part) + _SEP)
+        if not tokens:
+            continue
+        codes, uniques = pd.factorize(np.array(tokens, dtype=object))
+        if not any(_SEP in t for t in part):
+            is_sep = codes == list(uniques).index(_SEP)
+            owner = (lo + np.cumsum(is_sep, dtype=np.int32) - is_sep)[~is_sep].astype(np.int32)
+            keep = ~is_sep
+        ids = np.array([vocab.setdefault(w, len(vocab)) if w != _SEP else -1 for w in uniques], dtype=np.int32)
+        all_codes.append(ids[codes[keep]])
+        all_owner.append(owner)
+    return np.concatenate(all_codes), list(vocab), np.concatenate(all_owner)
 
 
 def shingles(text: str, k: int = 5) -> set[int]:
     """Hashed k-word shingles of a text (lower-cased words, punctuation ignored).
 
-    A text of fewer than *k* words has no shingles. Hashes are the first 8 bytes of BLAKE2b, so they
-    are the same in every run (Python's ``hash`` is salted per process).
+    A text of fewer than *k* words has no shingles. Each word is hashed with BLAKE2b (the same in
+    every run) and a shingle's hash is a polynomial in its words' hashes, modulo 2**64.
     """
     if k < 1:
         raise ReuseError(f"shingle size k must be at least 1, got {k}")
-    words = _normal_words(text)
-    return {int.from_bytes(hashlib.blake2b(" ".join(words[i:i + k]).encode(), digest_size=8).digest(), "big")
-            for i in range(len(words) - k + 1)}
+    return set(_shingle_table([clean_line(text)], k)[1].tolist())
+
+
+def _pairs_within_runs(run_start: np.ndarray, run_len: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions (i < j) inside the same run [start, start + len) of a sorted array."""
+    first = np.cumsum(run_len) - run_len
+    pos = np.repeat(run_start - first, run_len) + np.arange(run_len.sum())
+    after = np.repeat(run_start + run_len, run_len) - pos - 1  # later positions in the same run
+    left = np.repeat(pos, after)
+    return left, left + 1 + np.arange(after.sum()) - np.repeat(np.cumsum(after) - after, after)
+
+
+def _rounded(values: np.ndarray, digits: int) -> list[float]:
+    # Python's round (correctly rounded), once per distinct value: ratios of small counts repeat a lot.
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return np.array([round(x, digits) for x in uniq.tolist()], dtype=float)[inverse].tolist()
 
 
 def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, k: int = 5, min_similarity: float = 0.5,
-               min_shared: int = 3) -> pd.DataFrame:
+               min_shared: int = 3, max_lines: int | None = MAX_LINES) -> pd.DataFrame:
     """Pairs of body lines in different articles that share text.
 
     Parameters
@@ -54,6 +145,10 @@ def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, k: int = 5, min_simi
     k : words per shingle. Five words rarely recur by chance in news prose but survive small edits.
     min_similarity : smallest containment (shared shingles / shingles of the shorter line) reported.
     min_shared : fewest shared shingles reported, so that two short lines sharing one phrase are not a pair.
+    max_lines : a shingle found in more body lines than this is a stock phrase (a standard sentence,
+        a slogan, a paragraph reprinted everywhere) and is dropped before anything is counted, as
+        stop words are: a phrase in L lines would make L² / 2 candidate pairs, and the search would
+        turn quadratic in the corpus. ``None`` keeps every shingle.
 
     Returns
     -------
@@ -70,36 +165,60 @@ def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, k: int = 5, min_simi
         raise ReuseError("find_reuse needs the articles table (index 'article') with a 'date' column")
     if not 0 < min_similarity <= 1:
         raise ReuseError(f"min_similarity must be in (0, 1], got {min_similarity}")
+    if k < 1:
+        raise ReuseError(f"shingle size k must be at least 1, got {k}")
+    if max_lines is not None and max_lines < 2:
+        raise ReuseError(f"max_lines must be at least 2 (or None), got {max_lines}")
     body = lines[lines["label"] == "body"] if "label" in lines.columns else lines
     undated = sorted(set(body["article"]) - set(articles.index[articles["date"].notna()]))
     if undated:
         raise ReuseError(f"find_reuse: no date for article(s) {undated}; the direction of reuse needs every date")
-    units = [(a, int(n), t, shingles(t, k)) for a, n, t in body[["article", "line", "text"]].itertuples(index=False)]
-    index: dict[int, list[int]] = defaultdict(list)
-    for u, (_, _, _, sh) in enumerate(units):
-        for h in sh:
-            index[h].append(u)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for posting in index.values():
-        for i, u in enumerate(posting):
-            for v in posting[i + 1:]:
-                if units[u][0] != units[v][0]:
-                    shared[(u, v)] += 1
-    order = {a: i for i, a in enumerate(articles.index)}
-    dates = articles["date"]
-    rows = []
-    for (u, v), n in shared.items():
-        a, b = units[u], units[v]
-        containment = n / min(len(a[3]), len(b[3]))
-        if n < min_shared or containment < min_similarity:
-            continue
-        key_a, key_b = (dates[a[0]], order[a[0]]), (dates[b[0]], order[b[0]])
-        later, earlier = (a, b) if key_a > key_b else (b, a)
-        direction = "same day" if dates[a[0]] == dates[b[0]] else "dated"
-        rows.append((later[0], later[1], earlier[0], earlier[1], round(containment, 3),
-                     round(n / len(a[3] | b[3]), 3), n, direction, clean_line(later[2]), clean_line(earlier[2])))
-    out = pd.DataFrame(rows, columns=REUSE_COLUMNS)
-    out["_o"] = out["article"].map(order)
+    arts = body["article"].to_numpy(dtype=object)
+    nums = body["line"].to_numpy(dtype=np.int64)
+    cleaned = np.array([clean_line(t) for t in body["text"].tolist()], dtype=object)
+    art_order = articles.index.get_indexer(body["article"])
+    art_date = articles["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)[art_order]
+
+    u_sorted, h_sorted = _shingle_table(cleaned.tolist(), k)
+    # Postings: runs of equal hashes (lines ascending within a run).
+    bounds = np.flatnonzero(np.r_[True, h_sorted[1:] != h_sorted[:-1], True])
+    run_start, run_len = bounds[:-1], np.diff(bounds)
+    if max_lines is not None:
+        u_sorted = u_sorted[np.repeat(run_len <= max_lines, run_len)]
+        run_len = run_len[run_len <= max_lines]
+        run_start = np.cumsum(run_len) - run_len
+    size = np.bincount(u_sorted, minlength=len(cleaned))
+    shared_run = run_len >= 2
+    left, right = _pairs_within_runs(run_start[shared_run], run_len[shared_run])
+    u, v = u_sorted[left], u_sorted[right]
+    other = art_order[u] != art_order[v]
+    # Shingles two lines share = how many postings hold both.
+    keys, shared = np.unique(u[other].astype(np.int64) * len(cleaned) + v[other], return_counts=True)
+    u, v = keys // len(cleaned), keys % len(cleaned)
+    keep = (shared >= min_shared) & (shared >= _LOOSE * min_similarity * np.minimum(size[u], size[v]))
+    u, v, shared = u[keep], v[keep], shared[keep]
+    containment = shared / np.minimum(size[u], size[v])
+    keep = containment >= min_similarity  # the exact test, on the float that is reported
+    if not keep.any():
+        return pd.DataFrame(columns=REUSE_COLUMNS)
+    u, v, shared, containment = u[keep], v[keep], shared[keep], containment[keep]
+    jaccard = shared / (size[u] + size[v] - shared)
+    # The later article reuses the earlier one: by date, then by manifest order.
+    u_later = (art_date[u] > art_date[v]) | ((art_date[u] == art_date[v]) & (art_order[u] > art_order[v]))
+    later, earlier = np.where(u_later, u, v), np.where(u_later, v, u)
+    out = pd.DataFrame({
+        "article": pd.array(arts[later], dtype="str"),
+        "line": nums[later],
+        "source_article": pd.array(arts[earlier], dtype="str"),
+        "source_line": nums[earlier],
+        "similarity": _rounded(containment, 3),
+        "jaccard": _rounded(jaccard, 3),
+        "shared": shared.astype(np.int64),
+        "direction": pd.array(np.where(art_date[u] == art_date[v], "same day", "dated").astype(object), dtype="str"),
+        "text": pd.array(cleaned[later], dtype="str"),
+        "source_text": pd.array(cleaned[earlier], dtype="str"),
+    }, columns=REUSE_COLUMNS)
+    out["_o"] = art_order[later]
     return out.sort_values(["_o", "line", "source_article", "source_line"]).drop(columns="_o").reset_index(drop=True)
 
 

@@ -11,6 +11,7 @@ from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import simplemma
 from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import pdist
@@ -93,16 +94,17 @@ class Tokenizer:
     def __call__(self, text: str) -> list[str]:
         if not isinstance(text, str):
             raise TermsError(f"tokenize: expected a string, got {type(text).__name__}")
-        out = []
-        for tok in tokenize_words(text):
-            tok = tok.lower().replace("’", "'")
-            if tok.endswith("'s"):
-                tok = tok[:-2]
-            tok = tok.rstrip("'")
-            if not tok:
-                continue
-            out.append(_lemma(tok) if self.lemmatize else tok)
-        return out
+        low = text.lower()
+        if len(low) == len(text) and "Σ" not in text:
+            # Lower-casing changed no length (and no sigma, the one letter whose lower case depends
+            # on its neighbours), so the whole text can be lowered once: the tokens are the same.
+            toks = tokenize_words(low.replace("’", "'"))
+        else:
+            toks = [tok.lower().replace("’", "'") for tok in tokenize_words(text)]
+        toks = [(tok[:-2] if tok.endswith("'s") else tok).rstrip("'") for tok in toks]
+        if self.lemmatize:
+            return [_lemma(tok) for tok in toks if tok]
+        return [tok for tok in toks if tok]
 
 
 def tokenize(text: str, lemmatize: bool = False) -> list[str]:
@@ -242,6 +244,15 @@ def count_matrix(
     -------
     DataFrame of int, index ``outlet`` (as *docs*), one column per term (sorted).
     """
+    x, terms = _sparse_counts(docs, ngram_range=ngram_range, min_df=min_df, lemmatize=lemmatize, stop=stop)
+    out = pd.DataFrame(x.toarray(), index=docs.index.copy(), columns=terms)
+    out.index.name = "outlet"
+    out.columns.name = "term"
+    return out
+
+
+def _sparse_counts(docs: pd.Series, *, ngram_range=(1, 2), min_df: int = 1, lemmatize: bool = False, stop=None):
+    """The counts of :func:`count_matrix` as a CSR matrix (indices sorted) and the sorted terms."""
     _check_docs(docs)
     if not (isinstance(min_df, int) and min_df >= 1):
         raise TermsError(f"min_df must be a whole number of documents >= 1, got {min_df!r}")
@@ -258,10 +269,10 @@ def count_matrix(
         x = vec.fit_transform(docs.tolist())
     except ValueError as exc:  # scikit-learn: "empty vocabulary" or min_df too high
         raise TermsError(f"no terms left to count ({exc})") from None
-    out = pd.DataFrame(x.toarray(), index=docs.index.copy(), columns=vec.get_feature_names_out())
-    out.index.name = "outlet"
-    out.columns.name = "term"
-    return out
+    x = x.tocsr()
+    x.sort_indices()  # row by row in term order, as the dense matrix reads
+    x.eliminate_zeros()
+    return x, vec.get_feature_names_out()
 
 
 def tfidf_matrix(counts: pd.DataFrame, *, sublinear_tf: bool = True, norm: str | None = "l2") -> pd.DataFrame:
@@ -439,6 +450,12 @@ def keyness(counts: pd.DataFrame) -> pd.DataFrame:
     DataFrame with columns ``outlet``, ``term``, ``count``, ``count_rest``, ``g2``, ``log_ratio``.
     """
     y_i, y_j, n_i, n_j = _one_vs_rest(counts)
+    g2, log_ratio = _keyness_cells(y_i, y_j, n_i, n_j)
+    return _long(counts, count=y_i.astype(int), count_rest=y_j.astype(int), g2=g2, log_ratio=log_ratio)
+
+
+def _keyness_cells(y_i, y_j, n_i, n_j):
+    """G2 and log ratio, elementwise, from counts in the outlet and the rest and their totals."""
     observed = [y_i, y_j, n_i - y_i, n_j - y_j]
     big_n = n_i + n_j
     expected = [n_i * (y_i + y_j) / big_n, n_j * (y_i + y_j) / big_n, n_i * (big_n - y_i - y_j) / big_n, n_j * (big_n - y_i - y_j) / big_n]
@@ -446,7 +463,7 @@ def keyness(counts: pd.DataFrame) -> pd.DataFrame:
         g2 = 2 * sum(xlogy(o, o) - xlogy(o, e) for o, e in zip(observed, expected))
     g2 = np.where(y_i / n_i >= y_j / n_j, 1.0, -1.0) * np.maximum(g2, 0.0)
     log_ratio = np.log2((np.where(y_i > 0, y_i, 0.5) / n_i) / (np.where(y_j > 0, y_j, 0.5) / n_j))
-    return _long(counts, count=y_i.astype(int), count_rest=y_j.astype(int), g2=g2, log_ratio=log_ratio)
+    return g2, log_ratio
 
 
 # --------------------------------------------------------------------------- one table, four methods
@@ -471,18 +488,35 @@ def term_table(
     only rows with ``count > 0``, sorted by outlet (as *docs*) and ``rank_tfidf``.
     """
     _check_view(view)
-    counts = count_matrix(docs, ngram_range=ngram_range, min_df=min_df, lemmatize=lemmatize, stop=stop)
-    tfidf = tfidf_matrix(counts, sublinear_tf=sublinear_tf)
-    lo = log_odds_dirichlet(counts)
-    key = keyness(counts)
-    table = _long(counts, tfidf=tfidf.to_numpy())
-    table["count"] = lo["count"]
-    table["log_odds_z"] = lo["z"]
-    table["g2"] = key["g2"]
-    table["log_ratio"] = key["log_ratio"]
-    table = table[table["count"] > 0].copy()
+    x, terms = _sparse_counts(docs, ngram_range=ngram_range, min_df=min_df, lemmatize=lemmatize, stop=stop)
+    # Only the terms an outlet uses are kept, so only those cells are computed: the matrix stays
+    # sparse (outlets x terms would be dense and mostly zeros). Each score is the same elementwise
+    # formula as in tfidf_matrix, log_odds_dirichlet and keyness, on the same numbers.
+    tfidf = TfidfTransformer(sublinear_tf=sublinear_tf, norm="l2", smooth_idf=True).fit_transform(x)
+    tfidf = sp.csr_matrix(tfidf)
+    tfidf.sort_indices()
+    row = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    col = x.indices
+    if not (np.array_equal(tfidf.indptr, x.indptr) and np.array_equal(tfidf.indices, col)):
+        raise TermsError("internal error: TF-IDF and counts do not have the same cells")  # pragma: no cover
+    y_i = x.data.astype(float)
+    total = np.asarray(x.sum(axis=0), dtype=float).ravel()
+    n = np.asarray(x.sum(axis=1), dtype=float).ravel()
+    a = total[col]  # the prior: the pooled counts of the whole corpus
+    y_j = a - y_i
+    n_i, n_j = n[row], n.sum() - n[row]
+    a0 = total.sum()
+    delta = np.log((y_i + a) / (n_i + a0 - y_i - a)) - np.log((y_j + a) / (n_j + a0 - y_j - a))
+    var = 1.0 / (y_i + a) + 1.0 / (y_j + a)
+    g2, log_ratio = _keyness_cells(y_i, y_j, n_i, n_j)
+    table = pd.DataFrame({"outlet": docs.index.to_numpy()[row], "term": terms[col]})
+    table["tfidf"] = tfidf.data
+    table["count"] = y_i.astype(int)
+    table["log_odds_z"] = delta / np.sqrt(var)
+    table["g2"] = g2
+    table["log_ratio"] = log_ratio
     table["view"] = view
-    table["outlet_order"] = table["outlet"].map({o: i for i, o in enumerate(docs.index)})
+    table["outlet_order"] = row
     table = table.sort_values(["outlet_order", "tfidf", "term"], ascending=[True, False, True])
     table["rank_tfidf"] = table.groupby("outlet_order").cumcount() + 1
     cols = ["outlet", "view", "term", "count", "tfidf", "rank_tfidf", "log_odds_z", "g2", "log_ratio"]

@@ -4,11 +4,16 @@ Sits on top of :mod:`newslens.corpus`; knows nothing about facts, terms or frame
 """
 from __future__ import annotations
 
+import functools
 import re
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["ABBREVIATIONS", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats", "voice_summary", "words_by_label"]
+from newslens.corpus import fold_for_literals, literals_of
+
+__all__ = ["ABBREVIATIONS", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats", "voice_summary",
+           "words_by_label", "any_of", "SearchCache", "required_literals", "fold_for_literals"]
 
 #: Abbreviations after which a full stop does not end a sentence (lower-case, without the dot).
 #: Written out because no offline sentence model is available here (NLTK's punkt needs a download).
@@ -22,6 +27,7 @@ ABBREVIATIONS = frozenset(
 
 # Inline markers an aggregator adds to quoted passages; not part of anybody's words.
 _MARKERS = re.compile(r"\s*\[(?:Source|…|\.\.\.)\]\s*|\s*®\s*$")
+_SPACES = re.compile(r"\s{2,}")
 _WORD = re.compile(r"#?[^\W_](?:[\w'’]|[-.,](?=\w))*", re.UNICODE)
 _CLOSERS = "\"”’')]"
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
@@ -30,7 +36,9 @@ _BOUNDARY = re.compile(r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
 
 def clean_line(text: str) -> str:
     """Remove an aggregator's inline markers ("[Source]", "[…]") and a trailing end mark ("®")."""
-    return re.sub(r"\s{2,}", " ", _MARKERS.sub(" ", text)).strip()
+    if "[" in text or "®" in text:  # most lines have no marker: skip the slower scan
+        text = _MARKERS.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def _token_before(text: str, end: int) -> str:
@@ -181,3 +189,324 @@ def words_by_label(lines: pd.DataFrame, share: bool = False) -> pd.DataFrame:
     if share:
         table = table.div(table.sum(axis=1), axis=0).mul(100).round(1)
     return table
+
+
+class _AnyOfEach:
+    """Searches for any of several patterns one by one (when they cannot be joined into one)."""
+
+    def __init__(self, patterns: tuple[re.Pattern, ...]):
+        self.patterns = patterns
+
+    def search(self, text: str):
+        for p in self.patterns:
+            m = p.search(text)
+            if m:
+                return m
+        return None
+
+
+# Joining patterns would renumber their groups: a back-reference or a conditional would then
+# point at another group.
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+def any_of(patterns) -> re.Pattern | _AnyOfEach:
+    """One pattern whose ``search`` finds a match in a text exactly when one of *patterns* does.
+
+    Codebook rules test many regexes on every sentence ("any of these words"); one alternation
+    scans the sentence once instead of once per regex. The patterns are joined as
+    ``(?:p1)|(?:p2)|...`` when they share their flags and use no group references; otherwise the
+    returned object searches them one by one. Which match is returned may differ from the first
+    pattern's; only whether there is one is promised.
+    """
+    patterns = tuple(patterns)
+    if len(patterns) == 1:
+        return patterns[0]
+    flags = {p.flags for p in patterns}
+    if len(flags) == 1 and not (next(iter(flags)) & re.VERBOSE) and not any(_GROUP_REFERENCE.search(p.pattern) for p in patterns):
+        try:
+            return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), next(iter(flags)))
+        except re.error:  # e.g. inline global flags or a group name used twice
+            pass
+    return _AnyOfEach(patterns)
+
+
+def required_literals(pattern) -> tuple[str, ...] | None:
+    """Lower-case strings one of which every match of *pattern* contains (in :func:`fold_for_literals` form).
+
+    ``None`` when no useful set is known (a literal shorter than three characters, or a pattern
+    the parser cannot read); then every text is a candidate.
+    """
+    if isinstance(pattern, _AnyOfEach):
+        parts = [required_literals(p) for p in pattern.patterns]
+        return None if any(p is None for p in parts) else tuple(sorted(set().union(*parts)))
+    return literals_of(pattern.pattern, pattern.flags)
+
+
+_WORD_RUN = re.compile(r"\w+")
+_WORD_RUN_OR_SEP = re.compile(r"\x00|\w+")
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def _alternatives(source: str) -> list[str]:
+    """The top-level alternatives of a regex source, with a group around the whole unwrapped:
+    ``(?:a|b)|c`` gives ``["a", "b", "c"]``. A search finds a match exactly when one of them does."""
+    parts, depth, in_class, escaped, start = [], 0, False, False, 0
+    for i, ch in enumerate(source):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = not (ch == "]" and i > class_start)
+        elif ch == "[":
+            in_class, class_start = True, i + 1 + (source[i + 1:i + 2] == "^")
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+    parts.append(source[start:])
+    out = []
+    for part in parts:
+        inner = _unwrap(part)
+        out += _alternatives(inner) if inner is not None else [part]
+    return out
+
+
+def _unwrap(part: str) -> str | None:
+    """The inside of *part* if it is one plain group, ``(...)`` or ``(?:...)``, and nothing else."""
+    if part.startswith("(?:"):
+        inner_start = 3
+    elif part.startswith("(") and not part.startswith("(?"):
+        inner_start = 1
+    else:
+        return None
+    depth, in_class, escaped = 0, False, False
+    for i, ch in enumerate(part):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = not (ch == "]" and i > class_start)
+        elif ch == "[":
+            in_class, class_start = True, i + 1 + (part[i + 1:i + 2] == "^")
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return part[inner_start:i] if i == len(part) - 1 else None
+    return None
+
+
+def prefilter(pattern) -> tuple[tuple[str, ...], re.Pattern | None] | None:
+    """How to rule texts out before running *pattern*: ``(literals, rest)``.
+
+    A text can only match if it contains one of *literals* (in :func:`fold_for_literals` form) or
+    if *rest*, the alternatives of the pattern that need no literal, matches it (``rest`` is None
+    when every alternative needs one). ``None`` when nothing can be ruled out.
+    """
+    if isinstance(pattern, _AnyOfEach):
+        return None
+    return _prefilter(pattern.pattern, pattern.flags)
+
+
+@functools.lru_cache(maxsize=4096)
+def _prefilter(source: str, flags: int):
+    pattern = re.compile(source, flags)
+    whole = required_literals(pattern)
+    if whole is not None:
+        return whole, None
+    if flags & re.VERBOSE or _GLOBAL_FLAGS.match(source) or _GROUP_REFERENCE.search(source):
+        return None
+    literals, rest = set(), []
+    try:
+        for alt in _alternatives(source):
+            found = required_literals(re.compile(alt, flags))
+            if found is None:
+                rest.append(alt)
+            else:
+                literals |= set(found)
+    except re.error:
+        return None
+    if not literals or any("\x00" in lit for lit in literals):
+        return None
+    rest_re = re.compile("|".join(f"(?:{alt})" for alt in rest), flags) if rest else None
+    return tuple(sorted(literals)), rest_re
+
+
+def _search_key(pattern) -> tuple:
+    if isinstance(pattern, _AnyOfEach):
+        return tuple(_search_key(p) for p in pattern.patterns)
+    return (pattern.pattern, pattern.flags)
+
+
+class SearchCache:
+    """Which of a fixed list of texts a pattern finds something in, each (pattern, text) searched once.
+
+    Codebook rules share patterns (one exclusion list under every fact, one lexicon in several
+    cues) and test them only on the texts that passed the previous test; the cache remembers every
+    answer, so that a shared pattern is never searched twice on one text.
+    """
+
+    def __init__(self, texts):
+        self.texts = list(texts)
+        self._known: dict[tuple, np.ndarray] = {}
+        self._folded: list[str] | None = None
+        self._index: tuple | None = None
+        self._with: dict[str, np.ndarray] = {}
+
+    def _folded_texts(self) -> list[str]:
+        if self._folded is None:
+            self._folded = [fold_for_literals(t) for t in self.texts]
+        return self._folded
+
+    def _word_index(self, chunk: int = 5_000):
+        """Distinct words of the folded texts, and a sparse word x text matrix: the texts of word w
+        are ``index.indices[index.indptr[w]:index.indptr[w + 1]]``.
+
+        Built with numpy and scipy (texts tokenised a chunk at a time, joined by NUL; 32-bit text
+        numbers) so that the index of a large corpus stays small: no Python object per occurrence.
+        """
+        if self._index is None:
+            from scipy.sparse import csr_matrix
+
+            folded = self._folded_texts()
+            vocab: dict[str, int] = {}
+            word_parts, row_parts = [np.empty(0, dtype=np.int32)], [np.empty(0, dtype=np.int32)]
+            for lo in range(0, len(folded), chunk):
+                part = folded[lo:lo + chunk]
+                if any("\x00" in t for t in part):  # cannot be joined: one text at a time, then a NUL
+                    per = [_WORD_RUN.findall(t) for t in part]
+                    tokens = [w for ws in per for w in ws] + ["\x00"]
+                    owner = np.append(np.repeat(np.arange(lo, lo + len(part), dtype=np.int32), [len(ws) for ws in per]), np.int32(-1))
+                else:
+                    tokens = _WORD_RUN_OR_SEP.findall("\x00".join(part) + "\x00")
+                    owner = None
+                codes, uniques = pd.factorize(np.array(tokens, dtype=object))
+                del tokens
+                is_sep = codes == list(uniques).index("\x00")
+                if owner is None:
+                    owner = (lo + np.cumsum(is_sep, dtype=np.int64) - is_sep).astype(np.int32)
+                ids = np.array([vocab.setdefault(w, len(vocab)) if w != "\x00" else -1 for w in uniques], dtype=np.int32)
+                word_parts.append(ids[codes[~is_sep]])
+                row_parts.append(owner[~is_sep])
+            word, row = np.concatenate(word_parts), np.concatenate(row_parts)
+            del word_parts, row_parts
+            # COO -> CSR is a counting sort in C: the rows of each word end up side by side.
+            index = csr_matrix((np.ones(len(word), dtype=np.int8), (word, row)), shape=(len(vocab), len(folded)))
+            self._index = (list(vocab), index)
+        return self._index
+
+    def _rows_with(self, literal: str) -> np.ndarray:
+        """The rows whose folded text contains *literal*.
+
+        A literal of word characters only can only occur inside one word of a text, so its rows
+        are those of the distinct words that contain it (an inverted index from word to rows,
+        built once). Other literals ("lack of") are looked for in every text.
+        """
+        if literal not in self._with:
+            if _WORD_RUN.fullmatch(literal):
+                words, index = self._word_index()
+                mask = np.zeros(len(self.texts), dtype=bool)
+                indptr, indices = index.indptr, index.indices
+                for w, word in enumerate(words):
+                    if literal in word:
+                        mask[indices[indptr[w]:indptr[w + 1]]] = True
+                self._with[literal] = np.flatnonzero(mask)
+            else:
+                self._with[literal] = np.flatnonzero([literal in t for t in self._folded_texts()])
+        return self._with[literal]
+
+    def candidates(self, pattern, rows: np.ndarray) -> np.ndarray:
+        """The rows among *rows* that *pattern* may match, by its :func:`prefilter` (all, if it has none)."""
+        rule = prefilter(pattern)
+        if rule is None or not len(rows):
+            return rows
+        literals, rest = rule
+        mask = np.zeros(len(self.texts), dtype=bool)
+        for lit in literals:
+            mask[self._rows_with(lit)] = True
+        if rest is not None:  # alternatives without a literal: searched where no literal is
+            others = rows[~mask[rows]]
+            texts = self.texts
+            mask[others[[rest.search(texts[i]) is not None for i in others.tolist()]]] = True
+        return rows[mask[rows]]
+
+    def hits(self, pattern, rows: np.ndarray | None = None) -> np.ndarray:
+        """Boolean array: does *pattern* (compiled, or from :func:`any_of`) match each text in *rows* (default all)?"""
+        rows = np.arange(len(self.texts)) if rows is None else np.asarray(rows, dtype=np.int64)
+        known = self._known.get(_search_key(pattern))
+        if known is None:
+            known = self._known[_search_key(pattern)] = np.full(len(self.texts), -1, dtype=np.int8)
+        todo = rows[known[rows] < 0]
+        if len(todo):
+            known[todo] = 0
+            todo = self.candidates(pattern, todo)
+            search, texts = pattern.search, self.texts
+            known[todo] = [search(texts[i]) is not None for i in todo.tolist()]
+        return known[rows] == 1
+
+    def windowed(self, groups, window: int) -> "SearchCache":
+        """A cache over each text joined (by a space) to up to *window* texts before it in the same group.
+
+        *groups* gives each text's group (its article). The joined texts are made only when a
+        pattern is searched in them, and their word index comes from this cache's: a space joins
+        them, so no word spans two texts.
+        """
+        groups = list(groups)
+        first = np.empty(len(self.texts), dtype=np.int64)
+        for i in range(len(first)):
+            lo = i
+            while lo > 0 and i - lo < window and groups[lo - 1] == groups[i]:
+                lo -= 1
+            first[i] = lo
+        return _WindowCache(self, first)
+
+
+class _Joined:
+    """texts[first[i]] ... texts[i] joined by spaces, made when asked for."""
+
+    def __init__(self, texts, first: np.ndarray):
+        self.texts, self.first = texts, first
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def __getitem__(self, i: int) -> str:
+        return " ".join(self.texts[self.first[i]:i + 1])
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
+class _WindowCache(SearchCache):
+    """A :class:`SearchCache` over joined texts (see :meth:`SearchCache.windowed`)."""
+
+    def __init__(self, base: SearchCache, first: np.ndarray):
+        self.base, self.first = base, first
+        self.texts = _Joined(base.texts, first)
+        self._known = {}
+        self._folded = None
+        self._index = None
+        self._with = {}
+
+    def _folded_texts(self):
+        # Folding works letter by letter (sigma's final form stops at a space), so the folded join
+        # is the join of the folded texts.
+        return _Joined(self.base._folded_texts(), self.first)
+
+    def _rows_with(self, literal: str) -> np.ndarray:
+        if literal not in self._with and _WORD_RUN.fullmatch(literal):
+            # A word is in a joined text when it is in one of the texts joined.
+            in_base = np.zeros(len(self.first), dtype=np.int64)
+            in_base[self.base._rows_with(literal)] = 1
+            counts = np.cumsum(np.r_[0, in_base])
+            rows = np.arange(len(self.first))
+            self._with[literal] = np.flatnonzero(counts[rows + 1] - counts[self.first] > 0)
+        return super()._rows_with(literal)
+

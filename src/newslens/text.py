@@ -248,10 +248,10 @@ _WORD_RUN_OR_SEP = re.compile(r"\x00|\w+")
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 
-def _alternatives(source: str) -> list[str]:
-    """The top-level alternatives of a regex source, with a group around the whole unwrapped:
-    ``(?:a|b)|c`` gives ``["a", "b", "c"]``. A search finds a match exactly when one of them does."""
-    parts, depth, in_class, escaped, start = [], 0, False, False, 0
+def _structure(source: str):
+    """Yield ``(index, char, depth)`` for the characters of a regex source that are neither escaped
+    nor inside a character class; *depth* is the group nesting before the character."""
+    depth, in_class, escaped, class_start = 0, False, False, 0
     for i, ch in enumerate(source):
         if escaped:
             escaped = False
@@ -261,11 +261,17 @@ def _alternatives(source: str) -> list[str]:
             in_class = not (ch == "]" and i > class_start)
         elif ch == "[":
             in_class, class_start = True, i + 1 + (source[i + 1:i + 2] == "^")
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+        else:
+            yield i, ch, depth
+            depth += (ch == "(") - (ch == ")")
+
+
+def _alternatives(source: str) -> list[str]:
+    """The top-level alternatives of a regex source, with a group around the whole unwrapped:
+    ``(?:a|b)|c`` gives ``["a", "b", "c"]``. A search finds a match exactly when one of them does."""
+    parts, start = [], 0
+    for i, ch, depth in _structure(source):
+        if ch == "|" and depth == 0:
             parts.append(source[start:i])
             start = i + 1
     parts.append(source[start:])
@@ -284,6 +290,10 @@ def _unwrap(part: str) -> str | None:
         inner_start = 1
     else:
         return None
+    for i, ch, depth in _structure(part):
+        if ch == ")" and depth == 1:  # the group opened at 0 closes here
+            return part[inner_start:i] if i == len(part) - 1 else None
+    return None
     depth, in_class, escaped = 0, False, False
     for i, ch in enumerate(part):
         if escaped:

@@ -35,6 +35,13 @@ class FramingError(ValueError):
     """The framing codebook or a reference coding is malformed."""
 
 
+def _require(table: pd.DataFrame, columns: set[str], name: str) -> None:
+    """Raise FramingError naming the table and the columns it lacks."""
+    missing = columns - set(table.columns)
+    if missing:
+        raise FramingError(f"{name}: missing column(s) {', '.join(sorted(missing))}")
+
+
 # --------------------------------------------------------------------------- the codebook
 
 def _expand(pattern: str, lexicons: dict[str, list[str]], where: str) -> str:
@@ -307,9 +314,7 @@ def frame_scores(codes: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         Index ``article`` (first-seen order), one column per frame in :data:`FRAMES` order, values in [0, 1].
     """
-    missing = {"article", "frame", "answer"} - set(codes.columns)
-    if missing:
-        raise FramingError(f"codes: missing column(s) {', '.join(sorted(missing))}")
+    _require(codes, {"article", "frame", "answer"}, "codes")
     order = list(pd.unique(codes["article"]))
     wide = codes.groupby(["article", "frame"])["answer"].mean().unstack("frame")
     cols = [f for f in FRAMES if f in wide.columns] + sorted(set(wide.columns) - set(FRAMES))
@@ -342,9 +347,7 @@ def load_manual(path: str | Path | None = None, codebook: dict | None = None) ->
         path = find_data_dir() / "reference" / "frames_manual.csv"
     path = Path(path)
     manual = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = {"article", "item", "answer", "rationale", "evidence"} - set(manual.columns)
-    if missing:
-        raise FramingError(f"{path.name}: missing column(s) {', '.join(sorted(missing))}")
+    _require(manual, {"article", "item", "answer", "rationale", "evidence"}, path.name)
     for i, r in enumerate(manual.itertuples(index=False), 2):
         if r.answer not in ("0", "1"):
             raise FramingError(f"{path.name} row {i}: answer {r.answer!r} is not 0 or 1")
@@ -532,9 +535,7 @@ def responsibility_counts(attributions: pd.DataFrame, targets: list[str] | None 
         Index (``article``, ``voice``) for every article present and both voices; one column per
         target (codebook order, or *targets*), integer counts.
     """
-    missing = {"article", "voice", "target"} - set(attributions.columns)
-    if missing:
-        raise FramingError(f"attributions: missing column(s) {', '.join(sorted(missing))}")
+    _require(attributions, {"article", "voice", "target"}, "attributions")
     targets = targets or list(pd.unique(attributions["target"]))
     arts = list(pd.unique(attributions["article"]))
     idx = pd.MultiIndex.from_product([arts, ["own", "quoted"]], names=["article", "voice"])
@@ -554,9 +555,7 @@ def paragraph_table(lines: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         ``article``, ``line``, ``voice``, ``text``; corpus order.
     """
-    missing = {"article", "line", "text", "label", "voice"} - set(lines.columns)
-    if missing:
-        raise FramingError(f"line table: missing column(s) {', '.join(sorted(missing))}")
+    _require(lines, {"article", "line", "text", "label", "voice"}, "line table")
     body = body_lines(lines)
     out = body[["article", "line", "voice"]].copy()
     out["text"] = body["text"].map(clean_line)

@@ -294,23 +294,6 @@ def _unwrap(part: str) -> str | None:
         if ch == ")" and depth == 1:  # the group opened at 0 closes here
             return part[inner_start:i] if i == len(part) - 1 else None
     return None
-    depth, in_class, escaped = 0, False, False
-    for i, ch in enumerate(part):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = not (ch == "]" and i > class_start)
-        elif ch == "[":
-            in_class, class_start = True, i + 1 + (part[i + 1:i + 2] == "^")
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return part[inner_start:i] if i == len(part) - 1 else None
-    return None
 
 
 def prefilter(pattern) -> tuple[tuple[str, ...], re.Pattern | None] | None:

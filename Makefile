@@ -13,7 +13,7 @@ export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 unexport MPLBACKEND
 
-.PHONY: all venv book execute test unit nbval build-check browser chromium export bench clean
+.PHONY: all venv book execute test unit nbval nbval-portable build-check browser chromium export bench clean
 
 all: book
 
@@ -46,10 +46,11 @@ export: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-## test: unit tests, strict nbval, a clean -W -n book build (no stale pages hiding warnings) and the browser test
+## test: unit tests, strict nbval (under several OpenBLAS kernels), a clean -W -n book build (no stale pages hiding warnings) and the browser test
 test: $(STAMP) chromium
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory nbval
+	$(MAKE) --no-print-directory nbval-portable
 	rm -rf _build
 	$(MAKE) --no-print-directory book
 	$(MAKE) --no-print-directory browser
@@ -57,8 +58,20 @@ test: $(STAMP) chromium
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not browser" tests
 
+NBVAL = $(BIN)/python -m pytest -q --nbval --nbval-current-env -p no:randomly $(NOTEBOOKS)
+
+## nbval: strict nbval (outputs compared byte for byte) under this machine's OpenBLAS kernel
 nbval: $(STAMP)
-	$(BIN)/python -m pytest -q --nbval --nbval-current-env -p no:randomly $(NOTEBOOKS)
+	$(NBVAL)
+
+## nbval-portable: strict nbval again under other OpenBLAS kernels and one thread: the outputs must not
+## depend on the CPU (Haswell only where the CPU has AVX2, which that kernel needs)
+nbval-portable: $(STAMP)
+	OPENBLAS_CORETYPE=Prescott $(NBVAL)
+	OPENBLAS_NUM_THREADS=1 $(NBVAL)
+	@if grep -qw avx2 /proc/cpuinfo 2>/dev/null; then \
+	  echo "OPENBLAS_CORETYPE=Haswell"; OPENBLAS_CORETYPE=Haswell $(NBVAL); \
+	else echo "no AVX2 on this CPU: the Haswell kernel run is skipped"; fi
 
 browser: $(STAMP) chromium
 	$(BIN)/python -m pytest -q -m browser tests

@@ -113,7 +113,6 @@ def profile(n: int) -> dict:
 
 # --------------------------------------------------------------------------- the book
 
-BOOK_FILES = ["_config.yml", "_toc.yml", "index.md", "bibliography.md", "references.bib", "chapters", "data", "tests/reference"]
 IMPORTS = """%matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
@@ -128,15 +127,24 @@ from newslens import corpus, coverage, export, framing, plots, quotes, reuse, te
 """
 
 
+def _book_files() -> list[Path]:
+    """Every file of the book as a clean clone has it: git's tracked files (the working tree's versions).
+
+    Copying what git tracks, not a hand-kept list, means a page added to ``_toc.yml`` is never missing here.
+    """
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True)
+    if listed.returncode:
+        sys.exit(f"benchmarks need a git checkout to copy the book: {listed.stderr.strip()}")
+    return [Path(p) for p in listed.stdout.split("\0") if p and not p.startswith("benchmarks/")]
+
+
 def _copy_book(dest: Path) -> None:
     if dest.exists():
         shutil.rmtree(dest)
-    for name in BOOK_FILES:
-        src, dst = ROOT / name, dest / name
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, dst)
-        elif src.exists():
+    for rel in _book_files():
+        src, dst = ROOT / rel, dest / rel
+        if src.is_file():
+            dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from newslens.codebooks import check_codebooks
+from newslens.display import TABLE_DECIMALS
 from newslens.corpus import CorpusWarning, find_data_dir, load_corpus, load_manifest
 from newslens.export import INPUT_ERRORS, TABLES, codebooks_for, export_tables
 
@@ -22,7 +23,11 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser(
         "export",
         help="write every table of the book as CSV",
-        description="Write every table of the book as CSV (UTF-8, one header row, no index).\n\nTables:\n" + tables,
+        description=(
+            "Write every table of the book as CSV (UTF-8, one header row, no index). Decimal numbers are rounded\n"
+            f"to {TABLE_DECIMALS} decimals, so that every machine writes the same files (the chapters offer them\n"
+            "as downloads).\n\nTables:\n" + tables
+        ),
         epilog=(
             "Exit status: 0 when every table was written; 2 on bad input (a manifest, capture, codebook or\n"
             "output folder that cannot be used), with one line on stderr naming the file and the problem."

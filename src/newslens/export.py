@@ -12,6 +12,7 @@ import pandas as pd
 from newslens import framing
 from newslens.codebooks import CODEBOOKS
 from newslens.corpus import LABELS, Corpus, CorpusError, load_codebook
+from newslens.display import round_table
 from newslens.coverage import actors_table, event_coverage, fact_matrix, facts_table, word_choices
 from newslens.framing import FramingError
 from newslens.quotes import QuoteError, quotes_table
@@ -92,7 +93,11 @@ def codebooks_for(names: list[str]) -> list[str]:
 
 
 def export_tables(corpus: Corpus, out: str | Path, names: list[str] | None = None) -> list[Path]:
-    """Write each table in :data:`TABLES` (or only *names*) to ``out/<name>.csv``; return the paths."""
+    """Write each table in :data:`TABLES` (or only *names*) to ``out/<name>.csv``; return the paths.
+
+    Float columns are rounded to :data:`newslens.display.TABLE_DECIMALS` decimals, because readers download these
+    files from the chapters and they must be identical on every machine.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -100,7 +105,7 @@ def export_tables(corpus: Corpus, out: str | Path, names: list[str] | None = Non
         if name not in TABLES:
             raise KeyError(f"no table {name!r}; the tables are {', '.join(TABLES)}")
         func, _doc = TABLES[name]
-        table = func(corpus)
+        table = round_table(func(corpus))
         path = out / f"{name}.csv"
         table.to_csv(path, index=False, lineterminator="\n")
         written.append(path)

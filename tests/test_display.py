@@ -1,0 +1,44 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from newslens.display import DECIMALS, TABLE_DECIMALS, round_table, rounded
+
+
+@pytest.mark.parametrize("kind,value,expected", [("percent", 98.94736842105263, 98.9), ("rate", 3.14159, 3.1),
+                                                 ("score", 0.17543738036119136, 0.18), ("agreement", 0.97494, 0.975),
+                                                 ("whole", 20.45, 20.0)])
+def test_rounded_by_kind(kind, value, expected):
+    assert rounded(value, kind=kind) == expected
+
+
+def test_two_bits_apart_round_to_the_same_value():
+    # the two values strict nbval saw on two BLAS kernels
+    assert rounded(0.17543738036119136, kind="score") == rounded(0.17543738036119133, kind="score")
+
+
+def test_decimals_override_kind_and_numpy_scalars_become_python():
+    out = rounded(np.float64(12.3456), kind="percent", decimals=2)
+    assert out == 12.35 and type(out) is float
+    assert type(rounded(np.int64(7))) is int and rounded(True) is True
+
+
+def test_strings_lists_and_negative_zero():
+    assert rounded("NPR") == "NPR"
+    assert rounded([0.123, 0.456], kind="score") == [0.12, 0.46]
+    assert str(rounded(-0.001, kind="score")) == "0.0"
+
+
+def test_a_float_without_kind_is_refused():
+    with pytest.raises(TypeError, match="kind="):
+        rounded(0.5)
+    with pytest.raises(ValueError, match="unknown kind 'pct'"):
+        rounded(0.5, kind="pct")
+
+
+def test_round_table_rounds_float_columns_only():
+    table = pd.DataFrame({"term": ["a"], "count": [3], "tfidf": [0.0866441234567]})
+    out = round_table(table)
+    assert out.loc[0, "tfidf"] == round(0.0866441234567, TABLE_DECIMALS)
+    assert out["count"].dtype == table["count"].dtype and out.loc[0, "term"] == "a"
+    assert set(DECIMALS) >= {"percent", "score"}

@@ -14,67 +14,67 @@ from typing import Callable
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from newslens import coverage, framing, quotes, reuse, terms
-from newslens.corpus import load_codebook, load_corpus
-from newslens.text import sentence_table
+from newslens import coverage, framing
+from newslens.study import Study
 
 
 def _load(s):
-    # Manifest checks, every capture read and checksummed, every line labelled, voices assigned.
-    s["corpus"] = load_corpus(s["data"])
+    # Manifest and codebook checks, every capture read and checksummed, every line labelled, voices assigned.
+    s["study"] = Study(s["data"])
+    s["corpus"] = s["study"].corpus
 
 
 def _sentences(s):
-    s["sentences"] = sentence_table(s["corpus"].lines)
+    s["sentences"] = s["study"].sentences
 
 
 def _quotes(s):
     # Chapter 2b: every direct quotation and its speaker.
-    s["quotes"] = quotes.extract_quotes(s["corpus"].lines, data_dir=s["data"])
+    s["quotes"] = s["study"].quotes
 
 
 def _facts(s):
     # Chapter 2: the fact matrix (every article x every fact of facts.yml).
-    s["facts"] = coverage.fact_matrix(s["sentences"], load_codebook("facts", s["data"]), list(s["corpus"].articles.index))
+    s["facts"] = s["study"].facts
 
 
 def _actors(s):
     # Chapter 2: actor mentions, the per-actor table and the names the codebook does not know.
-    book = load_codebook("actors", s["data"])
-    s["actors"] = coverage.actor_mentions(s["sentences"], book)
-    s["actor_counts"] = coverage.actor_counts(s["actors"], list(s["corpus"].articles.index))
-    s["unknown"] = coverage.unknown_names(s["sentences"], book)
+    st = s["study"]
+    s["actors"] = st.actor_mentions
+    s["actor_counts"] = coverage.actor_counts(st.actor_mentions, st.by_date)
+    s["unknown"] = coverage.unknown_names(st.sentences, st.codebook("actors"))
 
 
 def _words(s):
     # Chapter 2: wording per 1,000 words, own and quoted voice.
-    s["wording"] = coverage.word_choices(s["sentences"], load_codebook("wording", s["data"]))
+    s["wording"] = s["study"].word_choices
 
 
 def _reuse(s):
     # Chapter 2c: shared passages between articles and each article's reused share.
-    c = s["corpus"]
-    s["reuse"] = reuse.find_reuse(c.lines, c.articles)
-    s["reuse_share"] = reuse.reuse_share(s["reuse"], c.lines)
+    from newslens import reuse
+
+    s["reuse"] = s["study"].reuse
+    s["reuse_share"] = reuse.reuse_share(s["reuse"], s["study"].lines)
 
 
 def _terms(s):
     # Chapter 3: one document per outlet, both views, scored by TF-IDF, log-odds, G2 and log ratio.
-    c = s["corpus"]
-    stop = terms.stop_words(data_dir=s["data"])
-    s["terms"] = {v: terms.term_table(terms.outlet_documents(c.lines, c.articles, v), view=v, stop=stop) for v in terms.VIEWS}
+    from newslens import terms
+
+    s["terms"] = {v: s["study"].term_table(v) for v in terms.VIEWS}
 
 
 def _frames(s):
     # Chapter 4: the 19 generic-frame items per article and the five frame scores.
-    book = framing.load_frames(s["data"])
-    s["codes"] = framing.code_items(s["sentences"], book)
-    s["frame_scores"] = framing.frame_scores(s["codes"])
+    s["codes"] = s["study"].frame_codes
+    s["frame_scores"] = s["study"].frame_scores
 
 
 def _tone(s):
     # Chapter 4: VADER compound score per sentence and the per-article summary.
-    s["tone"] = framing.tone(s["sentences"])
+    s["tone"] = s["study"].tone
     s["tone_summary"] = framing.tone_summary(s["tone"])
 
 

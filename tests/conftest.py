@@ -19,6 +19,13 @@ def corpus():
     return load_corpus(DATA)
 
 
+@pytest.fixture(scope="session")
+def study():
+    from newslens.study import Study
+
+    return Study.open(DATA)
+
+
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

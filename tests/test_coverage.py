@@ -295,13 +295,13 @@ def test_agreement_counts_and_kappa():
 
 
 def test_rule_coder_agrees_with_hand_coding_on_the_corpus():
-    """The facts codebook against tests/reference/facts.csv (coded by reading the captures)."""
+    """The facts codebook against data/reference/facts.csv (coded by reading the captures)."""
     from newslens.corpus import load_codebook, load_corpus
     from newslens.text import sentence_table
 
     corpus = load_corpus(ROOT / "data")
     matrix = cv.fact_matrix(sentence_table(corpus.lines), load_codebook("facts", ROOT / "data"), list(corpus.articles.index))
-    reference = pd.read_csv(ROOT / "tests" / "reference" / "facts.csv")
+    reference = pd.read_csv(ROOT / "data" / "reference" / "facts.csv")
     assert len(reference) == 5 * 24
     res = cv.agreement(matrix, reference)
     assert res["cells"] == 120

@@ -42,3 +42,33 @@ def test_round_table_rounds_float_columns_only():
     assert out.loc[0, "tfidf"] == round(0.0866441234567, TABLE_DECIMALS)
     assert out["count"].dtype == table["count"].dtype and out.loc[0, "term"] == "a"
     assert set(DECIMALS) >= {"percent", "score"}
+
+
+def test_plural_and_zero():
+    from newslens.display import plural
+
+    assert plural(1, "article") == "1 article"
+    assert plural(5, "article") == "5 articles"
+    assert plural(2, "speaker type", "speaker types") == "2 speaker types"
+    assert plural(0, "fact", zero="no fact") == "no fact"
+    assert plural(0, "fact") == "0 facts"
+    assert plural(1200, "word") == "1,200 words"
+
+
+def test_join_names():
+    from newslens.display import join_names
+
+    assert join_names([]) == "none"
+    assert join_names(["NPR"]) == "NPR"
+    assert join_names(["A", "B"]) == "A and B"
+    assert join_names(["A", "B", "C"], conjunction="or") == "A, B or C"
+
+
+def test_commentary_is_optional(tmp_path):
+    from newslens.display import commentary
+
+    assert commentary(tmp_path, "01_corpus/manifest") is None
+    (tmp_path / "commentary" / "01_corpus").mkdir(parents=True)
+    (tmp_path / "commentary" / "01_corpus" / "manifest.md").write_text("Two copies were *republished*.\n", encoding="utf-8")
+    shown = commentary(tmp_path, "01_corpus/manifest")
+    assert shown.data == "Two copies were *republished*.\n"

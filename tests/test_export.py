@@ -64,8 +64,8 @@ def test_help_names_match_the_columns_written(tmp_path):
         assert list(columns) == named, (name, sorted(set(columns) - set(named)))
 
 
-def test_chapter_tables_writes_the_files_and_describes_them(tmp_path, corpus):
-    desc = chapter_tables(corpus, tmp_path / "t", ["labels", "reuse"])
+def test_chapter_tables_writes_the_files_and_describes_them(tmp_path, study):
+    desc = chapter_tables(study, tmp_path / "t", ["labels", "reuse"])
     assert list(desc.index) == ["labels.csv", "reuse.csv"]
     assert sorted(p.name for p in (tmp_path / "t").iterdir()) == ["labels.csv", "reuse.csv"]
     assert desc.loc["labels.csv", "rows"] == len(pd.read_csv(tmp_path / "t" / "labels.csv"))
@@ -197,10 +197,10 @@ def test_every_table_is_offered_by_one_chapter():
     assert sorted(names) == sorted(TABLES)
 
 
-def test_chapter_downloads_are_the_current_export(tmp_path, corpus):
+def test_chapter_downloads_are_the_current_export(tmp_path, study):
     """The committed chapters/tables/*.csv equal what the package writes now (make execute refreshes them)."""
     from newslens.export import export_tables
 
     tables = DATA.parent / "chapters" / "tables"
-    for path in export_tables(corpus, tmp_path, list(TABLES)):
+    for path in export_tables(study, tmp_path, list(TABLES)):
         assert (tables / path.name).read_bytes() == path.read_bytes(), f"{path.name} is stale: run make execute"

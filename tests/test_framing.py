@@ -300,18 +300,19 @@ def test_codebook_names_no_article_or_outlet():
 
 def test_framing_tables_follow_the_story_codebook():
     """A new story (tests/fixtures/synthetic_story) is coded with its own frames.yml, not this project's."""
-    from newslens.corpus import load_corpus
+    from newslens.export import TABLES
+    from newslens.study import Study
 
-    story = load_corpus(DATA.parent / "tests" / "fixtures" / "synthetic_story")
-    frames = F.frames_table(story)
+    story = Study(DATA.parent / "tests" / "fixtures" / "synthetic_story")
+    frames = TABLES["frames"][0](story)
     assert len(frames) == 3 * 19 and set(frames["answer"]) <= {0, 1}
-    blame = F.responsibility_table(story)
+    blame = TABLES["responsibility"][0](story)
     ignored = blame[blame["cue"].str.contains("ignored")]
     assert set(ignored["target"]) == {"company"}          # "managers ignored her complaints": the story's own target id
     assert "Northwind and its managers" in set(ignored["target_label"])
-    issue = F.issue_frames_table(story)
+    issue = TABLES["issue_frames"][0](story)
     assert {"safety", "regulation"} <= set(issue["issue_frame"])
-    ent = F.entman_table(story)
+    ent = TABLES["entman"][0](story)
     assert (ent[ent["function"] == "problem_definition"]["score"] > 0).all()
-    scores = F.frame_scores_table(story)
+    scores = TABLES["frame_scores"][0](story)
     assert list(scores.columns) == ["article"] + F.FRAMES

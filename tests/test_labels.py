@@ -10,7 +10,7 @@ from newslens.corpus import LABELS, CorpusError, assign_voice, label_agreement, 
 
 from .conftest import DATA
 
-REF = Path(__file__).parent / "reference" / "lines.csv"
+REF = Path(__file__).resolve().parents[1] / "data" / "reference" / "lines.csv"
 STYLES = Path(__file__).parent / "fixtures" / "styles"
 
 

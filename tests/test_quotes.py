@@ -140,12 +140,12 @@ def test_match_quotes_counts_extra_and_missed():
 
 
 def test_agreement_with_hand_coded_reference():
-    """Reference: tests/reference/quotes.csv, listed by reading the captures before the rules were written."""
+    """Reference: data/reference/quotes.csv, listed by reading the captures before the rules were written."""
     from newslens.corpus import load_corpus
 
     corpus = load_corpus(ROOT / "data")
     found = extract_quotes(corpus.lines, data_dir=ROOT / "data")
-    ref = pd.read_csv(ROOT / "tests" / "reference" / "quotes.csv")
+    ref = pd.read_csv(ROOT / "data" / "reference" / "quotes.csv")
     m = match_quotes(found, ref)
     hits = m[m["status"] == "match"]
     precision, recall = len(hits) / len(found), len(hits) / len(ref)

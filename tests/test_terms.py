@@ -381,11 +381,11 @@ def test_robustness_on_corpus(corpus):
         T.robustness(corpus.lines, corpus.articles, {})
 
 
-def test_terms_export_table(corpus):
+def test_terms_export_table(corpus, study):
     from newslens.export import TABLES
 
     func, doc = TABLES["terms"]
-    table = func(corpus)
+    table = func(study)
     assert list(table.columns) == ["outlet", "view", "term", "count", "tfidf", "rank_tfidf", "log_odds_z", "g2", "log_ratio"]
     assert sorted(table["view"].unique()) == ["all", "own"]
     assert set(table["outlet"]) == set(corpus.articles["outlet"])

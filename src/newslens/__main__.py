@@ -8,10 +8,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from newslens.codebooks import check_codebooks
 from newslens.display import TABLE_DECIMALS
-from newslens.corpus import CorpusWarning, find_data_dir, load_corpus, load_manifest
+from newslens.corpus import CorpusWarning, find_data_dir, load_manifest
 from newslens.export import INPUT_ERRORS, TABLES, codebooks_for, export_tables
+from newslens.study import Study
 
 EXIT_BAD_INPUT = 2
 
@@ -56,8 +56,7 @@ def main(argv: list[str] | None = None) -> int:
             # the manifest first (its errors name the row), then the codebooks, then captures and labels
             load_manifest(args.data, check_files=False)
             data_dir = find_data_dir() if args.data is None else Path(args.data)
-            check_codebooks(codebooks_for(names), data_dir)
-            corpus = load_corpus(data_dir)
+            study = Study(data_dir, codebooks=codebooks_for(names))
     except INPUT_ERRORS as exc:
         return _fail(exc)
     for message in dict.fromkeys(str(w.message) for w in caught):
@@ -66,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     # one step per table on stderr; tqdm hides the bar when stderr is not a terminal
     for name in tqdm(names, desc="newslens export", unit="table", file=sys.stderr, disable=None):
         try:
-            paths += export_tables(corpus, args.out, [name])
+            paths += export_tables(study, args.out, [name])
         except INPUT_ERRORS as exc:
             return _fail(f"{name}.csv: {exc}")
         except OSError as exc:

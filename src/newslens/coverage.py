@@ -29,8 +29,6 @@ __all__ = [
     "unknown_names",
     "word_choices",
     "agreement",
-    "facts_table",
-    "actors_table",
 ]
 
 #: Columns every sentence table must have (as made by :func:`newslens.text.sentence_table`).
@@ -770,7 +768,7 @@ def agreement(coded: pd.DataFrame, reference: pd.DataFrame) -> dict:
     Parameters
     ----------
     coded : DataFrame with ``article``, ``fact``, ``present`` (e.g. from :func:`fact_matrix`).
-    reference : the same columns, hand-coded (``tests/reference/facts.csv``).
+    reference : the same columns, hand-coded (``data/reference/facts.csv``).
 
     Returns
     -------
@@ -800,26 +798,3 @@ def agreement(coded: pd.DataFrame, reference: pd.DataFrame) -> dict:
         "kappa": float(cohen_kappa_score(ref, got)),
         "disagreements": diff.reset_index(drop=True),
     }
-
-
-# --------------------------------------------------------------------------- export tables
-
-
-def facts_table(corpus) -> pd.DataFrame:
-    """The fact matrix of a loaded corpus for export: ``article``, ``fact``, ``present`` (0/1),
-    ``evidence`` (the body sentences, ``" | "``-joined), ``line`` and ``voice``."""
-    from newslens.corpus import load_codebook
-    from newslens.text import sentence_table
-
-    matrix = fact_matrix(sentence_table(corpus.lines), load_codebook("facts", corpus.data_dir), list(corpus.articles.index))
-    return matrix[["article", "fact", "present", "evidence", "line", "voice"]]
-
-
-def actors_table(corpus) -> pd.DataFrame:
-    """Every actor mention of a loaded corpus for export: ``article``, ``line``, ``actor``, ``name``,
-    ``kind``, ``speaker_type``, ``matched``, ``by`` (alias/surname), ``voice``, ``quoted_outlet``, ``text``."""
-    from newslens.corpus import load_codebook
-    from newslens.text import sentence_table
-
-    mentions = actor_mentions(sentence_table(corpus.lines), load_codebook("actors", corpus.data_dir))
-    return mentions.drop(columns=["sentence"])

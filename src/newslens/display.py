@@ -60,3 +60,40 @@ def round_table(table):
     if len(floats) == 0:
         return table
     return table.assign(**{c: table[c].round(TABLE_DECIMALS) for c in floats})
+
+
+def plural(n: int, word: str, words: str | None = None, *, zero: str | None = None) -> str:
+    """A count with its noun: ``plural(1, "article")`` is "1 article", ``plural(5, "article")`` "5 articles".
+
+    *words* is the plural when it is not *word* + "s"; *zero* replaces the whole phrase for 0 (e.g. "no article").
+    """
+    n = int(n)
+    if n == 0 and zero is not None:
+        return zero
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
+def join_names(names, *, empty: str = "none", conjunction: str = "and") -> str:
+    """Names as a reader writes them: "A", "A and B", "A, B and C"; *empty* when there are none."""
+    names = [str(n) for n in names]
+    if not names:
+        return empty
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
+
+
+def commentary(data_dir, name: str):
+    """The story's own commentary for one place in the book, as Markdown to display, or None.
+
+    Interpretation that holds for one story only lives in ``<data_dir>/commentary/<name>.md`` (MyST Markdown; it may
+    use ``{glue:text}`` keys of the chapter and ``{numref}``), so a new story brings its own commentary or none.
+    """
+    from pathlib import Path
+
+    from IPython.display import Markdown
+
+    path = Path(getattr(data_dir, "data_dir", data_dir)) / "commentary" / f"{name}.md"
+    if not path.is_file():
+        return None
+    return Markdown(path.read_text(encoding="utf-8"))

@@ -5,8 +5,8 @@ and the instrument in ``data/codebook/frames.yml``; every answer carries the sen
 """
 from __future__ import annotations
 
+import hashlib
 import re
-from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
@@ -20,7 +20,6 @@ __all__ = [
     "FramingError", "FRAMES", "compile_codebook", "load_frames", "sentence_voice", "code_items", "frame_scores",
     "load_manual", "agreement", "disagreements", "entman_functions", "responsibility", "responsibility_counts",
     "paragraph_table", "issue_frames", "nmf_stability", "nmf_topics", "topic_issue_crosstab", "tone",
-    "frames_table", "frame_scores_table", "entman_table", "responsibility_table", "issue_frames_table",
     "choose_k", "item_table", "evidence_overlap", "topic_shares", "issue_frame_shares", "tone_summary",
     "frame_labels", "target_labels", "issue_frame_labels", "nmf_settings", "measure_agreement",
 ]
@@ -175,19 +174,28 @@ def compile_codebook(book: dict) -> dict:
     return out
 
 
-@lru_cache(maxsize=4)
-def _project_codebook(data_dir: str | None) -> dict:
-    return compile_codebook(load_codebook("frames", data_dir))
+_COMPILED: dict[tuple[str, str], dict] = {}
 
 
 def load_frames(data_dir: str | Path | None = None) -> dict:
-    """Read and compile ``codebook/frames.yml`` of *data_dir* (the project's ``data/`` by default)."""
-    return _project_codebook(None if data_dir is None else str(Path(data_dir).resolve()))
+    """Read and compile ``codebook/frames.yml`` of *data_dir* (the project's ``data/`` by default).
+
+    The compiled codebook is kept per file content, so an edited ``frames.yml`` is read again.
+    """
+    from newslens.corpus import find_data_dir
+
+    path = (find_data_dir() if data_dir is None else Path(data_dir)).resolve() / "codebook" / "frames.yml"
+    key = (str(path), hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "")
+    if key not in _COMPILED:
+        if len(_COMPILED) >= 4:
+            _COMPILED.clear()
+        _COMPILED[key] = compile_codebook(load_codebook("frames", path.parent.parent))
+    return _COMPILED[key]
 
 
 def _codebook(codebook: dict | None, data_dir=None) -> dict:
     if codebook is None:
-        return _project_codebook(None if data_dir is None else str(data_dir))
+        return load_frames(data_dir)
     return codebook if codebook.get("_compiled") else compile_codebook(codebook)
 
 
@@ -702,34 +710,6 @@ def tone(sentences: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# --------------------------------------------------------------------------- export tables
-
-def frames_table(corpus) -> pd.DataFrame:
-    """``frames.csv``: article, frame, item, answer, lines, evidence."""
-    codes = code_items(sentence_table(corpus.lines), load_frames(corpus.data_dir))
-    return codes[["article", "frame", "item", "answer", "lines", "evidence"]]
-
-
-def frame_scores_table(corpus) -> pd.DataFrame:
-    """``frame_scores.csv``: article and one score (0-1) per generic frame."""
-    return frame_scores(code_items(sentence_table(corpus.lines), load_frames(corpus.data_dir))).round(3).reset_index()
-
-
-def entman_table(corpus) -> pd.DataFrame:
-    """``entman.csv``: the chosen sentence per article and Entman function."""
-    return entman_functions(sentence_table(corpus.lines), load_frames(corpus.data_dir))
-
-
-def responsibility_table(corpus) -> pd.DataFrame:
-    """``responsibility.csv``: one row per blaming sentence and target."""
-    return responsibility(sentence_table(corpus.lines), load_frames(corpus.data_dir))
-
-
-def issue_frames_table(corpus) -> pd.DataFrame:
-    """``issue_frames.csv``: one row per paragraph and issue-specific frame present."""
-    return issue_frames(paragraph_table(corpus.lines), load_frames(corpus.data_dir))
-
-
 # --------------------------------------------------------------------------- tables for the chapter
 
 def item_table(codebook: dict | None = None) -> pd.DataFrame:
@@ -822,15 +802,15 @@ def nmf_settings(codebook: dict | None = None) -> dict:
     return dict(_codebook(codebook)["nmf"])
 
 
-def measure_agreement(corpus=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Code the corpus with the rules and compare with the hand coding: (agreement table, disagreements)."""
-    from newslens.corpus import load_corpus
+def measure_agreement(data_dir=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Code a story with the rules and compare with its hand coding: (agreement table, disagreements)."""
+    from newslens.corpus import CorpusError
+    from newslens.study import Study
 
-    corpus = corpus or load_corpus()
-    book = load_frames(corpus.data_dir)
-    codes = code_items(sentence_table(corpus.lines), book)
-    manual = load_manual(corpus.data_dir / "reference" / "frames_manual.csv", book)
-    return agreement(codes, manual), disagreements(codes, manual)
+    result = Study.open(data_dir).frame_agreement()
+    if result is None:
+        raise CorpusError("this story has no hand coding of the frames (reference/frames_manual.csv)")
+    return result
 
 
 if __name__ == "__main__":  # python -m newslens.framing: print the agreement figures

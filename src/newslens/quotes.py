@@ -14,7 +14,7 @@ from newslens.corpus import CorpusError, load_codebook
 from newslens.text import ABBREVIATIONS, word_count
 
 __all__ = ["QuoteError", "load_speakers", "find_quote_spans", "extract_quotes", "share_of_voice", "exclusive_speakers",
-           "match_quotes", "quotes_table", "quote_summary"]
+           "match_quotes", "quote_summary"]
 
 QUOTE_COLUMNS = ["article", "line", "quote", "speaker", "speaker_type", "kind", "voice", "quoted_outlet", "evidence"]
 
@@ -626,8 +626,3 @@ def match_quotes(found: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
     m = a.merge(b, on=["article", "line", "key", "n"], how="outer", suffixes=("_found", "_ref"), indicator=True)
     m["status"] = m["_merge"].map({"both": "match", "left_only": "extra", "right_only": "missed"}).astype(str)
     return m.drop(columns=["_merge", "n"]).sort_values(["article", "line", "key"]).reset_index(drop=True)
-
-
-def quotes_table(corpus) -> pd.DataFrame:
-    """The export table ``quotes``: article, line, quote, speaker, speaker_type, kind."""
-    return extract_quotes(corpus.lines, data_dir=corpus.data_dir)[["article", "line", "quote", "speaker", "speaker_type", "kind"]]

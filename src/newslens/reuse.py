@@ -16,7 +16,7 @@ import pandas as pd
 
 from newslens.text import _WORD, clean_line, tokenize_words, word_count
 
-__all__ = ["ReuseError", "shingles", "find_reuse", "reuse_share", "reuse_table", "REUSE_COLUMNS", "MAX_LINES"]
+__all__ = ["ReuseError", "shingles", "find_reuse", "reuse_share", "REUSE_COLUMNS", "MAX_LINES"]
 
 REUSE_COLUMNS = ["article", "line", "source_article", "source_line", "similarity", "jaccard", "shared", "direction",
                  "text", "source_text"]
@@ -233,8 +233,3 @@ def reuse_share(reuse: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     out["words_body"] = total.reindex(out.index).astype(int)
     out["share"] = (100 * out["words_reused"] / out["words_body"]).round(1)
     return out
-
-
-def reuse_table(corpus) -> pd.DataFrame:
-    """The export table ``reuse``: article, line, source_article, source_line, similarity."""
-    return find_reuse(corpus.lines, corpus.articles)[["article", "line", "source_article", "source_line", "similarity"]]

@@ -42,7 +42,6 @@ __all__ = [
     "log_odds_dirichlet",
     "keyness",
     "term_table",
-    "terms_export",
     "method_agreement",
     "agreed_terms",
     "kwic",
@@ -521,13 +520,6 @@ def term_table(
     table["rank_tfidf"] = table.groupby("outlet_order").cumcount() + 1
     cols = ["outlet", "view", "term", "count", "tfidf", "rank_tfidf", "log_odds_z", "g2", "log_ratio"]
     return table[cols].reset_index(drop=True)
-
-
-def terms_export(corpus) -> pd.DataFrame:
-    """The ``terms`` table of ``newslens export``: :func:`term_table` for both views, chapter settings."""
-    stop = stop_words(data_dir=corpus.data_dir)
-    frames = [term_table(outlet_documents(corpus.lines, corpus.articles, v), view=v, stop=stop) for v in VIEWS]
-    return pd.concat(frames, ignore_index=True).round(6)
 
 
 def _ranked(table: pd.DataFrame, method: str, outlet, n: int) -> list[str]:

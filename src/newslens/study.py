@@ -1,0 +1,278 @@
+"""One study: a story's data folder loaded once, and every table of the book computed once, when first asked for.
+
+The chapters, ``newslens export``, the benchmarks and the tests all ask a :class:`Study`; nothing else wires the
+pipeline. The analysis functions underneath stay pure (DataFrame in, DataFrame out).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from newslens import coverage, framing, quotes, reuse, terms
+from newslens.codebooks import CODEBOOKS, check_codebooks
+from newslens.corpus import Corpus, find_data_dir, label_agreement, load_codebook, load_corpus, load_events
+from newslens.reference import REFERENCES, covered, load_reference
+from newslens.text import article_stats, sentence_table
+
+_OPEN: dict[str, Study] = {}
+
+
+def fingerprint(data_dir: str | Path) -> str:
+    """A hash of everything a study reads: the manifest, the captures, the codebooks and the hand codings.
+
+    Two folders with the same content have the same fingerprint; editing any of these files changes it.
+    """
+    data = Path(data_dir)
+    h = hashlib.sha256()
+    files = [data / "articles.csv", *sorted((data / "codebook").glob("*.yml")), *sorted((data / "reference").glob("*.csv")),
+             *sorted((data / "raw").glob("*")), *sorted((data / "commentary").rglob("*.md"))]
+    for path in files:
+        if path.is_file():
+            h.update(str(path.relative_to(data)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def article_labels(articles: pd.DataFrame) -> pd.Series:
+    """A short, unique label per article for tables and figures.
+
+    The outlet's name when the outlet has one capture; otherwise the name and the date ("NPR, 13 Aug 2021"), and
+    a number when one outlet has several captures on one day.
+    """
+    outlet = articles["outlet"].astype(str)
+    dated = outlet + ", " + articles["date"].dt.strftime("%d %b %Y").str.lstrip("0")
+    label = outlet.where(~outlet.duplicated(keep=False), dated)
+    again = label.duplicated(keep=False)
+    if again.any():
+        n = label[again].groupby(label[again]).cumcount() + 1
+        label[again] = label[again] + " (" + n.astype(str) + ")"
+    return label.rename("label")
+
+
+class Study:
+    """A story's data folder, loaded and checked once.
+
+    Parameters
+    ----------
+    data_dir : the folder with ``articles.csv``, ``raw/``, ``codebook/`` and optionally ``reference/`` and
+        ``commentary/`` (default: found from the working folder upwards, as the chapters do).
+    today : the date after which a publication date counts as in the future (default: today).
+
+    Every codebook is checked before anything is computed, so bad input fails here, with one line naming the file
+    and the entry (*codebooks* names the ones checked up front; others are checked when first used). Derived tables are attributes computed on first use and kept: ``sentences``, ``facts``,
+    ``quotes``, ``reuse``, ``frame_codes`` and the rest. Use :meth:`open` to share one study between callers while
+    the folder's content is unchanged.
+    """
+
+    def __init__(self, data_dir: str | Path | None = None, *, today: _dt.date | None = None,
+                 codebooks: Iterable[str] = CODEBOOKS):
+        data = find_data_dir() if data_dir is None else Path(data_dir)
+        names = list(codebooks)
+        check_codebooks(names, data)
+        self.corpus: Corpus = load_corpus(data, today=today)
+        self.data_dir: Path = self.corpus.data_dir
+        self._codebooks: dict[str, dict] = {name: load_codebook(name, data) for name in names}
+        self.references: dict[str, pd.DataFrame] = {}
+        for kind in REFERENCES:
+            books = {"facts": self.codebook("facts")} if kind == "facts" and (data / "reference").is_dir() else {}
+            table = load_reference(kind, data, articles=self.corpus.articles, lines=self.corpus.lines, codebooks=books)
+            if table is not None:
+                self.references[kind] = table
+        if "frames" in self.references:  # the items must be the codebook's
+            self.references["frames"] = framing.load_manual(self.data_dir / "reference" / REFERENCES["frames"].file, self.frames_codebook)
+
+    def codebook(self, name: str) -> dict:
+        """The parsed codebook *name* (one of :data:`newslens.codebooks.CODEBOOKS`), checked when first read."""
+        if name not in self._codebooks:
+            check_codebooks([name], self.data_dir)
+            self._codebooks[name] = load_codebook(name, self.data_dir)
+        return self._codebooks[name]
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None = None) -> Study:
+        """The study of *data_dir*, shared while the folder's content (:func:`fingerprint`) is unchanged."""
+        data = (find_data_dir() if data_dir is None else Path(data_dir)).resolve()
+        key = f"{data}\0{fingerprint(data)}"
+        if key not in _OPEN:
+            _OPEN.clear()  # one study at a time: a new content replaces the old one
+            _OPEN[key] = cls(data)
+        return _OPEN[key]
+
+    # ------------------------------------------------------------------ the corpus
+
+    @property
+    def articles(self) -> pd.DataFrame:
+        """The manifest (index ``article``), with ``label``, a unique short name per article (:func:`article_labels`)."""
+        return self._articles
+
+    @cached_property
+    def _articles(self) -> pd.DataFrame:
+        return self.corpus.articles.assign(label=article_labels(self.corpus.articles))
+
+    @property
+    def lines(self) -> pd.DataFrame:
+        """Every raw line with its label and voice (:func:`newslens.corpus.label_lines`)."""
+        return self.corpus.lines
+
+    @cached_property
+    def by_date(self) -> list[str]:
+        """Article ids in publication order (ties in manifest order)."""
+        return list(self.articles.sort_values("date", kind="stable").index)
+
+    @cached_property
+    def labels(self) -> pd.Series:
+        """Article id to its label, in publication order."""
+        return self.articles.loc[self.by_date, "label"]
+
+    @cached_property
+    def outlets(self) -> list[str]:
+        """The outlets, in order of their first capture's date."""
+        return list(pd.unique(self.articles.loc[self.by_date, "outlet"]))
+
+    @cached_property
+    def stats(self) -> pd.DataFrame:
+        """Words and lines per article (:func:`newslens.text.article_stats`)."""
+        return article_stats(self.corpus.articles, self.lines)
+
+    @cached_property
+    def sentences(self) -> pd.DataFrame:
+        """Body sentences (:func:`newslens.text.sentence_table`)."""
+        return sentence_table(self.lines)
+
+    @cached_property
+    def paragraphs(self) -> pd.DataFrame:
+        """Body paragraphs (:func:`newslens.framing.paragraph_table`)."""
+        return framing.paragraph_table(self.lines)
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """The story's timeline (:func:`newslens.corpus.load_events`)."""
+        return load_events(self.data_dir)
+
+    # ------------------------------------------------------------------ coverage
+
+    @cached_property
+    def facts(self) -> pd.DataFrame:
+        """The fact matrix, articles in publication order (:func:`newslens.coverage.fact_matrix`)."""
+        return coverage.fact_matrix(self.sentences, self.codebook("facts"), self.by_date)
+
+    @cached_property
+    def event_status(self) -> pd.DataFrame:
+        """Every event's status for every article (:func:`newslens.coverage.event_coverage`)."""
+        return coverage.event_coverage(self.corpus.articles, self.facts, self.codebook("events"), self.codebook("facts"))
+
+    @cached_property
+    def actor_mentions(self) -> pd.DataFrame:
+        """Every actor mention in body text (:func:`newslens.coverage.actor_mentions`)."""
+        return coverage.actor_mentions(self.sentences, self.codebook("actors"))
+
+    @cached_property
+    def word_choices(self) -> pd.DataFrame:
+        """Uses of each term of ``wording.yml`` (:func:`newslens.coverage.word_choices`)."""
+        return coverage.word_choices(self.sentences, self.codebook("wording"))
+
+    @cached_property
+    def quotes(self) -> pd.DataFrame:
+        """Every direct quotation with its speaker (:func:`newslens.quotes.extract_quotes`)."""
+        return quotes.extract_quotes(self.lines, data_dir=self.data_dir)
+
+    @cached_property
+    def reuse(self) -> pd.DataFrame:
+        """Lines that reuse an earlier article's text (:func:`newslens.reuse.find_reuse`)."""
+        return reuse.find_reuse(self.lines, self.corpus.articles)
+
+    # ------------------------------------------------------------------ terms
+
+    @cached_property
+    def stop_words(self) -> list[str]:
+        """scikit-learn's English stop words with the story's domain list (:func:`newslens.terms.stop_words`)."""
+        return terms.stop_words(self.codebook("terms"))
+
+    def documents(self, view: str = "own") -> pd.Series:
+        """One document per outlet, its captures joined (:func:`newslens.terms.outlet_documents`)."""
+        return self._documents[view]
+
+    @cached_property
+    def _documents(self) -> dict[str, pd.Series]:
+        return {v: terms.outlet_documents(self.lines, self.corpus.articles, v) for v in terms.VIEWS}
+
+    def term_table(self, view: str = "own") -> pd.DataFrame:
+        """Every term of every outlet scored four ways, chapter settings (:func:`newslens.terms.term_table`)."""
+        return self._term_tables[view]
+
+    @cached_property
+    def _term_tables(self) -> dict[str, pd.DataFrame]:
+        return {v: terms.term_table(self.documents(v), view=v, stop=self.stop_words) for v in terms.VIEWS}
+
+    # ------------------------------------------------------------------ framing
+
+    @cached_property
+    def frames_codebook(self) -> dict:
+        """``frames.yml`` compiled (:func:`newslens.framing.compile_codebook`)."""
+        return framing.compile_codebook(self.codebook("frames"))
+
+    @cached_property
+    def frame_codes(self) -> pd.DataFrame:
+        """Every generic frame item answered for every article (:func:`newslens.framing.code_items`)."""
+        return framing.code_items(self.sentences, self.frames_codebook)
+
+    @cached_property
+    def frame_scores(self) -> pd.DataFrame:
+        """Frame scores per article, 0-1 (:func:`newslens.framing.frame_scores`)."""
+        return framing.frame_scores(self.frame_codes)
+
+    @cached_property
+    def entman(self) -> pd.DataFrame:
+        """The sentence of each article that best serves each of Entman's functions."""
+        return framing.entman_functions(self.sentences, self.frames_codebook)
+
+    @cached_property
+    def responsibility(self) -> pd.DataFrame:
+        """Blaming sentences and their targets (:func:`newslens.framing.responsibility`)."""
+        return framing.responsibility(self.sentences, self.frames_codebook)
+
+    @cached_property
+    def issue_frames(self) -> pd.DataFrame:
+        """Issue-specific frames per paragraph (:func:`newslens.framing.issue_frames`)."""
+        return framing.issue_frames(self.paragraphs, self.frames_codebook)
+
+    @cached_property
+    def tone(self) -> pd.DataFrame:
+        """VADER compound score of every body sentence (:func:`newslens.framing.tone`)."""
+        return framing.tone(self.sentences)
+
+    # ------------------------------------------------------------------ checks against the hand codings
+
+    def coded(self, kind: str) -> list[str]:
+        """The articles the hand coding *kind* covers (empty when the story has none), in publication order."""
+        table = self.references.get(kind)
+        return [] if table is None else [a for a in self.by_date if a in set(table["article"])]
+
+    def label_agreement(self) -> dict[str, float] | None:
+        """The labeller against the hand-labelled lines, on the articles they cover, or None."""
+        ref = self.references.get("lines")
+        if ref is None:
+            return None
+        return label_agreement(covered(self.lines, ref), ref)
+
+    def fact_agreement(self) -> dict | None:
+        """The fact rules against the hand coding, on the cells it covers (:func:`newslens.coverage.agreement`), or None."""
+        ref = self.references.get("facts")
+        return None if ref is None else coverage.agreement(self.facts, ref)
+
+    def quote_matches(self) -> pd.DataFrame | None:
+        """Found quotes paired with the hand list on the articles it covers (:func:`newslens.quotes.match_quotes`)."""
+        ref = self.references.get("quotes")
+        return None if ref is None else quotes.match_quotes(covered(self.quotes, ref), ref)
+
+    def frame_agreement(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+        """The frame rules against the hand coding on the articles it covers: (agreement, disagreements), or None."""
+        ref = self.references.get("frames")
+        if ref is None:
+            return None
+        codes = covered(self.frame_codes, ref)
+        return framing.agreement(codes, ref), framing.disagreements(codes, ref)

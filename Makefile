@@ -28,14 +28,22 @@ $(STAMP): requirements.txt pyproject.toml
 
 ## book: build the HTML book into _build/html from the committed notebook outputs
 book: $(STAMP)
+	@$(BIN)/python -m newslens.book check
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-## execute: re-run every notebook in place (outputs are committed and checked by nbval)
+## execute: re-run every chapter in place (outputs are committed and checked by nbval), report every failing
+## cell at once, and stamp the outputs when all succeed. With DATA=folder: assemble a separate book for that story
+## in OUT (default _stories/<name of the folder>), execute it there and build it; the committed book is untouched.
+DATA ?=
+OUT ?= _stories/$(notdir $(abspath $(DATA)))
 execute: $(STAMP)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.kernel_name=python3 \
-	  --ExecutePreprocessor.record_timing=False \
-	  --ExecutePreprocessor.timeout=900 $(NOTEBOOKS)
+ifeq ($(strip $(DATA)),)
+	$(BIN)/python -m newslens.book execute
+else
+	$(BIN)/python -m newslens.book story --data "$(DATA)" --out "$(OUT)"
+	$(BIN)/jupyter-book build "$(OUT)" -W -n --keep-going
+	@echo "newslens: the book for $(DATA) is in $(OUT)/_build/html/index.html"
+endif
 
 ## export: write every table of the book as CSV into export/
 export: $(STAMP)

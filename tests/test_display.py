@@ -72,3 +72,14 @@ def test_commentary_is_optional(tmp_path):
     (tmp_path / "commentary" / "01_corpus" / "manifest.md").write_text("Two copies were *republished*.\n", encoding="utf-8")
     shown = commentary(tmp_path, "01_corpus/manifest")
     assert shown.data == "Two copies were *republished*.\n"
+
+
+def test_share_phrase():
+    from newslens.display import share_phrase
+
+    assert share_phrase(5, 5, "article") == "all 5 articles"
+    assert share_phrase(2, 2, "article") == "both articles"
+    assert share_phrase(3, 5, "article") == "3 of 5 articles"
+    assert share_phrase(0, 5, "article") == "none of the 5 articles"
+    assert share_phrase(0, 2, "article") == "neither article"
+    assert share_phrase(1, 1, "article") == "the only article"

@@ -97,3 +97,16 @@ def commentary(data_dir, name: str):
     if not path.is_file():
         return None
     return Markdown(path.read_text(encoding="utf-8"))
+
+
+def share_phrase(k: int, n: int, word: str, words: str | None = None) -> str:
+    """*k* of *n* things as a reader says it: "all 5 articles", "3 of 5 articles", "the only article", "none of the 5 articles"."""
+    k, n = int(k), int(n)
+    many = words or word + "s"
+    if n == 1:
+        return f"the only {word}" if k == 1 else f"not the only {word}"
+    if k == n:
+        return f"both {many}" if n == 2 else f"all {n:,} {many}"
+    if k == 0:
+        return f"neither {word}" if n == 2 else f"none of the {n:,} {many}"
+    return f"{k:,} of {n:,} {many}"

@@ -10,7 +10,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 
-__all__ = ["OKABE_ITO", "LABEL_COLORS", "OUTLET_COLORS", "outlet_color", "setup_style", "label_bars", "timeline"]
+__all__ = ["OKABE_ITO", "LABEL_COLORS", "outlet_color", "setup_style", "label_bars", "timeline"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -25,25 +25,23 @@ LABEL_COLORS = {
     "boilerplate": "#BBBBBB",
 }
 
-#: Fixed colours for the outlets of this corpus; other outlets get the next free colour.
-OUTLET_COLORS = {
-    "The Washington Post": "#0072B2",
-    "NPR": "#E69F00",
-    "China Digital Times": "#009E73",
-    "The Associated Press": "#CC79A7",
-    "The Register": "#D55E00",
-}
+#: The outlets' colours, in the order :func:`setup_style` was given them (a style setting, like matplotlib's rcParams).
+_OUTLETS: dict[str, str] = {}
 
 
 def outlet_color(outlet: str) -> str:
-    """The colour of an outlet: fixed for known outlets, stable (by name) for new ones."""
-    if outlet in OUTLET_COLORS:
-        return OUTLET_COLORS[outlet]
-    return OKABE_ITO[sum(map(ord, outlet)) % len(OKABE_ITO)]
+    """The colour of an outlet: its place in the order given to :func:`setup_style`, else stable by its name."""
+    if outlet in _OUTLETS:
+        return _OUTLETS[outlet]
+    return OKABE_ITO[sum(map(ord, str(outlet))) % len(OKABE_ITO)]
 
 
-def setup_style() -> None:
-    """House style for every figure: readable fonts, no top/right spines, fixed resolution."""
+def setup_style(outlets: list[str] | None = None) -> None:
+    """House style for every figure: readable fonts, no top/right spines, fixed resolution.
+
+    *outlets* (for example ``study.outlets``) fixes each outlet's colour for every figure of the session: the
+    palette's colours in that order, repeating after eight.
+    """
     plt.rcParams.update(
         {
             "figure.dpi": 100,
@@ -56,6 +54,9 @@ def setup_style() -> None:
             "svg.hashsalt": "newslens",
         }
     )
+    _OUTLETS.clear()
+    for i, name in enumerate(outlets or []):
+        _OUTLETS[str(name)] = OKABE_ITO[i % len(OKABE_ITO)]
 
 
 def label_bars(shares: pd.DataFrame, title: str, xlabel: str):
@@ -80,13 +81,15 @@ def label_bars(shares: pd.DataFrame, title: str, xlabel: str):
     return fig, ax
 
 
-def timeline(events: pd.DataFrame, articles: pd.DataFrame, title: str):
+def timeline(events: pd.DataFrame, articles: pd.DataFrame, title: str, *, max_legend: int = 8):
     """The story's events as rows (a dot, or a bar for a range) and each article's publication date as a vertical line.
 
     Parameters
     ----------
     events : DataFrame with ``date``, ``end`` (or NaT) and ``label``.
-    articles : DataFrame with ``date`` and ``outlet``.
+    articles : DataFrame with ``date``, ``outlet`` and optionally ``label`` (the name shown; default the outlet).
+    max_legend : with more articles than this, the lines are grey and each date is marked with its number of
+        articles instead of a legend entry per article.
     """
     ev = events.sort_values("date", kind="stable").reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(10, 0.6 * len(ev) + 2.4))
@@ -97,17 +100,32 @@ def timeline(events: pd.DataFrame, articles: pd.DataFrame, title: str):
     ax.set_yticks(ys)
     ax.set_yticklabels([textwrap.fill(f"{d:%d %b}: {label}", 48) for d, label in zip(ev["date"], ev["label"])], fontsize=8)
     arts = articles.sort_values("date", kind="stable")
-    for _, row in arts.iterrows():
-        ax.axvline(row["date"], color=outlet_color(row["outlet"]), linewidth=2, linestyle="--", label=f"{row['outlet']} ({row['date']:%d %b})")
+    names = arts["label"] if "label" in arts.columns else arts["outlet"]
+    if len(arts) <= max_legend:
+        for (_, row), name in zip(arts.iterrows(), names):
+            ax.axvline(row["date"], color=outlet_color(row["outlet"]), linewidth=2, linestyle="--", label=f"{name} ({row['date']:%d %b})")
+        ax.legend(title="Article published", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+    else:
+        per_day = arts.groupby("date").size()
+        for day, n in per_day.items():
+            ax.axvline(day, color="#777777", linewidth=1, linestyle="--")
+            ax.annotate(str(n), (day, len(ev) - 0.3), ha="center", va="bottom", fontsize=8, annotation_clip=False)
+        ax.text(1.01, 1.0, "Dashed lines: days with\narticles (number above)", transform=ax.transAxes, va="top", fontsize=8)
     lo = min(ev["date"].min(), arts["date"].min()) - pd.Timedelta(days=2)
     hi = max(ev["date"].max(), arts["date"].max()) + pd.Timedelta(days=2)
     ax.set_xlim(lo, hi)
     ax.set_ylim(-0.7, len(ev) - 0.3)
-    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
+    span_days = (hi - lo).days
+    if span_days <= 120:
+        ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
+        ticks = " (ticks on Mondays)"
+    else:
+        ax.xaxis.set_major_locator(mdates.MonthLocator())
+        ticks = " (ticks at month starts)"
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d\n%b"))
-    ax.set_xlabel("Date in 2021 (ticks on Mondays)")
+    years = sorted({lo.year, hi.year})
+    ax.set_xlabel(f"Date in {'–'.join(str(y) for y in years)}{ticks}")
     ax.set_title(title, loc="left")
-    ax.legend(title="Article published", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
     fig.tight_layout()
     return fig, ax
 

@@ -550,8 +550,8 @@ def _label_one(lines: list[str], headline: str | None, fur: _Furniture) -> list[
 def assign_voice(lines: pd.DataFrame, furniture: dict | None = None, data_dir: str | Path | None = None) -> pd.DataFrame:
     """Give every body line a ``voice`` (``own`` or ``quoted``) and the ``quoted_outlet``.
 
-    An aggregator introduces a passage from another outlet with a line such as "At NPR, Emily
-    Feng reported ...:" and closes it with an end marker ("[Source]"). The body lines from the
+    An aggregator introduces a passage from another outlet with a line such as "At the Gazette, Ann
+    Lee reported ...:" and closes it with an end marker ("[Source]"). The body lines from the
     one after the introduction to the one carrying the end marker are ``quoted``; the outlet is
     the one the introduction names. An introduction with no end marker quotes only the next body
     line. Non-body lines get ``voice == ''``.

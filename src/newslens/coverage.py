@@ -487,9 +487,9 @@ def actor_mentions(sentences: pd.DataFrame, actors: dict | list) -> pd.DataFrame
     Matching, in order: (1) each actor's ``aliases`` (literal, whole words, any case) and
     ``patterns`` (regexes), longest match first across all actors; matched text is used up.
     (2) Bare ``surnames`` (case-sensitive) in the text left over, and only where the surname
-    stands alone (not next to another capitalised word, so "Viola Zhou" is no bare "Zhou").
+    stands alone (not next to another capitalised word, so "Ann Lee" is no bare "Lee").
     A bare surname is resolved within its article: an actor whose ``surname_intro`` regex occurs
-    in the article (e.g. "whose last name is Zhou") owns the surname there; otherwise the actor
+    in the article (e.g. "whose last name is Lee") owns the surname there; otherwise the actor
     with that surname whose alias was most recently matched before it; otherwise it is skipped.
 
     Parameters
@@ -698,8 +698,8 @@ def _compile_lexicon(lexicon: dict, source: str = "wording.yml"):
 def word_choices(sentences: pd.DataFrame, lexicon: dict, examples: int = 2) -> pd.DataFrame:
     """How often each article uses each wording, per 1,000 body words, in its own and in quoted words.
 
-    Within a group, matches do not overlap: the longest wins (so "forcible indecency" is one
-    term, not also "indecency"). Sentences matching the lexicon's ``exclude`` regexes (about
+    Within a group, matches do not overlap: the longest wins (so "forced labour" is one
+    term, not also "labour"). Sentences matching the lexicon's ``exclude`` regexes (about
     other cases) are not searched, but their words still count in the denominators.
 
     Parameters

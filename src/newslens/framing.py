@@ -484,7 +484,7 @@ def _find_target(text: str, m: re.Match, cue: dict, targets: dict, window: int) 
         found += [(x.start(), x.end(), t) for x in spec["pattern"].finditer(text)]
     look = cue["look"]
     if look == "before" and re.match(r"\s+by\b", text[m.end():]):
-        look = "after"  # a passive with its agent: "silenced by Alibaba"
+        look = "after"  # a passive with its agent: "silenced by the company"
     if look == "after":
         span = [f for f in found if m.start() <= f[0] <= m.end() + window]
         if span:

@@ -242,7 +242,7 @@ def _mentions(text: str, masked: str, sp: Speakers) -> list[Mention]:
         key = m.group(1).lower()
         if key in sp.case_sensitive and not m.group(1)[:1].isupper():
             continue
-        # A known surname after an unknown given name is somebody else ("Viola Zhou").
+        # A known surname after an unknown given name is somebody else ("Ann Lee").
         prev = _last_capital_word(norm[: m.start()]) if key in sp.case_sensitive else None
         if prev and prev[1] not in sp.not_speakers \
                 and not _ends_sentence(norm[: prev[0]]) and prev[1].lower() not in sp.alias_to_name \
@@ -374,7 +374,7 @@ def _subject(mention: Mention, pi: int, qi: int, resolver: _Resolver) -> tuple[s
 
 
 def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Resolver):
-    """Attribution after the closing mark: '," she wrote', '," said Lu Pin, a ...', '?" X asked Y.'"""
+    """Attribution after the closing mark: '," she wrote', '," said Ann Lee, a ...', '?" X asked Y.'"""
     para = resolver.paras[pi]
     quoted = para.text[q.start:q.end].rstrip()
     if not q.closed or not quoted or quoted[-1] not in ",?!":

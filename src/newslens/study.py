@@ -40,7 +40,7 @@ def fingerprint(data_dir: str | Path) -> str:
 def article_labels(articles: pd.DataFrame) -> pd.Series:
     """A short, unique label per article for tables and figures.
 
-    The outlet's name when the outlet has one capture; otherwise the name and the date ("NPR, 13 Aug 2021"), and
+    The outlet's name when the outlet has one capture; otherwise the name and the date ("The Gazette, 13 Aug 2021"), and
     a number when one outlet has several captures on one day.
     """
     outlet = articles["outlet"].astype(str)

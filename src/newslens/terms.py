@@ -81,7 +81,7 @@ class Tokenizer:
 
     Builds on :func:`newslens.text.tokenize_words`, so ``#MeToo``, ``6,000`` and hyphenated words
     stay whole. Curly apostrophes become straight ones and a possessive ``'s`` is dropped
-    ("Alibaba's" counts as "alibaba"). A class rather than a closure so its repr is stable.
+    ("Northwind's" counts as "northwind"). A class rather than a closure so its repr is stable.
     """
 
     def __init__(self, lemmatize: bool = False):
@@ -746,8 +746,8 @@ def robustness(
     """Jaccard overlap of each outlet's top-*n* terms between :data:`BASELINE` and each variant.
 
     Each variant changes some keys of :data:`BASELINE` (e.g. ``{"lemmatize": True}``). When
-    either side is lemmatised, both lists are lemmatised before comparing, so "women" and
-    "woman" count as the same term.
+    either side is lemmatised, both lists are lemmatised before comparing, so "workers" and
+    "worker" count as the same term.
 
     Returns
     -------

@@ -13,7 +13,7 @@ export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 unexport MPLBACKEND
 
-.PHONY: all venv book execute test unit nbval nbval-portable build-check browser chromium export bench clean
+.PHONY: all venv book execute test unit nbval nbval-portable stories build-check browser chromium export bench clean
 
 all: book
 
@@ -62,9 +62,19 @@ test: $(STAMP) chromium
 	rm -rf _build
 	$(MAKE) --no-print-directory book
 	$(MAKE) --no-print-directory browser
+	$(MAKE) --no-print-directory stories
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not browser" tests
+	$(BIN)/python -m pytest -q -m "not browser and not stories" tests
+
+## stories: the whole book executed and built (-W) on two other data folders, then checked for seed names:
+## the synthetic story (tests/fixtures/synthetic_story) and a generated corpus of about 40 captures
+stories: $(STAMP)
+	$(MAKE) --no-print-directory execute DATA=tests/fixtures/synthetic_story OUT=_stories/synthetic
+	rm -rf _stories/large-data
+	$(BIN)/python tests/fixtures/make_large_story.py _stories/large-data
+	$(MAKE) --no-print-directory execute DATA=_stories/large-data OUT=_stories/large
+	$(BIN)/python -m pytest -q -m stories tests
 
 NBVAL = $(BIN)/python -m pytest -q --nbval --nbval-current-env -p no:randomly $(NOTEBOOKS)
 
@@ -92,7 +102,7 @@ chromium:
 	fi
 
 clean:
-	rm -rf _build export
+	rm -rf _build export _stories
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
 distclean: clean

@@ -28,7 +28,11 @@ STAMP = ".executed.json"
 MARKER = ".newslens-story"
 
 #: The pages of the book that do not depend on the story (copied into a book assembled for another story).
-GENERIC_PAGES = ("methods.md", "glossary.md", "bibliography.md", "references.bib")
+GENERIC_PAGES = ("glossary.md", "bibliography.md", "references.bib")
+
+#: Pages that only include the story's commentary file of the same name (``commentary/<name>``): a book assembled
+#: for another story has them when that story brings the file, and goes without them otherwise.
+STORY_PAGES = ("methods.md",)
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -168,17 +172,19 @@ def assemble(root: Path, data_dir: Path, out: Path) -> Path:
         nbformat.write(nb, out / "chapters" / path.name)
     for name in GENERIC_PAGES:
         shutil.copy2(root / name, out / name)
+    story_pages = [name for name in STORY_PAGES if (data_dir / "commentary" / name).is_file()]
+    for name in story_pages:
+        shutil.copy2(root / name, out / name)
     shutil.copytree(data_dir, out / "data", symlinks=False)
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = _book_title(data_dir)
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    keep = {Path(p).stem for p in GENERIC_PAGES} | {"index"}
+    keep = {Path(p).stem for p in (*GENERIC_PAGES, *story_pages)}
     toc["chapters"] = [c for c in toc["chapters"] if c["file"].startswith("chapters/") or c["file"] in keep]
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
-    front = data_dir / "commentary" / "index.md"
-    if front.is_file():
-        shutil.copy2(front, out / "index.md")
+    if (data_dir / "commentary" / "index.md").is_file():
+        shutil.copy2(root / "index.md", out / "index.md")  # it includes data/commentary/index.md
     else:
         from newslens.corpus import load_manifest
         from newslens.display import plural

@@ -369,6 +369,13 @@ def _possessive(para: _Para, m: Mention) -> bool:
     return _norm(para.text[m.end:m.end + 3]).startswith("'s ")
 
 
+def _strong(mentions: list[Mention]) -> list[Mention]:
+    """Drop single capitalised words the codebook does not know ("American", "Thursday", "Instagram") when a
+    listed actor, a pronoun or a full name is among the candidates: alone they are rarely the speaker."""
+    strong = [m for m in mentions if not (m.kind == "name" and " " not in m.name)]
+    return strong or mentions
+
+
 def _preferred(cands: list[Mention], gender: str, para: _Para) -> list[Mention]:
     """The candidates a pronoun most likely stands for: not possessors, and named people of the pronoun's own
     gender before capitalised words the codebook does not know ("American", "Instagram")."""
@@ -443,14 +450,14 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
         for m in after:
             if re.match(r"\s+(telling|saying)\b", para.text[m.end:]):
                 return _subject(m, pi, qi, resolver)
-    between = [m for m in para.mentions if close <= m.start and m.end <= vstart and m.kind != "object"]
+    between = _strong([m for m in para.mentions if close <= m.start and m.end <= vstart and m.kind != "object"])
     if between:
         return _subject(between[0], pi, qi, resolver)
     if _BODY_ANAPHORS.search(para.masked[close:vstart]):  # '," the statement said'
         return resolver.resolve_body(pi, q.start)
     if verb.group(1).lower() in _LISTENER_VERBS:
         return None
-    after = [m for m in after if m.kind != "object"]
+    after = _strong([m for m in after if m.kind != "object"])
     if after:
         return _subject(after[0], pi, qi, resolver)
     if _BODY_ANAPHORS.match(para.masked[vend:vend + 40].lstrip()):  # '," said the organization'
@@ -478,7 +485,7 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
             return None
         vstart = begin + tail.start()
     sentence = [m for m in para.mentions if sent_start <= m.start and m.end <= vstart and m.kind != "object"]
-    sentence = [m for m in sentence if not _possessive(para, m)] or sentence
+    sentence = _strong([m for m in sentence if not _possessive(para, m)] or sentence)
     if not sentence:
         if _BODY_ANAPHORS.search(para.masked[sent_start:vstart]):
             return resolver.resolve_body(pi, sent_start)
@@ -584,7 +591,23 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
             for m in members:
                 if not m.speaker:
                     m.speaker, m.stype, m.how = known[0].speaker, known[0].stype, "chain"
-    return _with_block_quotes(paras, quotes, resolver)
+    quotes = _with_block_quotes(paras, quotes, resolver)
+    _full_names(paras, quotes, sp)
+    return quotes
+
+
+def _full_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> None:
+    """A speaker named once in full and then by surname alone ("Renato Mariotti" ... "Mariotti said") is
+    one person: the quotes by the surname get the full name, and the type the full mention's words give."""
+    full: dict[str, tuple[Mention, _Para]] = {}
+    for para in paras:
+        for m in para.mentions:
+            if m.kind == "name" and " " in m.name:
+                full.setdefault(m.name.split()[-1], (m, para))
+    for q in quotes:
+        if q.speaker and " " not in q.speaker and q.speaker not in sp.actors and q.speaker in full:
+            m, para = full[q.speaker]
+            q.speaker, q.stype = _describe(m, para, sp)
 
 
 def _named(who: str, sp: Speakers) -> tuple[str, str]:

@@ -364,6 +364,23 @@ def _describe(m: Mention, para: _Para, sp: Speakers) -> tuple[str, str]:
     return m.name, _role_type(" ".join([before, title, after]), sp)
 
 
+def _description(text: str, sp: Speakers, *, at_start: bool = False) -> tuple[str, str] | None:
+    """A speaker described, not named ("the clerk said", "said a spokesperson"): the description as printed and
+    the type its role word gives; the last one in *text*, or the one *text* starts with."""
+    if "description_re" not in sp.extra:
+        cues = sorted({c for _t, cs in sp.roles for c in cs}, key=len, reverse=True)
+        body = "|".join(re.escape(c) for c in cues) or "(?!)"
+        sp.extra["description_re"] = re.compile(r"\b(?:the|a|an|one)\s+(?:[a-z][\w-]*\s+){0,2}?(?:" + body + r")s?\b",
+                                                re.IGNORECASE)
+    found = list(sp.extra["description_re"].finditer(text))
+    if at_start:
+        found = [m for m in found if not text[: m.start()].strip()]
+    if not found:
+        return None
+    phrase = found[-1].group(0)
+    return phrase, _role_type(phrase, sp)
+
+
 def _possessive(para: _Para, m: Mention) -> bool:
     """The mention owns the next noun ("Bankman-Fried's defense"): it is not who acts."""
     return _norm(para.text[m.end:m.end + 3]).startswith("'s ")
@@ -455,6 +472,9 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
         return _subject(between[0], pi, qi, resolver)
     if _BODY_ANAPHORS.search(para.masked[close:vstart]):  # '," the statement said'
         return resolver.resolve_body(pi, q.start)
+    described = _description(para.masked[close:vstart], resolver.sp)  # '," the clerk said'
+    if described:
+        return described
     if verb.group(1).lower() in _LISTENER_VERBS:
         return None
     after = _strong([m for m in after if m.kind != "object"])
@@ -462,7 +482,7 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
         return _subject(after[0], pi, qi, resolver)
     if _BODY_ANAPHORS.match(para.masked[vend:vend + 40].lstrip()):  # '," said the organization'
         return resolver.resolve_body(pi, q.start)
-    return None
+    return _description(para.masked[vend:region_end], resolver.sp, at_start=True)  # '," said a spokesperson'
 
 
 def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Resolver):
@@ -489,10 +509,13 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
     if not sentence:
         if _BODY_ANAPHORS.search(para.masked[sent_start:vstart]):
             return resolver.resolve_body(pi, sent_start)
-        return None
+        return _description(para.masked[sent_start:vstart], resolver.sp)  # 'the clerk said, "
     last = sentence[-1]
     gap = para.masked[last.end:vstart]
     verb_words = resolver.sp.extra.get("verb_words", set())
+    described = _description(gap, resolver.sp)  # a described subject right before the verb: "..., the clerk said"
+    if described and gap.rstrip().lower().endswith(described[0].lower()):
+        return described
     if "," not in gap and all(w.lower() in _LINK_WORDS or w.lower() in verb_words for w in re.findall(r"[\w']+", gap)):
         return _subject(last, pi, qi, resolver)
     word_before = re.findall(r"[\w']+", para.masked[sent_start:vstart])
@@ -591,9 +614,41 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
             for m in members:
                 if not m.speaker:
                     m.speaker, m.stype, m.how = known[0].speaker, known[0].stype, "chain"
+    _nearby_attribution(paras, quotes, resolver)
     quotes = _with_block_quotes(paras, quotes, resolver)
     _full_names(paras, quotes, sp)
     return quotes
+
+
+def _nearby_attribution(paras: list[_Para], quotes: list[_Quote], resolver: _Resolver) -> None:
+    """Full quotes still without a speaker take the one named next door: the sentence right after the quote
+    when it says who spoke ('"..." The ministry said so on Monday.'), or, for a paragraph that opens with the
+    quote, the last sentence of the paragraph before when it introduces speech ('... announced in a tweet.')."""
+    verb_re = resolver.sp.verb_re
+    for qi, q in enumerate(quotes):
+        if q.speaker or q.kind != "full" or not q.closed or q.how == "post":
+            continue
+        para = paras[q.para]
+        _, end = _sentence_of(para.starts, q.end, len(para.text))
+        nxt_end = _sentence_of(para.starts, end, len(para.text))[1] if end < len(para.text) else end
+        after = para.masked[end:nxt_end]
+        if end < len(para.text) and not _MARKS.search(para.text[end:nxt_end]) and verb_re.search(after):
+            vpos = end + verb_re.search(after).start()
+            who = _strong([m for m in para.mentions if end <= m.start and m.end <= vpos and m.kind != "object"])
+            if who:
+                q.speaker, q.stype = _subject(who[0], q.para, qi, resolver)
+                q.how = "next sentence"
+                continue
+        if q.start == 1 and q.para > 0:
+            prev = paras[q.para - 1]
+            if prev.spans or not prev.text:
+                continue
+            last_start = max(prev.starts)
+            if verb_re.search(prev.masked[last_start:]):
+                intro = _Quote(q.para - 1, len(prev.text) + 1, len(prev.text) + 1, True, "full")
+                found = _pre_attribution(q.para - 1, qi, intro, 0, resolver)
+                if found and found[0]:
+                    q.speaker, q.stype, q.how = found[0], found[1], "previous paragraph"
 
 
 def _full_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> None:

@@ -399,6 +399,7 @@ def _preferred(cands: list[Mention], gender: str, para: _Para) -> list[Mention]:
     owners = [m for m in cands if not _possessive(para, m)] or cands
     if gender not in ("female", "male"):  # "it" and "they" stand as often for a body the codebook does not know
         return owners
+    owners = _strong(owners)
     exact = [m for m in owners if m.gender == gender]
     return exact or owners
 

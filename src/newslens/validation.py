@@ -123,7 +123,7 @@ def agreement(lines: pd.DataFrame, reference: pd.DataFrame, found: pd.DataFrame,
     p, r, f, _ = precision_recall_fscore_support(m["label_ref"] == "body", m["label"] == "body", average="binary",
                                                  zero_division=0)
     nonblank = m[m["label_ref"] != "blank"]
-    q = match_quotes(found, ref_quotes)
+    q = match_quotes(*(t if "kind" in t.columns else t.assign(kind="") for t in (found, ref_quotes)))
     in_ref, in_found = q["status"].isin(["match", "missed"]), q["status"].isin(["match", "extra"])
     qp, qr, qf, _ = precision_recall_fscore_support(in_ref, in_found, average="binary", zero_division=0)
     hits = q[q["status"] == "match"]
@@ -149,7 +149,7 @@ def line_errors(lines: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
 def quote_errors(found: pd.DataFrame, ref_quotes: pd.DataFrame) -> pd.DataFrame:
     """Quotes missed, extra, or matched with another speaker or type: the rows of
     :func:`newslens.quotes.match_quotes` that are not a full agreement."""
-    q = match_quotes(found, ref_quotes)
+    q = match_quotes(*(t if "kind" in t.columns else t.assign(kind="") for t in (found, ref_quotes)))
     wrong = (q["status"] != "match") | (q["speaker_found"].str.casefold() != q["speaker_ref"].str.casefold()) \
         | (q["speaker_type_found"] != q["speaker_type_ref"])
     return q[wrong].reset_index(drop=True)

@@ -382,12 +382,12 @@ def _description(text: str, sp: Speakers, *, at_start: bool = False) -> tuple[st
 
 
 def _possessive(para: _Para, m: Mention) -> bool:
-    """The mention owns the next noun ("Bankman-Fried's defense"): it is not who acts."""
+    """The mention owns the next noun ("the mayor's lawyer"): it is not who acts."""
     return _norm(para.text[m.end:m.end + 3]).startswith("'s ")
 
 
 def _strong(mentions: list[Mention]) -> list[Mention]:
-    """Drop single capitalised words the codebook does not know ("American", "Thursday", "Instagram") when a
+    """Drop single capitalised words the codebook does not know ("American", "Thursday", "Twitter") when a
     listed actor, a pronoun or a full name is among the candidates: alone they are rarely the speaker."""
     strong = [m for m in mentions if not (m.kind == "name" and " " not in m.name)]
     return strong or mentions
@@ -395,7 +395,7 @@ def _strong(mentions: list[Mention]) -> list[Mention]:
 
 def _preferred(cands: list[Mention], gender: str, para: _Para) -> list[Mention]:
     """The candidates a pronoun most likely stands for: not possessors, and named people of the pronoun's own
-    gender before capitalised words the codebook does not know ("American", "Instagram")."""
+    gender before capitalised words the codebook does not know ("American", "Twitter")."""
     owners = [m for m in cands if not _possessive(para, m)] or cands
     if gender not in ("female", "male"):  # "it" and "they" stand as often for a body the codebook does not know
         return owners
@@ -653,7 +653,7 @@ def _nearby_attribution(paras: list[_Para], quotes: list[_Quote], resolver: _Res
 
 
 def _full_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> None:
-    """A speaker named once in full and then by surname alone ("Renato Mariotti" ... "Mariotti said") is
+    """A speaker named once in full and then by surname alone ("Ann Lee" ... "Lee said") is
     one person: the quotes by the surname get the full name, and the type the full mention's words give."""
     full: dict[str, tuple[Mention, _Para]] = {}
     for para in paras:
@@ -677,7 +677,7 @@ def _with_block_quotes(paras: list[_Para], quotes: list[_Quote], resolver: _Reso
     """Add the paragraphs printed as quotes without marks, and sort all quotes in reading order.
 
     A block quote is a body paragraph without quotation marks (in the outlet's own voice) that either follows
-    a paragraph ending with a colon after a speech verb ("..., Biles wrote:"), or is in the first person and
+    a paragraph ending with a colon after a speech verb ("..., the coach wrote:"), or is in the first person and
     stands between a paragraph that ends with a speaker's quote and one that opens with a quote; the
     following unattributed quote is the same speaker's.
     """
@@ -742,7 +742,7 @@ def extract_quotes(sentences_or_lines: pd.DataFrame, actors: dict | Speakers | N
         for q in _attribute_article(paras, sp):
             para = paras[q.para]
             if q.kind == "partial" and _is_title(para.text[q.start:q.end]):
-                continue  # a name or title in quotation marks ("Ever Given", a programme's name)
+                continue  # a name or title in quotation marks (a ship's name, a programme's name)
             if not q.speaker:
                 if q.kind == "partial":
                     continue

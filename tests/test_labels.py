@@ -114,3 +114,55 @@ def test_label_agreement_arithmetic_on_a_tiny_case():
     assert (s["body_precision"], s["body_recall"], s["body_f1"], s["accuracy_nonblank"], s["voice_accuracy"]) == (0.5, 0.5, 0.5, 0.5, 0.5)
     with pytest.raises(CorpusError, match="must cover exactly the labelled lines"):
         label_agreement(got.iloc[:3], ref)
+
+
+def _labels(mini, text: str, headline: str, name: str = "a") -> list[str]:
+    mini.add(name, text, headline=headline)
+    root = mini.write()
+    got = label_lines(load_manifest(root), data_dir=DATA)
+    return got.loc[got.article == name, "label"].tolist()
+
+
+BODY1 = "The council met for four hours on Monday and voted on the budget for next year."
+BODY2 = "Members said the new plan would cost less than the old one over five years."
+BODY3 = "The mayor thanked the members and said work on the new roads would start in the spring."
+
+
+def test_capture_cut_mid_sentence_keeps_its_last_line_as_body(mini):
+    text = f"Council passes budget\n\n{BODY1}\n\n{BODY2}\n\nIn the end, the mayor and her"
+    assert _labels(mini, text, "Council passes budget")[-1] == "body"
+    # a cut-off paragraph that is long is prose even in the middle of the page
+    long_cut = "The vote came after " + "a long and heated debate, " * 6 + "and the members"
+    text = f"Council passes budget\n\n{long_cut}\n\nShare This:\n\nLeave a Reply"
+    assert _labels(mini, text, "Council passes budget", "b") == ["headline", "blank", "body", "blank", "boilerplate",
+                                                            "blank", "boilerplate"]
+
+
+def test_date_stamp_sign_off_and_embedded_post(mini):
+    text = (" date 2021-07-27 Council passes budget\n\n"
+            f"{BODY1} - Associated Press\n\n"
+            "We voted! The budget is done. — City Council (@citycouncil) July 27, 2021\n\n"
+            f"{BODY2}\n")
+    assert _labels(mini, text, "Council passes budget") == ["headline", "blank", "body", "blank", "body", "blank",
+                                                            "body", "blank"]
+
+
+def test_standfirst_repeated_by_the_first_paragraph_is_a_dek(mini):
+    text = (f"Council passes budget\n\n{BODY1}\n\n{BODY1} {BODY2}\n\n{BODY2}\n")
+    assert _labels(mini, text, "Council passes budget")[:5] == ["headline", "blank", "dek", "blank", "body"]
+
+
+def test_section_heading_is_a_dek_but_a_related_headline_is_not(mini):
+    text = (f"Council passes budget\n\n{BODY1}\n\nThe vote in full\n\n{BODY2}\n\n"
+            f"Why the bus plan stalled again this winter\n\n{BODY3}\n")
+    labels = _labels(mini, text, "Council passes budget")
+    assert (labels[4], labels[8]) == ("dek", "boilerplate")
+
+
+def test_datelines_credits_and_captions_in_other_shapes(mini):
+    text = ("Council passes budget\n\nWednesday 24 March 2021\n\n7:54 PM\n\nSource: City Wire\n\n"
+            "The hall on Monday.Credit…Ann Lee/City Wire\n\nThe hall at dusk. [Photo/City Wire]\n\n"
+            f"{BODY1}\n\n{BODY2}\n\n(Reporting by Ann Lee; Editing by Bo Chen)\n\nMore to come.\n")
+    labels = [lab for lab in _labels(mini, text, "Council passes budget") if lab != "blank"]
+    assert labels == ["headline", "byline", "byline", "byline", "caption", "caption", "body", "body", "byline",
+                      "boilerplate"]

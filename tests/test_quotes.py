@@ -170,3 +170,40 @@ def test_quote_summary_counts_per_article_with_zeros():
     s = quote_summary(q, arts)
     assert s.index.tolist() == ["b", "a"]
     assert s.loc["a"].tolist() == [2, 1, 1, 3, 2, 1, 1] and s.loc["b"].sum() == 0
+
+
+def _who(*paragraphs):
+    return run(*paragraphs)[["quote", "speaker", "speaker_type", "kind"]].values.tolist()
+
+
+def test_gerund_participle_and_possessor():
+    assert _who("Lu Pin spoke on Monday, saying: “We are done.”")[0][1] == "Lu Pin"  # "saying" from "says"
+    assert _who("Lu Pin’s friend, Ann Wells, responded, stating, “It is wrong.”")[0][1] == "Ann Wells"
+
+
+def test_initials_do_not_end_the_attribution_and_bodies_speak_through_statements():
+    assert _who("“We won,” U.S. lawyer Ann Wells said.")[0][1:3] == ["Ann Wells", "expert"]
+    assert _who("The company issued a statement.", "“We are sorry,” the statement said.")[0][1] == "Acme"
+    assert _who("“It is over,” the lawyer said.")[0][1:3] == ["the lawyer", "expert"]
+
+
+def test_pronoun_prefers_a_named_person_and_surname_gets_the_full_name():
+    assert _who("Ann Wells criticised the plan before American courts. She said, “It fails.”")[0][1] == "Ann Wells"
+    assert _who("Ann Wells, a lawyer, spoke on Monday.", "“It is over,” Wells said.")[0][1:3] == ["Ann Wells", "expert"]
+
+
+def test_attribution_in_the_next_sentence_or_the_previous_paragraph():
+    assert _who("“We will appeal.” Ann Wells said so on Monday.")[0][1] == "Ann Wells"
+    assert _who("Lu Pin wrote about it on Monday.", "“We go on.”")[0][1] == "Lu Pin"
+
+
+def test_embedded_post_and_block_quotes_without_marks():
+    assert _who("We won today! — Lu Pin (@lupin) July 27, 2021") == [["We won today!", "Lu Pin", "activist", "full"]]
+    q = _who("Explaining the ban, Lu Pin wrote:", "We will not stop and they know it.")
+    assert q == [["We will not stop and they know it.", "Lu Pin", "activist", "full"]]
+    q = _who("“We go on,” Lu Pin wrote.", "I have seen this before and it ends soon.", "“It is hard.”")
+    assert [r[1] for r in q] == ["Lu Pin"] * 3 and q[1][0] == "I have seen this before and it ends soon."
+
+
+def test_names_in_marks_are_not_quotes():
+    assert _who("The ship “Ever Given” was stuck, Lu Pin said.") == []

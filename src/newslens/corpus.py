@@ -334,6 +334,19 @@ def literals_of(source: str, flags: int = 0) -> tuple[str, ...] | None:
 
 _END_PUNCT = re.compile(r"[.?!:…\"”’')\]]$")
 _WORD_RE = re.compile(r"[^\W_][\w'’-]*")
+# A date stamp glued in front of a line by the tool that saved the page ("date 2021-07-27 Headline ..."):
+# the line is labelled by what follows it.
+_DATE_STAMP = re.compile(r"^(?:date\s+)?\d{4}-\d\d-\d\d\s+(?=.*[^\W\d_])", re.IGNORECASE)
+# A wire or agency sign-off after the last sentence of a paragraph ("... in US history. - Associated Press").
+_SIGN_OFF = re.compile(r"(?<=[.?!\"”’])\s+[-–—]\s*[A-Z][\w.&’' ]{1,30}$")
+# An embedded social-media post printed as text ends with its signature: "— Name (@handle) July 27, 2021".
+_POST_SIGNATURE = re.compile(r"\s[—–-]\s[^()]{1,60}\(@\w{1,30}\)\s+[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$")
+# A paragraph this long with sentence punctuation inside is prose even when its end was cut off.
+_LONG_PROSE = 25
+# Section headings inside an article are short ("The statement in full") or a short question ("How did it
+# happen?"); related-story headlines printed between paragraphs are headline-length statements.
+_CROSSHEAD_MAX_WORDS = 6
+_CROSSHEAD_QUESTION_MAX_WORDS = 11
 
 
 class _AnyFull:
@@ -417,7 +430,7 @@ def _compile_furniture(book: dict, source: str) -> _Furniture:
         boilerplate=_AnyFull(_alternation(listed("boilerplate"), source, "boilerplate"), listed("boilerplate")),
         caption=_AnyFull(_alternation(listed("caption"), source, "caption"), listed("caption")),
         byline=_AnyFull(_alternation(listed("byline"), source, "byline"), listed("byline")),
-        copyright=re.compile(r"^(copyright|©)\s", re.IGNORECASE),
+        copyright=re.compile(r"^[™®&\s]*(copyright|©)\s", re.IGNORECASE),
         markers=_alternation(listed("inline_markers"), source, "inline_markers"),
         intro=intro,
         end=_pattern(bq.get("end", r"(?!x)x"), source, "block_quotes end", flags=0),
@@ -445,19 +458,38 @@ def _words(text: str) -> int:
 
 def _is_sentence(text: str, fur: _Furniture) -> bool:
     """A line that reads as prose: ends like a sentence and has enough words."""
-    core = fur.markers.sub("", text).strip()
-    return bool(core) and _words(core) >= 6 and bool(_END_PUNCT.search(core))
+    core = _SIGN_OFF.sub("", fur.markers.sub("", text).strip())
+    if not core:
+        return False
+    n = _words(core)
+    if n >= 6 and _END_PUNCT.search(core):
+        return True
+    # a paragraph cut off mid-sentence or mid-word (the capture or the site stopped): long, ending in a word,
+    # with sentences or clauses inside
+    return n >= _LONG_PROSE and core[-1].isalnum() and bool(re.search(r"[.?!,;][\"”’)]?\s*\S", core))
+
+
+def _is_post(text: str) -> bool:
+    """An embedded social-media post printed in the article (it ends with the post's signature)."""
+    return bool(_POST_SIGNATURE.search(text))
+
+
+def _continues(short: str, longer: str) -> bool:
+    """*longer* starts or ends with *short* (at least four words): a line repeated inside another."""
+    return _words(short) >= 4 and len(longer) > len(short) and (longer.startswith(short) or longer.endswith(short))
 
 
 def _label_one(lines: list[str], headline: str | None, fur: _Furniture) -> list[str]:
     """Label the lines of one capture. Rules, in order of precedence, are documented in the chapter."""
     n = len(lines)
-    stripped = [t.strip() for t in lines]
+    stripped = [_DATE_STAMP.sub("", t.strip()) for t in lines]
     labels = ["" for _ in lines]
     counts: dict[str, int] = {}
-    for t in stripped:
+    first_at: dict[str, int] = {}
+    for i, t in enumerate(stripped):
         if t:
             counts[t] = counts.get(t, 0) + 1
+            first_at.setdefault(t, i)
 
     norm = lambda s: re.sub(r"\s+", " ", s).strip().casefold()  # noqa: E731
     head_idx = None
@@ -491,8 +523,13 @@ def _label_one(lines: list[str], headline: str | None, fur: _Furniture) -> list[
             labels[i] = "caption"
         elif fur.byline.fullmatch(t) and _words(t) <= 30:
             labels[i] = "byline"
-        elif counts[t] > 1 and _words(t) >= 4:
+        elif counts[t] > 1 and _words(t) >= 4 and _near_copy(stripped, i):
             labels[i] = "caption"  # a caption printed twice (above and below the photo)
+        elif counts[t] > 1 and _words(t) >= 4 and i == first_at[t] and _is_sentence(t, fur) \
+                and (head_idx is None or i > head_idx) and "body" not in labels[:i]:
+            labels[i] = "dek"  # a summary printed above the article that repeats one of its paragraphs
+        elif _is_post(t) and (head_idx is None or i > head_idx):
+            labels[i] = "body"
         elif head_idx is not None and i < head_idx:
             labels[i] = "boilerplate"  # page chrome before the article starts
         elif _is_sentence(t, fur):
@@ -516,11 +553,32 @@ def _label_one(lines: list[str], headline: str | None, fur: _Furniture) -> list[
                     labels[i] = "caption"
                     changed = True
 
+    # A line printed again, longer, right below it: the caption above its credit, the standfirst above the
+    # paragraph that repeats and continues it.
+    content = [i for i in range(n) if labels[i] != "blank"]
+    for a, b in zip(content, content[1:]):
+        if _continues(stripped[a], stripped[b]):
+            if labels[b] == "caption":
+                labels[a] = "caption"
+            elif labels[b] == "body" and (head_idx is None or a > head_idx) and "body" not in labels[:a]:
+                labels[a] = "dek"
+
     # The dek: the first non-blank line after the headline, when it is an unpunctuated phrase.
     if head_idx is not None:
         nxt = next((i for i in range(head_idx + 1, n) if labels[i] != "blank"), None)
         if nxt is not None and labels[nxt] == "boilerplate" and _words(stripped[nxt]) >= 6 and not fur.boilerplate.fullmatch(stripped[nxt]):
             labels[nxt] = "dek"
+
+    # The last line of a capture that stops mid-sentence: it continues the body when it starts like a sentence
+    # and follows a paragraph of the body (or is long enough to be one itself).
+    content = [i for i in range(n) if labels[i] != "blank"]
+    if content and labels[content[-1]] == "boilerplate" and "body" in labels:
+        last = content[-1]
+        t = stripped[last]
+        prev_body = len(content) > 1 and labels[content[-2]] == "body"
+        if (not fur.boilerplate.fullmatch(t) and re.match(r"[A-Z0-9“\"‘'(]", t)
+                and not _END_PUNCT.search(t) and _words(t) >= (3 if prev_body else 8)):
+            labels[last] = "body"
 
     # The footer: after the body has started, a run of two or more non-body lines marks the end of
     # the article; a prose line after it counts as body only when the body really resumes (two
@@ -531,6 +589,8 @@ def _label_one(lines: list[str], headline: str | None, fur: _Furniture) -> list[
     in_footer = False
     for k, i in enumerate(content):
         lab = labels[i]
+        if lab in ("caption", "dek"):
+            continue  # a photo or a section heading sits inside the article: it does not end it
         if lab == "body":
             if in_footer:
                 nxt = content[k + 1] if k + 1 < len(content) else None
@@ -544,7 +604,25 @@ def _label_one(lines: list[str], headline: str | None, fur: _Furniture) -> list[
             run += 1 if started else 0
             if started and run >= 2:
                 in_footer = True
+
+    # Section headings inside the article: a short phrase with no full stop between two body paragraphs.
+    content = [i for i in range(n) if labels[i] != "blank"]
+    for k in range(1, len(content) - 1):
+        i = content[k]
+        t = stripped[i]
+        heading = labels[i] == "boilerplate" or (labels[i] == "body" and t.endswith("?"))  # "Why does it matter?"
+        longest = _CROSSHEAD_QUESTION_MAX_WORDS if t.endswith("?") else _CROSSHEAD_MAX_WORDS
+        if (heading and labels[content[k - 1]] == "body" and labels[content[k + 1]] == "body"
+                and 2 <= _words(t) <= longest and not re.search(r"[.!](\s|$)", t)
+                and counts[t] == 1 and not fur.boilerplate.fullmatch(t)):  # a widget title comes back
+            labels[i] = "dek"
     return labels
+
+
+def _near_copy(stripped: list[str], i: int, *, within: int = 3) -> bool:
+    """The same line is printed again within *within* lines of line *i* (a caption above and below its photo)."""
+    lo, hi = max(0, i - within), min(len(stripped), i + within + 1)
+    return any(j != i and stripped[j] == stripped[i] for j in range(lo, hi))
 
 
 def assign_voice(lines: pd.DataFrame, furniture: dict | None = None, data_dir: str | Path | None = None) -> pd.DataFrame:

@@ -31,6 +31,16 @@ _BOUNDARY = re.compile(r"[.?!]+[\"”’')\]]*\s+(?=[A-Z0-9“\"\[(])")
 _INLINE_MARKERS = re.compile(r"\s*\[(?:Source|…|\.\.\.)\]\s*")
 _PRONOUN = re.compile(r"\b(she|he|it|they|her|him|them)\b", re.IGNORECASE)
 _LISTENER_VERBS = {"told", "tells", "asked", "asks"}
+_INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")  # "u.s", "u.k": dotted initials end no sentence
+# The subject of a speech verb that stands for a body named earlier ("the statement said", "the organization
+# said in a tweet"): generic English, not a list of this or any story's actors.
+_BODY_ANAPHORS = re.compile(r"\b(?:the|its|their)\s+(statement|organi[sz]ation|federation|team|company|agency|"
+                            r"authority|group|association|committee|body|ministry|department|firm|union)\b", re.IGNORECASE)
+# A participle or a colon that introduces a quote without a listed verb ("..., declaring, '...'").
+# An embedded social-media post printed as a paragraph: the post, then "— Name (@handle) July 27, 2021".
+_POST = re.compile(r"^(?P<post>.+?)\s[—–-]\s(?P<who>[^()]{1,60}?)\s*\(@\w{1,30}\)\s+[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$")
+_FIRST_PERSON = re.compile(r"\b(I|me|my|I'm|I’m|I've|I’ve)\b")
+_INTRO_TAIL = re.compile(r"(?:\b[a-z]+ing\s*[,:]?|:)\s*$")
 
 
 class QuoteError(ValueError):
@@ -59,6 +69,19 @@ class Speakers:
 def _norm(text: str) -> str:
     """Same-length normalisation used for matching only: curly apostrophes and Lü -> straight forms."""
     return text.replace("’", "'").replace("‘", "'")
+
+
+def _with_gerunds(verbs: list[str]) -> set[str]:
+    """The listed verbs and the -ing form of each listed third-person form ("says" -> "saying", "writes" ->
+    "writing"): "..., saying: '...'" attributes as "said" does. Derived from the present form because the
+    past ("said", "wrote") does not give the stem."""
+    out = set(verbs)
+    for v in verbs:
+        if " " in v or not v.endswith("s") or v.endswith("ss") or len(v) < 4:
+            continue
+        stem = v[:-2] if v.endswith(("ches", "shes", "sses", "xes")) else v[:-1]
+        out.add((stem[:-1] if stem.endswith("e") and not stem.endswith("ee") else stem) + "ing")
+    return out
 
 
 def load_speakers(book: dict | None = None, data_dir=None) -> Speakers:
@@ -107,10 +130,11 @@ def load_speakers(book: dict | None = None, data_dir=None) -> Speakers:
         if role.get("type") not in types:
             raise QuoteError(f"speakers codebook: role {i} has type '{role.get('type')}', not one of {types}")
         roles.append((role["type"], [str(c).lower() for c in role.get("cues", [])]))
-    verbs = sorted((str(v) for v in book["speech_verbs"]), key=len, reverse=True)
+    verbs = sorted(_with_gerunds([str(v) for v in book["speech_verbs"]]), key=len, reverse=True)
     verb_re = re.compile(r"\b(" + "|".join(re.escape(v) for v in verbs) + r")\b", re.IGNORECASE)
     return Speakers(types, actors, alias_re, alias_to_name, case_sensitive, roles,
-                    set(book.get("not_speakers", [])), list(book.get("titles", [])), verb_re)
+                    set(book.get("not_speakers", [])), list(book.get("titles", [])), verb_re,
+                    extra={"verb_words": {v.lower() for v in verbs if " " not in v}})
 
 
 # --------------------------------------------------------------------------- quote spans
@@ -155,7 +179,7 @@ def _sentence_bounds(masked: str) -> list[int]:
     for m in _BOUNDARY.finditer(masked):
         if masked[m.start()] == ".":
             word = (_word_before_boundary(masked[: m.end()]) or "").rstrip(".").lower()
-            if word in ABBREVIATIONS or (len(word) == 1 and "a" <= word <= "z"):
+            if word in ABBREVIATIONS or (len(word) == 1 and "a" <= word <= "z") or _INITIALISM.fullmatch(word):
                 continue
         starts.append(m.end())
     return starts
@@ -258,7 +282,7 @@ def _mentions(text: str, masked: str, sp: Speakers) -> list[Mention]:
     for m in sp.extra["name_re"].finditer(norm):
         if any(taken[m.start():m.end()]):
             continue
-        words = m.group(0).split()
+        words = [w[:-2] if w.endswith("'s") else w for w in m.group(0).split()]
         has_title = any(w in sp.titles for w in words)
         at_start = _ends_sentence(norm[: m.start()])
         if len(words) == 1 and at_start and not has_title:
@@ -270,8 +294,8 @@ def _mentions(text: str, masked: str, sp: Speakers) -> list[Mention]:
         words = [w[:-2] if w.endswith("'s") else w for w in words]
         if not words or all(w.lower() == "x" * len(w) for w in words):
             continue
-        if re.fullmatch(r"x+", words[0], re.IGNORECASE):
-            continue
+        if re.fullmatch(r"x+", words[0], re.IGNORECASE) or all(len(w) == 1 for w in words):
+            continue  # masked words, or the letters of an initialism ("U.S.")
         out.append(Mention(m.start(), m.end(), " ".join(words), "name", "any"))
     for m in _PRONOUN.finditer(masked):
         w = m.group(1).lower()
@@ -340,6 +364,46 @@ def _describe(m: Mention, para: _Para, sp: Speakers) -> tuple[str, str]:
     return m.name, _role_type(" ".join([before, title, after]), sp)
 
 
+def _description(text: str, sp: Speakers, *, at_start: bool = False) -> tuple[str, str] | None:
+    """A speaker described, not named ("the clerk said", "said a spokesperson"): the description as printed and
+    the type its role word gives; the last one in *text*, or the one *text* starts with."""
+    if "description_re" not in sp.extra:
+        cues = sorted({c for _t, cs in sp.roles for c in cs}, key=len, reverse=True)
+        body = "|".join(re.escape(c) for c in cues) or "(?!)"
+        sp.extra["description_re"] = re.compile(r"\b(?:the|a|an|one)\s+(?:[a-z][\w-]*\s+){0,2}?(?:" + body + r")s?\b",
+                                                re.IGNORECASE)
+    found = list(sp.extra["description_re"].finditer(text))
+    if at_start:
+        found = [m for m in found if not text[: m.start()].strip()]
+    if not found:
+        return None
+    phrase = found[-1].group(0)
+    return phrase, _role_type(phrase, sp)
+
+
+def _possessive(para: _Para, m: Mention) -> bool:
+    """The mention owns the next noun ("the mayor's lawyer"): it is not who acts."""
+    return _norm(para.text[m.end:m.end + 3]).startswith("'s ")
+
+
+def _strong(mentions: list[Mention]) -> list[Mention]:
+    """Drop single capitalised words the codebook does not know ("American", "Thursday", "Twitter") when a
+    listed actor, a pronoun or a full name is among the candidates: alone they are rarely the speaker."""
+    strong = [m for m in mentions if not (m.kind == "name" and " " not in m.name)]
+    return strong or mentions
+
+
+def _preferred(cands: list[Mention], gender: str, para: _Para) -> list[Mention]:
+    """The candidates a pronoun most likely stands for: not possessors, and named people of the pronoun's own
+    gender before capitalised words the codebook does not know ("American", "Twitter")."""
+    owners = [m for m in cands if not _possessive(para, m)] or cands
+    if gender not in ("female", "male"):  # "it" and "they" stand as often for a body the codebook does not know
+        return owners
+    owners = _strong(owners)
+    exact = [m for m in owners if m.gender == gender]
+    return exact or owners
+
+
 class _Resolver:
     """Finds who a pronoun stands for: a person named earlier in the paragraph, else the speaker of
     the previous quote (if close by and of the pronoun's gender), else the nearest earlier mention."""
@@ -351,7 +415,7 @@ class _Resolver:
         para = self.paras[pi]
         cands = [m for m in para.mentions if m.end <= pos and m.kind in ("alias", "name") and _compatible(gender, m.gender)]
         if cands:
-            return _describe(cands[-1], para, self.sp)
+            return _describe(_preferred(cands, gender, para)[-1], para, self.sp)
         earlier = [q for q in self.quotes[:before_quote] if q.speaker]
         if earlier:
             q = earlier[-1]
@@ -362,7 +426,17 @@ class _Resolver:
             prev = self.paras[back]
             cands = [m for m in prev.mentions if m.kind in ("alias", "name") and _compatible(gender, m.gender)]
             if cands:
-                return _describe(cands[-1], prev, self.sp)
+                return _describe(_preferred(cands, gender, prev)[-1], prev, self.sp)
+        return "", ""
+
+    def resolve_body(self, pi: int, pos: int) -> tuple[str, str]:
+        """Who "the statement", "the organization" or "the team" is: the body (an actor without gender in the
+        codebook) named last before *pos*, in this paragraph or the three before it."""
+        for back in range(pi, max(-1, pi - 4), -1):
+            para = self.paras[back]
+            cands = [m for m in para.mentions if m.kind == "alias" and m.gender == "none" and (back < pi or m.end <= pos)]
+            if cands:
+                return _describe(cands[-1], para, self.sp)
         return "", ""
 
 
@@ -394,15 +468,22 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
         for m in after:
             if re.match(r"\s+(telling|saying)\b", para.text[m.end:]):
                 return _subject(m, pi, qi, resolver)
-    between = [m for m in para.mentions if close <= m.start and m.end <= vstart and m.kind != "object"]
+    between = _strong([m for m in para.mentions if close <= m.start and m.end <= vstart and m.kind != "object"])
     if between:
         return _subject(between[0], pi, qi, resolver)
+    if _BODY_ANAPHORS.search(para.masked[close:vstart]):  # '," the statement said'
+        return resolver.resolve_body(pi, q.start)
+    described = _description(para.masked[close:vstart], resolver.sp)  # '," the clerk said'
+    if described:
+        return described
     if verb.group(1).lower() in _LISTENER_VERBS:
         return None
-    after = [m for m in after if m.kind != "object"]
+    after = _strong([m for m in after if m.kind != "object"])
     if after:
         return _subject(after[0], pi, qi, resolver)
-    return None
+    if _BODY_ANAPHORS.match(para.masked[vend:vend + 40].lstrip()):  # '," said the organization'
+        return resolver.resolve_body(pi, q.start)
+    return _description(para.masked[vend:region_end], resolver.sp, at_start=True)  # '," said a spokesperson'
 
 
 def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Resolver):
@@ -413,19 +494,30 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
     begin = max(sent_start, prev_close)
     region = para.masked[begin:open_mark]
     verbs = list(resolver.sp.verb_re.finditer(region))
-    if not verbs:
-        return None
-    verb = verbs[-1]
-    vstart, vend = begin + verb.start(), begin + verb.end()
-    if verb.group(1).lower() == "according to":
-        after = [m for m in para.mentions if vend <= m.start < open_mark and m.kind != "object"]
-        return _subject(after[0], pi, qi, resolver) if after else None
+    if verbs:
+        verb = verbs[-1]
+        vstart, vend = begin + verb.start(), begin + verb.end()
+        if verb.group(1).lower() == "according to":
+            after = [m for m in para.mentions if vend <= m.start < open_mark and m.kind != "object"]
+            return _subject(after[0], pi, qi, resolver) if after else None
+    else:
+        tail = _INTRO_TAIL.search(region)  # "..., declaring, '" : a verb the codebook does not list
+        if not tail:
+            return None
+        vstart = begin + tail.start()
     sentence = [m for m in para.mentions if sent_start <= m.start and m.end <= vstart and m.kind != "object"]
+    sentence = _strong([m for m in sentence if not _possessive(para, m)] or sentence)
     if not sentence:
-        return None
+        if _BODY_ANAPHORS.search(para.masked[sent_start:vstart]):
+            return resolver.resolve_body(pi, sent_start)
+        return _description(para.masked[sent_start:vstart], resolver.sp)  # 'the clerk said, "
     last = sentence[-1]
     gap = para.masked[last.end:vstart]
-    if "," not in gap and all(w.lower() in _LINK_WORDS for w in re.findall(r"[\w']+", gap)):
+    verb_words = resolver.sp.extra.get("verb_words", set())
+    described = _description(gap, resolver.sp)  # a described subject right before the verb: "..., the clerk said"
+    if described and gap.rstrip().lower().endswith(described[0].lower()):
+        return described
+    if "," not in gap and all(w.lower() in _LINK_WORDS or w.lower() in verb_words for w in re.findall(r"[\w']+", gap)):
         return _subject(last, pi, qi, resolver)
     word_before = re.findall(r"[\w']+", para.masked[sent_start:vstart])
     if word_before and word_before[-1].lower() in ("that", "which", "who"):
@@ -473,13 +565,17 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
     quotes: list[_Quote] = []
     carry = False  # the previous paragraph ended inside a quote
     for pi, para in enumerate(paras):
-        para.spans = find_quote_spans(para.text)
+        post = _POST.match(para.text)
+        para.spans = [(0, len(post.group("post")), True)] if post else find_quote_spans(para.text)
         para.masked = _masked(para.text, para.spans)
         para.starts = _sentence_bounds(para.masked)
         para.mentions = _mentions(para.text, para.masked, sp)
         for si, (s, e, closed) in enumerate(para.spans):
             q = _Quote(pi, s, e, closed, "")
             q.kind = _kind(para, q)
+            if post:  # the post's author signs it
+                q.kind, q.how = "full", "post"
+                q.speaker, q.stype = _named(post.group("who").strip(), sp)
             if si == 0 and carry and s == 1:
                 q.chain = quotes[-1].chain if quotes[-1].chain >= 0 else len(quotes) - 1
                 q.kind = "full"
@@ -489,6 +585,8 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
             quotes[-1].chain = len(quotes) - 1
     resolver = _Resolver(paras, quotes, sp)
     for qi, q in enumerate(quotes):
+        if q.how == "post":
+            continue
         para = paras[q.para]
         idx = [i for i, sp_ in enumerate(para.spans) if sp_[0] == q.start][0]
         next_open = para.spans[idx + 1][0] - 1 if idx + 1 < len(para.spans) else len(para.text)
@@ -517,7 +615,103 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
             for m in members:
                 if not m.speaker:
                     m.speaker, m.stype, m.how = known[0].speaker, known[0].stype, "chain"
+    _nearby_attribution(paras, quotes, resolver)
+    quotes = _with_block_quotes(paras, quotes, resolver)
+    _full_names(paras, quotes, sp)
     return quotes
+
+
+def _nearby_attribution(paras: list[_Para], quotes: list[_Quote], resolver: _Resolver) -> None:
+    """Full quotes still without a speaker take the one named next door: the sentence right after the quote
+    when it says who spoke ('"..." The ministry said so on Monday.'), or, for a paragraph that opens with the
+    quote, the last sentence of the paragraph before when it introduces speech ('... announced in a tweet.')."""
+    verb_re = resolver.sp.verb_re
+    for qi, q in enumerate(quotes):
+        if q.speaker or q.kind != "full" or not q.closed or q.how == "post":
+            continue
+        para = paras[q.para]
+        _, end = _sentence_of(para.starts, q.end, len(para.text))
+        nxt_end = _sentence_of(para.starts, end, len(para.text))[1] if end < len(para.text) else end
+        after = para.masked[end:nxt_end]
+        if end < len(para.text) and not _MARKS.search(para.text[end:nxt_end]) and verb_re.search(after):
+            vpos = end + verb_re.search(after).start()
+            who = _strong([m for m in para.mentions if end <= m.start and m.end <= vpos and m.kind != "object"])
+            if who:
+                q.speaker, q.stype = _subject(who[0], q.para, qi, resolver)
+                q.how = "next sentence"
+                continue
+        if q.start == 1 and q.para > 0:
+            prev = paras[q.para - 1]
+            if prev.spans or not prev.text:
+                continue
+            last_start = max(prev.starts)
+            if verb_re.search(prev.masked[last_start:]):
+                intro = _Quote(q.para - 1, len(prev.text) + 1, len(prev.text) + 1, True, "full")
+                found = _pre_attribution(q.para - 1, qi, intro, 0, resolver)
+                if found and found[0]:
+                    q.speaker, q.stype, q.how = found[0], found[1], "previous paragraph"
+
+
+def _full_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> None:
+    """A speaker named once in full and then by surname alone ("Ann Lee" ... "Lee said") is
+    one person: the quotes by the surname get the full name, and the type the full mention's words give."""
+    full: dict[str, tuple[Mention, _Para]] = {}
+    for para in paras:
+        for m in para.mentions:
+            if m.kind == "name" and " " in m.name:
+                full.setdefault(m.name.split()[-1], (m, para))
+    for q in quotes:
+        if q.speaker and " " not in q.speaker and q.speaker not in sp.actors and q.speaker in full:
+            m, para = full[q.speaker]
+            q.speaker, q.stype = _describe(m, para, sp)
+
+
+def _named(who: str, sp: Speakers) -> tuple[str, str]:
+    """A speaker given by name: the codebook's actor if it lists the name, else the name and the type its
+    words give."""
+    name = sp.alias_to_name.get(_norm(who).lower())
+    return (name, sp.actors[name]["type"]) if name else (who, _role_type(who, sp))
+
+
+def _with_block_quotes(paras: list[_Para], quotes: list[_Quote], resolver: _Resolver) -> list[_Quote]:
+    """Add the paragraphs printed as quotes without marks, and sort all quotes in reading order.
+
+    A block quote is a body paragraph without quotation marks (in the outlet's own voice) that either follows
+    a paragraph ending with a colon after a speech verb ("..., the coach wrote:"), or is in the first person and
+    stands between a paragraph that ends with a speaker's quote and one that opens with a quote; the
+    following unattributed quote is the same speaker's.
+    """
+    by_para: dict[int, list[_Quote]] = {}
+    for q in quotes:
+        by_para.setdefault(q.para, []).append(q)
+    blocks = []
+    for pi in range(1, len(paras)):
+        para, prev = paras[pi], paras[pi - 1]
+        if para.spans or para.voice == "quoted" or not para.text:
+            continue
+        speaker = ("", "")
+        if prev.text.rstrip().endswith(":") and not prev.spans:
+            intro = _Quote(pi - 1, len(prev.text.rstrip()) + 1, len(prev.text.rstrip()) + 1, True, "full")
+            speaker = _pre_attribution(pi - 1, len(quotes), intro, 0, resolver) or ("", "")
+        elif _FIRST_PERSON.search(para.text) and by_para.get(pi - 1) and pi + 1 < len(paras) \
+                and paras[pi + 1].spans and paras[pi + 1].spans[0][0] == 1:
+            last = by_para[pi - 1][-1]
+            if last.kind == "full" and last.speaker and not _MARKS.search(prev.text[last.end + 1:]):
+                speaker = (last.speaker, last.stype)
+        if not speaker[0]:
+            continue
+        q = _Quote(pi, 0, len(para.text), True, "full", speaker[0], speaker[1], "block")
+        blocks.append(q)
+        following = by_para.get(pi + 1, [])
+        if following and not following[0].speaker and following[0].kind == "full" and following[0].start == 1:
+            following[0].speaker, following[0].stype, following[0].how = q.speaker, q.stype, "inherit"
+    return sorted(quotes + blocks, key=lambda q: (q.para, q.start))
+
+
+def _is_title(text: str) -> bool:
+    """One to three words, each capitalised: a name or a title, not somebody's words."""
+    words = re.findall(r"[\w'’-]+", text)
+    return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
 
 
 def extract_quotes(sentences_or_lines: pd.DataFrame, actors: dict | Speakers | None = None, data_dir=None) -> pd.DataFrame:
@@ -547,11 +741,13 @@ def extract_quotes(sentences_or_lines: pd.DataFrame, actors: dict | Speakers | N
     for article, paras in _paragraphs(sentences_or_lines):
         for q in _attribute_article(paras, sp):
             para = paras[q.para]
+            if q.kind == "partial" and _is_title(para.text[q.start:q.end]):
+                continue  # a name or title in quotation marks (a ship's name, a programme's name)
             if not q.speaker:
                 if q.kind == "partial":
                     continue
                 q.speaker, q.stype = "unattributed", "other"
-            begin, _ = _sentence_of(para.starts, q.start - 1, len(para.text))
+            begin, _ = _sentence_of(para.starts, max(0, q.start - 1), len(para.text))
             _, end = _sentence_of(para.starts, q.end, len(para.text))
             rows.append((article, para.line, para.text[q.start:q.end], q.speaker, q.stype, q.kind, para.voice,
                          para.quoted_outlet, para.text[begin:end].strip()))

@@ -188,14 +188,23 @@ def _link_share(tree) -> float:
     return linked / total if total else 0.0
 
 
+def _linked_words(tree, paragraphs: list[str]) -> int:
+    """Words of the extracted paragraphs that are, whole, the text of a link (a list of headlines)."""
+    links = {_norm(a.text_content()) for a in tree.iter("a")}
+    return sum(_words(p) for p in paragraphs if _norm(p.removeprefix("- ")) in links)
+
+
 def _date_in_markup(tree) -> str:
     """The publication date the page's markup states (meta tags, JSON-LD, <time>), by htmldate.
 
     htmldate's extensive search is off: it reads dates out of free text and link URLs, and on a
-    page with a list of related stories it returns one of theirs.
+    page with a list of related stories it returns one of theirs. The page's own URL (canonical link,
+    ``og:url``) is hidden from it, since htmldate reads that first: a date there is "from the URL".
     """
     from htmldate import find_date
 
+    for own_url in tree.xpath('//link[@rel="canonical"]|//meta[@property="og:url"]'):
+        own_url.drop_tree()
     return find_date(tree, extensive_search=False, original_date=True) or ""
 
 
@@ -235,17 +244,21 @@ def _extract(raw: bytes, where: str) -> Page:
     title = " ".join((doc.title or "").split()) if doc is not None else ""
     tree = _tree(html)
     words = sum(map(_words, body))
-    if words < MIN_ARTICLE_WORDS or (words < MIN_PAYWALLED_WORDS and _paywalled(tree)):
-        if _paywalled(tree):
-            raise CorpusError(f"{where}: a paywall notice, not the article ({words} words of text and the page says it is "
-                              "not free to read); save the page while logged in so it holds the whole article")
+    if not body:
+        raise CorpusError(f"{where}: no article text found in the page; save the article's own page "
+                          "(after it has loaded) or paste its text into a .txt capture")
+    if words < MIN_PAYWALLED_WORDS and _paywalled(tree):
+        raise CorpusError(f"{where}: a paywall notice, not the article ({words} words of text and the page says it is "
+                          "not free to read); save the page while logged in so it holds the whole article")
+    linked = _linked_words(tree, body)
+    if linked >= INDEX_LINK_SHARE * words:
+        raise CorpusError(f"{where}: an index page, not an article ({linked} of its {words} words of text are "
+                          "links to other pages); save the article's own page")
+    if words < MIN_ARTICLE_WORDS:
         share = _link_share(_tree(html))
         if share >= INDEX_LINK_SHARE:
             raise CorpusError(f"{where}: an index page, not an article ({share:.0%} of its words are links and only "
                               f"{words} words are article text); save the article's own page")
-        if not body:
-            raise CorpusError(f"{where}: no article text found in the page; save the article's own page "
-                              "(after it has loaded) or paste its text into a .txt capture")
         raise CorpusError(f"{where}: only {words} words of article text (fewer than {MIN_ARTICLE_WORDS}); "
                           "save the whole article page, or paste its text into a .txt capture")
     if title and _norm(body[0]) != _norm(title):

@@ -21,6 +21,7 @@ __all__ = [
     "MAX_PAGE_BYTES",
     "MIN_ARTICLE_WORDS",
     "MIN_PAYWALLED_WORDS",
+    "INDEX_LINK_SHARE",
     "Page",
     "extractor_name",
     "is_html_name",
@@ -30,6 +31,7 @@ __all__ = [
     "read_page",
     "page_text",
     "page_paragraphs",
+    "url_date",
 ]
 
 #: File name endings that mark a capture as a saved web page (decided by the name, as a browser does).

@@ -281,3 +281,19 @@ def test_trafilatura_and_the_labeller_disagree_where_expected(html_story):
 def test_plain_text_captures_have_no_disagreements():
     story = load_corpus(STORY)
     assert extraction_disagreements(story.articles, story.lines, data_dir=STORY).empty
+
+
+def test_a_page_saved_as_txt_is_added_as_a_page(tmp_path):
+    saved = tmp_path / "saved-page.txt"
+    saved.write_bytes((HTML / "blog.html").read_bytes())
+    (tmp_path / "new").mkdir()
+    plans = plan_captures([saved], tmp_path / "new", outlet="Shop Floor Notes")
+    row, src = plans[0].row, plans[0].sources
+    assert row["file"].endswith(".html") and row["extractor"] == extractor_name()
+    assert src["file"].endswith("(its content is html)")
+    assert row["headline"] == "What the Northwind case says about conveyor maintenance"
+
+
+def test_a_given_outlet_notes_the_site_the_page_names(tmp_path):
+    plans = plan_captures([HTML / "wire_tv.html"], tmp_path, outlet="The Associated Press")
+    assert plans[0].sources["outlet"] == "given (--outlet); the page names its site 'KMLB 7 News'"

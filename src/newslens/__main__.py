@@ -52,14 +52,14 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     a.add_argument("files", nargs="+", metavar="FILE", help="the captures to add")
-    a.add_argument("--data", default=None, help="data folder (default: found from here); a folder without articles.csv starts one")
-    a.add_argument("--outlet", help="the outlet that first published the story (required for plain text and for "
+    a.add_argument("--data", default=None, metavar="DIR", help="data folder (default: found from here); a folder without articles.csv starts one")
+    a.add_argument("--outlet", metavar="NAME", help="the outlet that first published the story (required for plain text and for "
                    "a syndicated copy; default for a page: its site name)")
-    a.add_argument("--date", help="publication date YYYY-MM-DD (date_basis 'given'); default: stated in the capture, else from the URL")
-    a.add_argument("--url", help="the article's URL (one file only); default: the page's canonical link")
-    a.add_argument("--id", dest="article_id", help="the manifest id (one file only); default: the outlet as a slug")
-    a.add_argument("--site", help="capture_site: where the copy was saved from; default: the URL's host")
-    a.add_argument("--headline", help="the headline as printed (one file only); default: found in the capture")
+    a.add_argument("--date", metavar="YYYY-MM-DD", help="publication date YYYY-MM-DD (date_basis 'given'); default: stated in the capture, else from the URL")
+    a.add_argument("--url", metavar="URL", help="the article's URL (one file only); default: the page's canonical link")
+    a.add_argument("--id", dest="article_id", metavar="ID", help="the manifest id (one file only); default: the outlet as a slug")
+    a.add_argument("--site", metavar="SITE", help="capture_site: where the copy was saved from; default: the URL's host")
+    a.add_argument("--headline", metavar="TEXT", help="the headline as printed (one file only); default: found in the capture")
     a.add_argument("--dry-run", action="store_true", help="check and print the rows, write nothing")
     return p
 

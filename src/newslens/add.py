@@ -156,6 +156,8 @@ def _fill_page(cap: NewCapture, page: Page, *, headline: str | None, date: str |
         row["url"], src["url"] = page.url, "the page's canonical link or og:url"
     else:
         row["url"], src["url"] = "", "not in the page; give --url"
+    if outlet and page.site_name and page.site_name != outlet:
+        src["outlet"] += f"; the page names its site {page.site_name!r}"
     if not outlet:
         if not page.site_name:
             raise CorpusError(f"{where}: the page does not name its site; give --outlet NAME "

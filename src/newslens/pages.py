@@ -228,7 +228,7 @@ def _check_shape(raw: bytes, *, where: str) -> None:
                           "save the article page alone (\"Web page, HTML only\")")
     if is_binary(raw):
         raise CorpusError(f"{where}: not an HTML page or text (a binary file); save the article as HTML or plain text")
-    if _OPEN_HTML.search(raw) and not _CLOSE_HTML.search(raw[-4096:]):
+    if _OPEN_HTML.search(raw) and not _CLOSE_HTML.search(raw):
         raise CorpusError(f"{where}: the page is truncated (it opens <html> but never closes it); save the page again")
 
 

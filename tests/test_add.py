@@ -297,3 +297,13 @@ def test_a_page_saved_as_txt_is_added_as_a_page(tmp_path):
 def test_a_given_outlet_notes_the_site_the_page_names(tmp_path):
     plans = plan_captures([HTML / "wire_tv.html"], tmp_path, outlet="The Associated Press")
     assert plans[0].sources["outlet"] == "given (--outlet); the page names its site 'KMLB 7 News'"
+
+
+def test_text_prints_what_the_loader_reads(capsys):
+    assert main(["text", str(HTML / "digest.html")]) == 0
+    out = capsys.readouterr().out
+    assert out.split("\n")[0] == "Northwind Injury Case Puts Warehouse Safety In Spotlight" and out.endswith(".\n")
+    assert main(["text", str(STORY / "raw" / "digest.txt")]) == 0
+    assert capsys.readouterr().out == (STORY / "raw" / "digest.txt").read_text(encoding="utf-8")
+    assert main(["text", str(HTML / "missing.html")]) == 2
+    assert capsys.readouterr().err.startswith("newslens: error: ")

@@ -1,5 +1,6 @@
 """Command line: ``python -m newslens export --out DIR [--data DIR] [--table NAME ...]`` and
-``python -m newslens add FILE... [--data DIR] [--outlet NAME] [--date YYYY-MM-DD] [--url URL] [--id ID]``."""
+``python -m newslens add FILE... [--data DIR] [--outlet NAME] [--date YYYY-MM-DD] [--url URL] [--id ID]`` and
+``python -m newslens text FILE``."""
 from __future__ import annotations
 
 import argparse
@@ -11,7 +12,7 @@ from tqdm import tqdm
 
 from newslens.add import describe, plan_captures, write_captures
 from newslens.codebooks import check_codebooks
-from newslens.corpus import CorpusWarning, find_data_dir, load_corpus, load_manifest
+from newslens.corpus import CorpusWarning, find_data_dir, load_corpus, load_manifest, read_capture
 from newslens.export import INPUT_ERRORS, TABLES, codebooks_for, export_tables
 
 EXIT_BAD_INPUT = 2
@@ -61,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--site", metavar="SITE", help="capture_site: where the copy was saved from; default: the URL's host")
     a.add_argument("--headline", metavar="TEXT", help="the headline as printed (one file only); default: found in the capture")
     a.add_argument("--dry-run", action="store_true", help="check and print the rows, write nothing")
+    t = sub.add_parser(
+        "text",
+        help="print the text newslens reads from a capture (a saved page's derived text)",
+        description=("Print the text newslens reads from a capture: a plain-text capture as it is, a saved page's\n"
+                     "article text as trafilatura derives it (headline, then one paragraph per line). The 'line'\n"
+                     "numbers of the tables count the lines of this text: pipe it into `cat -n` to find one."),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    t.add_argument("capture", metavar="FILE", help="a capture, e.g. data/raw/005_3ddcd287dfb7f7a0.html")
     return p
 
 
@@ -93,10 +103,21 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _text(args: argparse.Namespace) -> int:
+    try:
+        text = read_capture(args.capture)
+    except INPUT_ERRORS as exc:
+        return _fail(exc)
+    sys.stdout.write(text)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "add":
         return _add(args)
+    if args.command == "text":
+        return _text(args)
     names = args.table or list(TABLES)
     try:
         with warnings.catch_warnings(record=True) as caught:

@@ -680,8 +680,8 @@ def label_lines(articles: pd.DataFrame, furniture: dict | None = None, data_dir:
 
     Returns
     -------
-    DataFrame with one row per raw line: ``article``, ``line`` (1-based, as ``cat -n`` counts),
-    ``text`` (the raw line), ``label`` (one of :data:`LABELS`), ``voice`` and ``quoted_outlet``
+    DataFrame with one row per raw line: ``article``, ``line`` (1-based, as ``cat -n`` counts; for a
+    saved page, in its derived text, as ``newslens text FILE | cat -n`` shows it), ``text`` (the raw line), ``label`` (one of :data:`LABELS`), ``voice`` and ``quoted_outlet``
     (see :func:`assign_voice`).
     """
     fur = _furniture(furniture, data_dir)

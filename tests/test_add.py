@@ -307,3 +307,12 @@ def test_text_prints_what_the_loader_reads(capsys):
     assert capsys.readouterr().out == (STORY / "raw" / "digest.txt").read_text(encoding="utf-8")
     assert main(["text", str(HTML / "missing.html")]) == 2
     assert capsys.readouterr().err.startswith("newslens: error: ")
+
+
+def test_every_table_of_the_export_runs_on_the_html_story(html_story, tmp_path):
+    from newslens.export import TABLES, export_tables
+
+    paths = export_tables(html_story, tmp_path, list(TABLES))
+    assert [p.stem for p in paths] == list(TABLES)
+    lines = pd.read_csv(tmp_path / "lines.csv", keep_default_na=False)
+    assert lines.groupby("article").size().to_dict() == {"blog": 8, "digest": 6, "gazette": 8, "state": 6, "wire": 8}

@@ -780,7 +780,7 @@ def label_agreement(lines: pd.DataFrame, reference: pd.DataFrame) -> dict[str, f
     }
 
 
-def extraction_disagreements(articles: pd.DataFrame, lines: pd.DataFrame, furniture: dict | None = None,
+def extraction_disagreements(articles: pd.DataFrame, lines: pd.DataFrame, *, furniture: dict | None = None,
                              data_dir: str | Path | None = None) -> pd.DataFrame:
     """Where trafilatura and the line labeller disagree on what is article text, in saved-page captures.
 

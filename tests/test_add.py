@@ -8,6 +8,7 @@ import csv
 import io
 import hashlib
 import shutil
+import socket
 import subprocess
 import sys
 import warnings
@@ -28,6 +29,15 @@ from .conftest import DATA
 
 HTML = Path(__file__).parent / "fixtures" / "html"
 STORY = Path(__file__).parent / "fixtures" / "synthetic_story"
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """Nothing is fetched, ever: opening a connection in process fails the test."""
+    def refuse(*_a, **_k):
+        raise AssertionError("newslens tried to open a network connection")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

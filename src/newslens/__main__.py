@@ -1,4 +1,6 @@
-"""Command line: ``python -m newslens export --out DIR [--data DIR] [--table NAME ...]``."""
+"""Command line: ``python -m newslens export --out DIR [--data DIR] [--table NAME ...]`` and
+``python -m newslens add FILE... [--data DIR] [--outlet NAME] [--date YYYY-MM-DD] [--url URL] [--id ID]`` and
+``python -m newslens text FILE``."""
 from __future__ import annotations
 
 import argparse
@@ -8,8 +10,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from newslens.add import describe, plan_captures, write_captures
+from newslens.corpus import CorpusWarning, find_data_dir, load_manifest, read_capture
 from newslens.display import TABLE_DECIMALS
-from newslens.corpus import CorpusWarning, find_data_dir, load_manifest
 from newslens.export import INPUT_ERRORS, TABLES, codebooks_for, export_tables
 from newslens.study import Study
 
@@ -38,6 +41,41 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--data", default=None, help="data folder with articles.csv, raw/ and codebook/ (default: found from here)")
     e.add_argument("--table", action="append", choices=list(TABLES), metavar="NAME",
                    help="only this table (repeatable); one of: " + ", ".join(TABLES))
+    a = sub.add_parser(
+        "add",
+        help="register captures: copy them into raw/ and append their manifest rows",
+        description=(
+            "Register captures (saved web pages .html/.htm, or UTF-8 plain text): copy each into DATA/raw/ byte for\n"
+            "byte, compute its sha256, fill its manifest row from the capture (headline, date and its basis,\n"
+            "byline, url, capture_site; outlet from a page's site name) or from the options, append the row to\n"
+            "DATA/articles.csv and print every value with where it came from. Check the printout."
+        ),
+        epilog=(
+            "Exit status: 0 when every file was added; 2 on bad input (a capture that cannot be used, a file\n"
+            "already in the corpus, an id that exists, a value the capture lacks and no option gives), with one\n"
+            "line on stderr naming the file and the fix. Nothing is written unless every file can be added."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    a.add_argument("files", nargs="+", metavar="FILE", help="the captures to add")
+    a.add_argument("--data", default=None, metavar="DIR", help="data folder (default: found from here); a folder without articles.csv starts one")
+    a.add_argument("--outlet", metavar="NAME", help="the outlet that first published the story (required for plain text and for "
+                   "a syndicated copy; default for a page: its site name)")
+    a.add_argument("--date", metavar="YYYY-MM-DD", help="publication date YYYY-MM-DD (date_basis 'given'); default: stated in the capture, else from the URL")
+    a.add_argument("--url", metavar="URL", help="the article's URL (one file only); default: the page's canonical link")
+    a.add_argument("--id", dest="article_id", metavar="ID", help="the manifest id (one file only); default: the outlet as a slug")
+    a.add_argument("--site", metavar="SITE", help="capture_site: where the copy was saved from; default: the URL's host")
+    a.add_argument("--headline", metavar="TEXT", help="the headline as printed (one file only); default: found in the capture")
+    a.add_argument("--dry-run", action="store_true", help="check and print the rows, write nothing")
+    t = sub.add_parser(
+        "text",
+        help="print the text newslens reads from a capture (a saved page's derived text)",
+        description=("Print the text newslens reads from a capture: a plain-text capture as it is, a saved page's\n"
+                     "article text as trafilatura derives it (headline, then one paragraph per line). The 'line'\n"
+                     "numbers of the tables count the lines of this text: pipe it into `cat -n` to find one."),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    t.add_argument("capture", metavar="FILE", help="a capture, e.g. data/raw/005_3ddcd287dfb7f7a0.html")
     return p
 
 
@@ -47,8 +85,44 @@ def _fail(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
+def _add(args: argparse.Namespace) -> int:
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", CorpusWarning)
+            plans = plan_captures(args.files, args.data, outlet=args.outlet, date=args.date, url=args.url,
+                                  article_id=args.article_id, site=args.site, headline=args.headline)
+    except INPUT_ERRORS as exc:
+        return _fail(exc)
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        print(f"newslens: warning: {message}", file=sys.stderr)
+    for cap in plans:
+        print("\n".join(describe(cap)))
+    if args.dry_run:
+        print(f"newslens: dry run: {len(plans)} capture(s) checked, nothing written", file=sys.stderr)
+        return 0
+    try:
+        manifest = write_captures(plans, args.data)
+    except OSError as exc:
+        return _fail(f"cannot write into {args.data or 'the data folder'}: {exc.strerror or exc}; nothing was added")
+    print(f"newslens: added {len(plans)} capture(s) to {manifest}", file=sys.stderr)
+    return 0
+
+
+def _text(args: argparse.Namespace) -> int:
+    try:
+        text = read_capture(args.capture)
+    except INPUT_ERRORS as exc:
+        return _fail(exc)
+    sys.stdout.write(text)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "add":
+        return _add(args)
+    if args.command == "text":
+        return _text(args)
     names = args.table or list(TABLES)
     try:
         with warnings.catch_warnings(record=True) as caught:

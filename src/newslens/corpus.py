@@ -22,6 +22,7 @@ __all__ = [
     "Corpus",
     "LABELS",
     "MANIFEST_COLUMNS",
+    "OPTIONAL_COLUMNS",
     "MAX_CAPTURE_BYTES",
     "find_data_dir",
     "load_manifest",
@@ -33,6 +34,7 @@ __all__ = [
     "body_lines",
     "load_events",
     "label_agreement",
+    "extraction_disagreements",
     "label_examples",
     "fold_for_literals",
     "literals_of",
@@ -40,6 +42,9 @@ __all__ = [
 
 #: Columns every manifest row must have.
 MANIFEST_COLUMNS = ("id", "file", "outlet", "capture_site", "headline", "date", "date_basis", "byline", "url", "sha256")
+#: Columns a manifest may have: ``extractor`` names the tool and version that derived the text of a
+#: saved web page (``trafilatura 2.3.1``), empty for plain text. Old manifests without it load as before.
+OPTIONAL_COLUMNS = ("extractor",)
 #: Columns that may not be empty (``byline`` and ``url`` may: "not known" is a fact too).
 REQUIRED_VALUES = ("id", "file", "outlet", "headline", "date", "date_basis", "sha256")
 #: A capture is one web page of text; 2 MB is far beyond any article and stops a mistaken dump
@@ -109,14 +114,16 @@ def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None 
     ----------
     data_dir : folder holding ``articles.csv`` and ``raw/`` (default: found from the working folder).
     today : the date after which a publication date counts as "in the future" (default: today).
-    check_files : also check each capture (exists, size, UTF-8, not HTML, not empty, sha256).
+    check_files : also check each capture (exists, size, sha256, and for plain text: UTF-8, not HTML,
+        not empty; for a saved page: see :func:`newslens.pages.read_page`).
 
     Returns
     -------
     DataFrame indexed by ``article`` (the manifest ``id``) with columns ``file``, ``outlet``,
     ``capture_site``, ``headline``, ``date`` (datetime64), ``date_basis``, ``byline``, ``url``,
-    ``sha256`` and ``path`` (the capture's path as a string), in manifest order. Unknown extra
-    columns are kept and reported with a :class:`CorpusWarning`.
+    ``sha256``, ``extractor`` ('' for plain text, and for manifests without the column) and ``path``
+    (the capture's path as a string), in manifest order. Unknown extra columns are kept and reported
+    with a :class:`CorpusWarning`; so is a saved page whose recorded extractor is not the installed one.
 
     Raises
     ------
@@ -139,7 +146,7 @@ def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None 
     missing = [c for c in MANIFEST_COLUMNS if c not in header]
     if missing:
         raise CorpusError(f"{path}: missing required column(s) {', '.join(missing)}; the header must have {', '.join(MANIFEST_COLUMNS)}")
-    extra = [c for c in header if c not in MANIFEST_COLUMNS]
+    extra = [c for c in header if c not in MANIFEST_COLUMNS + OPTIONAL_COLUMNS]
     if extra:
         warnings.warn(f"{path}: extra column(s) {', '.join(extra)} kept but not used by newslens", CorpusWarning, stacklevel=2)
     if not rows:
@@ -153,6 +160,7 @@ def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None 
         if None in row:  # more cells than header columns
             raise _bad(where, f"more cells than columns ({len(header)}); quote values that contain commas")
         row = {k: (v or "").strip() for k, v in row.items()}
+        row.setdefault("extractor", "")
         for col in REQUIRED_VALUES:
             if not row[col]:
                 raise _bad(where, f"empty {col!r}; every row needs {', '.join(REQUIRED_VALUES)}")
@@ -175,6 +183,7 @@ def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None 
         if Path(row["file"]).name != row["file"]:
             raise _bad(where, f"file {row['file']!r} must be a bare file name inside {data / 'raw'}")
         row["path"] = str(data / "raw" / row["file"])
+        _check_extractor(row, where)
         if check_files:
             text = read_capture(row["path"], sha256=row["sha256"].lower(), where=where)
             if _texts is not None:  # load_corpus labels the text it has just checked: no second read
@@ -188,31 +197,61 @@ def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None 
     return frame
 
 
+def _is_page(name: str) -> bool:
+    return name.lower().endswith((".html", ".htm"))  # newslens.pages.HTML_SUFFIXES (imported lazily)
+
+
+def _check_extractor(row: dict, where: str) -> None:
+    """A saved page records the extractor of its text; a plain-text capture has none."""
+    if not _is_page(row["file"]):
+        if row["extractor"]:
+            raise _bad(where, f"extractor {row['extractor']!r} for the plain-text capture {row['file']!r}; "
+                              "leave 'extractor' empty (it is for saved .html pages)")
+        return
+    from newslens.pages import extractor_name
+
+    installed = extractor_name()
+    if row["extractor"] != installed:
+        recorded = repr(row["extractor"]) if row["extractor"] else "no extractor"
+        warnings.warn(f"{where}: the manifest records {recorded} for {row['file']}, the installed one is '{installed}'; "
+                      f"the article text may differ from the one recorded: install that version or set 'extractor' "
+                      f"to '{installed}' after checking the text", CorpusWarning, stacklevel=3)
+
+
 # --------------------------------------------------------------------------- the captures
 
 
 def read_capture(path: str | Path, *, sha256: str | None = None, where: str | None = None) -> str:
     """Read one raw capture read-only and return its text, after checking it is usable.
 
-    Checks: the file exists, is at most :data:`MAX_CAPTURE_BYTES`, is UTF-8, is plain text (not
-    HTML), is not empty or whitespace only, and (when *sha256* is given) has that checksum.
+    The kind of capture is decided by the file name: ``.html``/``.htm`` is a saved web page, whose
+    article text (headline, then one paragraph per line) is derived in memory by
+    :func:`newslens.pages.page_text` and returned in place of the raw bytes; any other name is
+    plain text. A plain-text capture that holds HTML is refused (rename it to ``.html``).
+
+    Checks: the file exists, (when *sha256* is given) has that checksum, and, for plain text, is
+    at most :data:`MAX_CAPTURE_BYTES`, is UTF-8, is not HTML and is not empty or whitespace only;
+    for a saved page, see :func:`newslens.pages.read_page`.
     """
     path = Path(path)
     where = where or str(path)
     if not path.is_file():
         raise CorpusError(f"{where}: capture {path} not found; copy it into data/raw/ or fix the 'file' column")
     size = path.stat().st_size
+    if _is_page(path.name):
+        from newslens.pages import MAX_PAGE_BYTES, page_text
+
+        if size > MAX_PAGE_BYTES:  # before reading it: pages.read_page says the same of bytes in memory
+            raise CorpusError(f"{where}: capture {path} is {size:,} bytes, over the {MAX_PAGE_BYTES:,}-byte limit for one saved page")
+        with path.open("rb") as fh:  # read-only: the saved page is never rewritten
+            raw = fh.read()
+        _check_sha(raw, sha256, path, where)
+        return page_text(raw, where=f"{where}: capture {path}" if where != str(path) else str(path))
     if size > MAX_CAPTURE_BYTES:
         raise CorpusError(f"{where}: capture {path} is {size:,} bytes, over the {MAX_CAPTURE_BYTES:,}-byte limit for one article")
     with path.open("rb") as fh:  # read-only: raw captures are never rewritten
         raw = fh.read()
-    if sha256 is not None:
-        digest = hashlib.sha256(raw).hexdigest()
-        if digest != sha256:
-            raise CorpusError(
-                f"{where}: capture {path} has sha256 {digest[:12]}…, the manifest says {sha256[:12]}…; "
-                "the raw file changed: restore it, or update the manifest if the new capture is intended"
-            )
+    _check_sha(raw, sha256, path, where)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -220,8 +259,19 @@ def read_capture(path: str | Path, *, sha256: str | None = None, where: str | No
     if not text.strip():
         raise CorpusError(f"{where}: capture {path} is empty or whitespace only")
     if "<" in text and len(_HTML_RE.findall(text)) >= 2:  # every tag starts with "<"
-        raise CorpusError(f"{where}: capture {path} looks like HTML (it has tags); save the page as plain text")
+        raise CorpusError(f"{where}: capture {path} looks like HTML (it has tags); rename it to .html (and its 'file' "
+                          "in the manifest) to have its article text extracted, or save the page as plain text")
     return text.lstrip("\ufeff")
+
+
+def _check_sha(raw: bytes, sha256: str | None, path: Path, where: str) -> None:
+    if sha256 is not None:
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != sha256:
+            raise CorpusError(
+                f"{where}: capture {path} has sha256 {digest[:12]}…, the manifest says {sha256[:12]}…; "
+                "the raw file changed: restore it, or update the manifest if the new capture is intended"
+            )
 
 
 # --------------------------------------------------------------------------- codebooks
@@ -708,8 +758,8 @@ def label_lines(articles: pd.DataFrame, furniture: dict | None = None, data_dir:
 
     Returns
     -------
-    DataFrame with one row per raw line: ``article``, ``line`` (1-based, as ``cat -n`` counts),
-    ``text`` (the raw line), ``label`` (one of :data:`LABELS`), ``voice`` and ``quoted_outlet``
+    DataFrame with one row per raw line: ``article``, ``line`` (1-based, as ``cat -n`` counts; for a
+    saved page, in its derived text, as ``newslens text FILE | cat -n`` shows it), ``text`` (the raw line), ``label`` (one of :data:`LABELS`), ``voice`` and ``quoted_outlet``
     (see :func:`assign_voice`).
     """
     fur = _furniture(furniture, data_dir)
@@ -806,6 +856,51 @@ def label_agreement(lines: pd.DataFrame, reference: pd.DataFrame) -> dict[str, f
         "accuracy_nonblank": float((nonblank["label"] == nonblank["label_ref"]).mean()),
         "voice_accuracy": float(((body["voice"] == body["voice_ref"]) & (body["quoted_outlet"] == body["quoted_outlet_ref"])).mean()),
     }
+
+
+def extraction_disagreements(articles: pd.DataFrame, lines: pd.DataFrame, *, furniture: dict | None = None,
+                             data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Where trafilatura and the line labeller disagree on what is article text, in saved-page captures.
+
+    Two kinds of line, per capture whose file is a saved page (plain-text captures give none):
+
+    - ``kept``: a line of the derived text (trafilatura kept it as article text) that the labeller
+      sets aside (caption, byline, dek, boilerplate); the headline line, put first on purpose, is not one.
+    - ``left out``: a paragraph of the whole page (:func:`newslens.pages.page_paragraphs`) that the
+      labeller, run on every paragraph of the page, calls ``body``, and trafilatura left out.
+
+    Parameters
+    ----------
+    articles : the manifest (``path``, ``file``, ``headline`` used), as from :func:`load_manifest`.
+    lines : :func:`label_lines` of those articles.
+    furniture : a furniture codebook as a dict; default ``data/codebook/furniture.yml``.
+
+    Returns
+    -------
+    DataFrame with ``article``, ``line`` (the line of the derived text, as in *lines*; <NA> for a
+    paragraph trafilatura left out), ``text``, ``trafilatura`` (``kept`` or ``left out``) and ``label``
+    (the labeller's label), in manifest order, kept lines first within a capture.
+    """
+    from newslens.pages import page_paragraphs
+
+    fur = _furniture(furniture, data_dir)
+    rows: list[dict] = []
+    for art, path, name, headline in zip(articles.index, articles["path"], articles["file"], articles["headline"]):
+        if not _is_page(name):
+            continue
+        own = lines[lines["article"] == art]
+        kept = own[~own["label"].isin(["body", "blank", "headline"])]
+        rows += [{"article": art, "line": ln, "text": t, "trafilatura": "kept", "label": lab}
+                 for ln, t, lab in zip(kept["line"], kept["text"], kept["label"])]
+        derived = {" ".join(t.split()).casefold() for t in own["text"]}
+        with open(path, "rb") as fh:
+            paragraphs = page_paragraphs(fh.read(), where=str(path))
+        for t, lab in zip(paragraphs, _label_one(paragraphs, headline, fur)):
+            if lab == "body" and " ".join(t.split()).casefold() not in derived:
+                rows.append({"article": art, "line": pd.NA, "text": t, "trafilatura": "left out", "label": lab})
+    out = pd.DataFrame(rows, columns=["article", "line", "text", "trafilatura", "label"])
+    out["line"] = out["line"].astype("Int64")
+    return out
 
 
 def label_examples(lines: pd.DataFrame, labels=("boilerplate", "caption", "byline"), per_article: int = 2, width: int = 70) -> pd.DataFrame:

@@ -15,7 +15,8 @@ import pandas as pd
 
 from newslens import coverage, framing, quotes, reuse, terms
 from newslens.codebooks import CODEBOOKS, check_codebooks
-from newslens.corpus import Corpus, find_data_dir, label_agreement, load_codebook, load_corpus, load_events
+from newslens.corpus import (Corpus, extraction_disagreements, find_data_dir, label_agreement, load_codebook, load_corpus,
+                             load_events)
 from newslens.reference import REFERENCES, covered, load_reference
 from newslens.text import article_stats, sentence_table
 
@@ -147,6 +148,12 @@ class Study:
     def paragraphs(self) -> pd.DataFrame:
         """Body paragraphs (:func:`newslens.framing.paragraph_table`)."""
         return framing.paragraph_table(self.lines)
+
+    @cached_property
+    def extraction_disagreements(self) -> pd.DataFrame:
+        """Lines of saved-page captures where trafilatura and the labeller disagree on what is article text
+        (:func:`newslens.corpus.extraction_disagreements`); empty when every capture is plain text."""
+        return extraction_disagreements(self.corpus.articles, self.lines, furniture=self.codebook("furniture"))
 
     @cached_property
     def events(self) -> pd.DataFrame:

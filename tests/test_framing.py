@@ -307,10 +307,10 @@ def test_framing_tables_follow_the_story_codebook():
     assert len(frames) == 3 * 19 and set(frames["answer"]) <= {0, 1}
     blame = F.responsibility_table(story)
     ignored = blame[blame["cue"].str.contains("ignored")]
-    assert set(ignored["target"]) == {"company"}          # "managers ignored her complaints": the story's own target id
-    assert "Northwind and its managers" in set(ignored["target_label"])
+    assert set(ignored["target"]) == {"plant"}            # "managers ignored them": the story's own target id
+    assert "Calder Coatings and its plant" in set(ignored["target_label"])
     issue = F.issue_frames_table(story)
-    assert {"safety", "regulation"} <= set(issue["issue_frame"])
+    assert {"river_harm", "tap_water", "oversight", "livelihoods"} == set(issue["issue_frame"])
     ent = F.entman_table(story)
     assert (ent[ent["function"] == "problem_definition"]["score"] > 0).all()
     scores = F.frame_scores_table(story)

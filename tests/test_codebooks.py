@@ -42,22 +42,22 @@ def _broken(tmp_path, name: str, change) -> Path:
 
 
 @pytest.mark.parametrize("name, change, message", [
-    ("furniture", lambda b: b["block_quotes"].__setitem__("intro", ["At (\\w+):"]),
+    ("furniture", lambda b: b.__setitem__("block_quotes", {"intro": ["At (\\w+):"]}),
      r"furniture\.yml: block_quotes: intro 1: 'At \(\\\\w\+\):' needs a named group \(\?P<outlet>\.\.\.\)"),
     ("furniture", lambda b: b.__setitem__("caption", "photo:.*"), r"furniture\.yml: caption: expected a list, got the text 'photo:\.\*'"),
     ("events", lambda b: b["events"][1].__setitem__("date", "March 11"),
-     r"events\.yml: events #2 \(id 'letter'\): date: expected a date \(YYYY-MM-DD\), got the text 'March 11'"),
+     r"events\.yml: events #2 \(id 'spill'\): date: expected a date \(YYYY-MM-DD\), got the text 'March 11'"),
     ("facts", lambda b: b["facts"][0]["patterns"][0].__setitem__("with", ["(crush"]),
-     r"facts\.yml: facts #1 \(id 'conveyor_injury'\): pattern 1: with: entry 1: '\(crush' is not a valid regular expression"),
-    ("facts", lambda b: b["facts"][2].pop("definition"), r"facts\.yml: facts #3 \(id 'workers_letter'\): definition: expected a non-empty text, got nothing"),
-    ("actors", lambda b: b["actors"][1].__setitem__("surnames", [None]), r"actors\.yml: actors #2 \(id 'site_manager'\): surnames: entry 1: expected a word"),
-    ("speakers", lambda b: b["actors"][0].__setitem__("gender", "f"), r"speakers\.yml: actors #1 \(name 'Dana Reyes'\): gender: 'f' is not female, male or none"),
-    ("speakers", lambda b: b["roles"][0].pop("cues"), r"speakers\.yml: roles #1 \(type 'activist'\): cues: expected a non-empty list"),
-    ("wording", lambda b: b["groups"][1].__setitem__("terms", []), r"wording\.yml: groups #2 \(id 'woman'\): terms: expected a non-empty list, got a list"),
+     r"facts\.yml: facts #1 \(id 'tank_leak'\): pattern 1: with: entry 1: '\(crush' is not a valid regular expression"),
+    ("facts", lambda b: b["facts"][2].pop("definition"), r"facts\.yml: facts #3 \(id 'do_not_drink_notice'\): definition: expected a non-empty text, got nothing"),
+    ("actors", lambda b: b["actors"][1].__setitem__("surnames", [None]), r"actors\.yml: actors #2 \(id 'residents'\): surnames: entry 1: expected a word"),
+    ("speakers", lambda b: b["actors"][0].__setitem__("gender", "f"), r"speakers\.yml: actors #1 \(name 'Marta Lindqvist'\): gender: 'f' is not female, male or none"),
+    ("speakers", lambda b: b["roles"][0].pop("cues"), r"speakers\.yml: roles #1 \(type 'fisher'\): cues: expected a non-empty list"),
+    ("wording", lambda b: b["groups"][1].__setitem__("terms", []), r"wording\.yml: groups #2 \(id 'naming_site'\): terms: expected a non-empty list, got a list"),
     ("terms", lambda b: b.__setitem__("stop_words", {"a": 1}), r"terms\.yml: stop_words: expected a list, got a mapping"),
     ("frames", lambda b: b["nmf"].__setitem__("ks", [2, "three"]), r"frames\.yml: nmf: ks: entry 2: expected a whole number, got the text 'three'"),
     ("frames", lambda b: b["items"].pop("R2"), r"frames\.yml: frame item\(s\) without a rule: R2"),
-    ("frames", lambda b: b["issue_frames"]["safety"].__setitem__("patterns", "safety"), r"frames\.yml: issue_frames: safety: patterns: expected a non-empty list"),
+    ("frames", lambda b: b["issue_frames"]["river_harm"].__setitem__("patterns", "river"), r"frames\.yml: issue_frames: river_harm: patterns: expected a non-empty list"),
 ])
 def test_a_mistake_is_named_with_file_and_entry(tmp_path, name, change, message):
     data = _broken(tmp_path, name, change)
@@ -67,7 +67,7 @@ def test_a_mistake_is_named_with_file_and_entry(tmp_path, name, change, message)
 
 def test_a_fact_must_point_to_a_known_event(tmp_path):
     data = _broken(tmp_path, "facts", lambda b: b["facts"][1].__setitem__("event", "strike"))
-    with pytest.raises(CorpusError, match=r"facts\.yml: facts #2 \(id 'complaints_ignored'\): event: 'strike' is not an event of events\.yml"):
+    with pytest.raises(CorpusError, match=r"facts\.yml: facts #2 \(id 'fish_kill'\): event: 'strike' is not an event of events\.yml"):
         check_codebooks(data_dir=data)
     assert check_codebooks(["facts"], data) == ["facts"]  # without events.yml in the check, a fact's event is not tested
 

@@ -105,14 +105,14 @@ BAD_INPUTS = {
     "no manifest": (lambda d: (d / "articles.csv").unlink(), "manifest not found"),
     "manifest without a column": (lambda d: _manifest(d, lambda m: m.pop("outlet")), "missing required column(s) outlet"),
     "manifest with a bad date": (lambda d: _manifest(d, lambda m: m.loc.__setitem__((1, "date"), "2024-13-01")), "is not a date"),
-    "manifest with a duplicate id": (lambda d: _manifest(d, lambda m: m.loc.__setitem__((1, "id"), "wire")), "wire"),
+    "manifest with a duplicate id": (lambda d: _manifest(d, lambda m: m.loc.__setitem__((1, "id"), "ledger-first")), "ledger-first"),
     # the captures
-    "capture missing": (lambda d: (d / "raw" / "gazette.txt").unlink(), "not found"),
-    "capture changed": (lambda d: (d / "raw" / "gazette.txt").write_text("Edited.\n", encoding="utf-8"), "sha256"),
+    "capture missing": (lambda d: (d / "raw" / "radio.txt").unlink(), "not found"),
+    "capture changed": (lambda d: (d / "raw" / "radio.txt").write_text("Edited.\n", encoding="utf-8"), "sha256"),
     # each codebook: missing, not YAML, or the wrong shape
     "furniture.yml missing": (lambda d: (d / "codebook" / "furniture.yml").unlink(), "furniture.yml: codebook not found"),
     "furniture.yml block quote without outlet group": (
-        lambda d: _edit_yaml(d / "codebook" / "furniture.yml", lambda b: b["block_quotes"].__setitem__("intro", ["At (.*):"])),
+        lambda d: _edit_yaml(d / "codebook" / "furniture.yml", lambda b: b.__setitem__("block_quotes", {"intro": ["At (.*):"]})),
         "named group (?P<outlet>"),
     "events.yml not YAML": (lambda d: (d / "codebook" / "events.yml").write_text("events: [\n", encoding="utf-8"), "not valid YAML"),
     "events.yml bad date": (lambda d: _edit_yaml(d / "codebook" / "events.yml", lambda b: b["events"][0].__setitem__("date", "2024-02-30")), "events.yml"),
@@ -120,7 +120,7 @@ BAD_INPUTS = {
                             "not a valid regular expression"),
     "facts.yml unknown event": (lambda d: _edit_yaml(d / "codebook" / "facts.yml", lambda b: b["facts"][0].__setitem__("event", "nope")),
                                 "'nope' is not an event of events.yml"),
-    "actors.yml aliases not a list": (lambda d: _edit_yaml(d / "codebook" / "actors.yml", lambda b: b["actors"][0].__setitem__("aliases", "Dana")),
+    "actors.yml aliases not a list": (lambda d: _edit_yaml(d / "codebook" / "actors.yml", lambda b: b["actors"][0].__setitem__("aliases", "Marta")),
                                       "aliases: expected a list"),
     "speakers.yml unknown type": (lambda d: _edit_yaml(d / "codebook" / "speakers.yml", lambda b: b["actors"][0].__setitem__("type", "hero")),
                                   "'hero' is not one of speaker_types"),

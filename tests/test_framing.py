@@ -308,10 +308,10 @@ def test_framing_tables_follow_the_story_codebook():
     assert len(frames) == 3 * 19 and set(frames["answer"]) <= {0, 1}
     blame = TABLES["responsibility"][0](story)
     ignored = blame[blame["cue"].str.contains("ignored")]
-    assert set(ignored["target"]) == {"company"}          # "managers ignored her complaints": the story's own target id
-    assert "Northwind and its managers" in set(ignored["target_label"])
+    assert set(ignored["target"]) == {"plant"}            # "managers ignored them": the story's own target id
+    assert "Calder Coatings and its plant" in set(ignored["target_label"])
     issue = TABLES["issue_frames"][0](story)
-    assert {"safety", "regulation"} <= set(issue["issue_frame"])
+    assert {"river_harm", "tap_water", "oversight", "livelihoods"} == set(issue["issue_frame"])
     ent = TABLES["entman"][0](story)
     assert (ent[ent["function"] == "problem_definition"]["score"] > 0).all()
     scores = TABLES["frame_scores"][0](story)

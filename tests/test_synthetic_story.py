@@ -164,9 +164,11 @@ def test_analyses_find_the_new_story_in_its_own_codebooks(tmp_path):
 
 
 def test_every_table_function_runs_in_process(story, tmp_path):
-    paths = export_tables(story, tmp_path, list(TABLES))
+    from newslens.study import Study
+
+    paths = export_tables(Study(STORY), tmp_path, list(TABLES))
     assert [p.stem for p in paths] == list(TABLES)
-    described = chapter_tables(story, tmp_path / "chapter", ["lines", "reuse"])
+    described = chapter_tables(Study(STORY), tmp_path / "chapter", ["lines", "reuse"])
     assert described.loc["reuse.csv", "rows"] == 0 and described.loc["lines.csv", "rows"] == len(story.lines)
 
 

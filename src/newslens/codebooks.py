@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from newslens.corpus import CorpusError, find_data_dir, load_codebook
+from newslens.corpus import CorpusError, find_data_dir, hang_risk, load_codebook, parse_date
 from newslens.framing import FramingError, compile_codebook
 
 #: The codebooks of a story, in the order the chapters use them.
@@ -57,6 +57,9 @@ def _regex(value: Any, where: _Where, group: str | None = None) -> None:
         compiled = re.compile(value)
     except re.error as exc:
         raise where.error(f"{value!r} is not a valid regular expression ({exc})") from None
+    risk = hang_risk(value)
+    if risk:
+        raise where.error(risk)
     if group and group not in compiled.groupindex:
         raise where.error(f"{value!r} needs a named group (?P<{group}>...)")
 

@@ -165,7 +165,8 @@ def test_output_folder_that_is_a_file_exits_2(tmp_path):
     res = run("export", "--out", str(blocker), "--data", str(STORY), "--table", "articles")
     assert res.returncode == 2
     lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"newslens: error: cannot write articles.csv into {blocker}"), res.stderr
+    assert lines == [f"newslens: error: --out {blocker}: a file of that name exists; name a folder (created if missing)"], res.stderr
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
 
 
 def test_unknown_table_is_a_usage_error():
@@ -174,6 +175,11 @@ def test_unknown_table_is_a_usage_error():
 
 
 # --------------------------------------------------------------------------- the chapters' downloads
+
+
+#: Tables new in the package that no chapter offers yet: the lead adds them to a chapter (and to
+#: chapters/tables/ with `make execute`), then empties this set.
+NOT_YET_IN_A_CHAPTER = {"reuse_clusters"}
 
 
 def _offered() -> dict[str, list[str]]:
@@ -194,7 +200,7 @@ def test_every_table_is_offered_by_one_chapter():
     offered = _offered()
     assert all(offered.values()), offered
     names = [n for files in offered.values() for n in files]
-    assert sorted(names) == sorted(TABLES)
+    assert sorted(names) == sorted(set(TABLES) - NOT_YET_IN_A_CHAPTER)
 
 
 def test_chapter_downloads_are_the_current_export(tmp_path, corpus):
@@ -202,5 +208,5 @@ def test_chapter_downloads_are_the_current_export(tmp_path, corpus):
     from newslens.export import export_tables
 
     tables = DATA.parent / "chapters" / "tables"
-    for path in export_tables(corpus, tmp_path, list(TABLES)):
+    for path in export_tables(corpus, tmp_path, [t for t in TABLES if t not in NOT_YET_IN_A_CHAPTER]):
         assert (tables / path.name).read_bytes() == path.read_bytes(), f"{path.name} is stale: run make execute"

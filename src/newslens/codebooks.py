@@ -255,6 +255,8 @@ _NMF_KEYS = ("ks", "seeds", "min_df", "max_df", "top_terms", "stability_threshol
 
 def _frames(book: dict, w: _Where) -> None:
     _known(book, ("lexicons", "frames", "items", "entman", "responsibility", "issue_frames", "nmf"), w, also=_aliased(book))
+    for name, entries in (book.get("lexicons") or {}).items() if isinstance(book.get("lexicons"), dict) else ():
+        _texts(entries, w / "lexicons" / name, regex=True)  # each entry, even in a lexicon no cue uses yet
     for frame, spec in (book.get("frames") or {}).items() if isinstance(book.get("frames"), dict) else ():
         _mapping(spec, w / "frames" / f"frame {frame}", ("label", "items"))
     for item, spec in (book.get("items") or {}).items() if isinstance(book.get("items"), dict) else ():

@@ -250,7 +250,7 @@ def looks_like_html(text: str) -> str | None:
         return "it starts with an HTML doctype"
     for name, (opening, closing) in _FRAME_RE.items():
         if opening.search(text) and closing.search(text):
-            return f"it has an <{name}> element"
+            return f"it has <{name}> and </{name}>"
     tags = len(_TAG_RE.findall(text))
     lines = sum(1 for t in text.split("\n") if t.strip())
     if tags >= MIN_HTML_TAGS and 2 * tags >= lines:

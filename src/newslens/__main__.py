@@ -13,8 +13,16 @@ from tqdm import tqdm
 
 from newslens.codebooks import check_codebooks
 from newslens.corpus import CorpusWarning, find_data_dir, load_corpus, load_manifest
-from newslens.export import (INPUT_ERRORS, PROVENANCE, TABLES, check_output_folder, check_same_corpus, codebooks_for,
-                             export_lock, write_export)
+from newslens.export import (
+    INPUT_ERRORS,
+    PROVENANCE,
+    TABLES,
+    check_output_folder,
+    check_same_corpus,
+    codebooks_for,
+    export_lock,
+    write_export,
+)
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command ended by Ctrl-C

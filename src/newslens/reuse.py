@@ -159,7 +159,7 @@ def _rounded(values: np.ndarray, digits: int) -> list[float]:
 
 
 def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, k: int = 5, min_similarity: float = 0.5,
-               min_shared: int = 3, max_lines: int | None = MAX_LINES) -> pd.DataFrame:  # noqa: C901
+               min_shared: int = 3, max_lines: int | None = MAX_LINES) -> pd.DataFrame:
     """Pairs of body lines in different articles that share text.
 
     Parameters

@@ -197,6 +197,8 @@ CASES = {
     "capture too large": (lambda d, t: replace_capture(d, b"word " * 500_000), ["row 2: capture", "over the 2,000,000-byte limit"]),
     "capture with no body text": (lambda d, t: replace_capture(d, b"Menu\nSections\nA short line\nAnother short line\n"),
                                   ["row 2: capture", "has no body text", "furniture.yml"]),
+    "one outlet only (terms)": (lambda d, t: write_rows(d, [{**r, "outlet": "Same"} for r in rows(d)]),
+                                ["articles.csv: every row names the outlet 'Same'", "add captures of a second outlet"]),
     # ---- the codebooks
     "furniture.yml missing": (lambda d, t: (d / "codebook" / "furniture.yml").unlink(), ["furniture.yml: codebook not found"]),
     "furniture.yml unknown key": (lambda d, t: edit_text(d, "furniture", "boilerplate:", "boilerplates:"),
@@ -458,3 +460,16 @@ def test_progress_lines_when_stderr_is_not_a_terminal(story, tmp_path):
 
     progress = [line for line in res.stderr.splitlines() if not line.startswith("newslens: wrote ")]
     assert progress and all(re.fullmatch(r"newslens: (check captures|label lines|tables) \d+/\d+ \(\d+ s\)", p) for p in progress), progress
+
+
+def test_an_outlet_with_only_quoted_text_is_refused_before_the_terms_table(tmp_path):
+    from newslens.corpus import Corpus, CorpusError
+    from newslens.export import check_tables
+
+    articles = pd.DataFrame({"outlet": ["A", "B", "B"]}, index=pd.Index(["a", "b1", "b2"], name="article"))
+    lines = pd.DataFrame({"article": ["a", "b1", "b2"], "label": "body", "voice": ["own", "quoted", "quoted"]})
+    corpus = Corpus(articles=articles, lines=lines, data_dir=tmp_path)
+    check_tables(corpus, ["articles"])  # only terms needs it
+    with pytest.raises(CorpusError, match=r"articles.csv rows 3, 4: outlet 'B' has no body text of its own"):
+        check_tables(corpus, ["terms"])
+    check_tables(Corpus(articles=articles, lines=lines.assign(voice="own"), data_dir=tmp_path), ["terms"])

@@ -19,6 +19,7 @@ from newslens.export import (
     TABLES,
     check_output_folder,
     check_same_corpus,
+    check_tables,
     codebooks_for,
     export_lock,
     write_export,
@@ -91,7 +92,8 @@ class _Progress:
 
     def __call__(self, items, stage: str, total: int):
         if self.terminal:
-            yield from tqdm(items, desc=stage, total=total, unit="", file=sys.stderr, leave=False)
+            unit = "table" if stage == "tables" else "capture"
+            yield from tqdm(items, desc=stage, total=total, unit=unit, file=sys.stderr, leave=False)
             return
         self.state = (stage, 0, total)
         for done, item in enumerate(items, 1):
@@ -114,6 +116,7 @@ def _export(args, progress: _Progress) -> int:
         keep = check_same_corpus(out, data_dir, names) if args.table else []
         with export_lock(out):
             corpus = load_corpus(data_dir, progress=progress)
+            check_tables(corpus, names)
             for message in dict.fromkeys(str(w.message) for w in caught):
                 print(f"newslens: warning: {message}", file=sys.stderr)
             try:

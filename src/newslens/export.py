@@ -353,6 +353,33 @@ def write_export(corpus: Corpus, out: str | Path, names: list[str] | None = None
     return [out / f"{name}.csv" for name in names]
 
 
+def check_tables(corpus: Corpus, names: list[str]) -> None:
+    """Checks of the loaded corpus that only some tables need, made before any table is written.
+
+    ``terms`` compares outlets by their own words: it needs two outlets or more, each with a body
+    line in its own voice (not only passages quoted from others).
+
+    Raises
+    ------
+    CorpusError naming the manifest rows and the fix.
+    """
+    if "terms" not in names:
+        return
+    manifest = corpus.data_dir / "articles.csv"
+    outlets = corpus.articles["outlet"]
+    if outlets.nunique() < 2:
+        raise CorpusError(f"{manifest}: every row names the outlet {outlets.iloc[0]!r}; the terms table compares outlets: "
+                          "add captures of a second outlet, or leave terms out (--table NAME for the others)")
+    own = corpus.lines[(corpus.lines["label"] == "body") & (corpus.lines["voice"] == "own")]
+    with_own = set(outlets.reindex(own["article"].unique()))
+    for outlet in dict.fromkeys(outlets):
+        if outlet not in with_own:
+            rows = [str(n) for n, o in enumerate(outlets, start=2) if o == outlet]
+            raise CorpusError(f"{manifest} row{'s' if len(rows) > 1 else ''} {', '.join(rows)}: outlet {outlet!r} has no body text of its "
+                              "own (every body line is quoted from another outlet); the terms table needs some: add a capture "
+                              "of its own reporting, or leave terms out (--table NAME for the others)")
+
+
 def chapter_tables(corpus: Corpus, out: str | Path, names: list[str]) -> pd.DataFrame:
     """Write the tables *names* to ``out/`` (as :func:`export_tables`) and describe them for a chapter.
 

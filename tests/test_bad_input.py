@@ -223,6 +223,8 @@ CASES = {
                                     ["facts.yml: facts #1", "pattern 1: '(a+)+$' repeats a repetition", "drop the outer repetition"]),
     "facts.yml nested repetition in any": (lambda d, t: edit_yaml(d, "facts", lambda b: b["facts"][0]["patterns"].insert(0, {"any": [r"x(\w+\s?)*y"]})),
                                            ["facts.yml: facts #1", "pattern 1: any: entry 1", r"repeats a repetition ((\w+\s?)*)"]),
+    "facts.yml alternatives that start alike": (lambda d, t: edit_yaml(d, "facts", lambda b: b["facts"][0].__setitem__("exclude", [r"x(?:\w|\d)+y"])),
+                                                ["facts.yml: facts #1", "exclude: entry 1", r"repeats alternatives that can start with the same character ((?:\w|\d)+)"]),
     "facts.yml unknown key": (lambda d, t: edit_yaml(d, "facts", lambda b: b["facts"][0].__setitem__("exlcude", ["x"])),
                               ["facts.yml: facts #1", "unknown key 'exlcude'; did you mean 'exclude'?"]),
     "facts.yml unknown pattern key": (lambda d, t: edit_yaml(d, "facts", lambda b: b["facts"][0]["patterns"].insert(0, {"any": ["x"], "withuot": ["y"]})),
@@ -370,14 +372,23 @@ def test_nested_repetition_fails_fast_on_a_long_line(book, story, tmp_path):
     assert "repeats a repetition ((a+)+)" in res.stderr and "Traceback" not in res.stderr
 
 
-def test_nested_repetition_check_on_patterns():
-    from newslens.corpus import nested_repetition
+def test_backtracking_traps_are_found_and_safe_patterns_pass():
+    from newslens.corpus import backtracking_trap, nested_repetition
 
-    hanging = ["(a+)+$", "(a*)*", "(?:x|b+)*c", r"(\w+\s?)+$", "((a+))+", "(a{1,3})+", "(?P<n>a+)*", "((a+)?)+"]
+    nested = ["(a+)+$", "(a*)*", "(?:x|b+)*c", r"(\w+\s?)+$", "((a+))+", "(a{1,3})+", "(?P<n>a+)*", "((a+)?)+", r"(?:\s+|,)+"]
+    alternatives = ["(a|a)+$", r"(?:\w|\d)+", "(?:[a-z]|[A-Z])*", r"(.|\s)*"]
     safe = ["(?>a+)+", "(a++)+", "(a+){2,5}", "a+b+", "(ab)+", "[(a+)]+", r"\(a+\)+", r"\d+:\d\d( \d+:\d\d)*",
-            r"(?:\s+\w+){0,3}", r"\bfire(?:d|s)?\b", r"(?<!Viola )\bZhou\b(?!\s+X)"]
-    assert [p for p in hanging if nested_repetition(p) is None] == []
-    assert [p for p in safe if nested_repetition(p) is not None] == []
+            r"(?:\s+\w+){0,3}", r"\bfire(?:d|s)?\b", r"(?<!Viola )\bZhou\b(?!\s+X)", "(x|y)+", r"(?:\bfoo|bar)+", "((a+)b)+"]
+    assert [p for p in nested if nested_repetition(p) is None] == []
+    assert [p for p in alternatives if backtracking_trap(p) is None or backtracking_trap(p)[1] != "alternatives"] == []
+    assert [p for p in safe if backtracking_trap(p) is not None] == []
+
+
+@pytest.mark.parametrize("story_dir", ["data", "tests/fixtures/synthetic_story"])
+def test_the_stories_codebooks_have_no_trap(story_dir):
+    from newslens.codebooks import check_codebooks
+
+    check_codebooks(data_dir=Path(__file__).resolve().parents[1] / story_dir)  # raises on the first trap
 
 
 # --------------------------------------------------------------------------- interrupted, concurrent and partial exports

@@ -10,6 +10,7 @@ import hashlib
 import io
 import re
 import stat
+import string
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +30,7 @@ __all__ = [
     "parse_date",
     "looks_like_html",
     "nested_repetition",
+    "backtracking_trap",
     "hang_risk",
     "find_data_dir",
     "load_manifest",
@@ -457,41 +459,72 @@ def _regex_elements(source: str):
 
 
 def hang_risk(source: str) -> str | None:
-    """Why regex *source* could hang a run, as the end of an error message, or None (see :func:`nested_repetition`)."""
-    part = nested_repetition(source)
-    if part is None:
+    """Why regex *source* could hang a run, as the end of an error message, or None (see :func:`backtracking_trap`)."""
+    found = backtracking_trap(source)
+    if found is None:
         return None
-    return (f"{source!r} repeats a repetition ({part}), which can take hours on a long line; "
-            "drop the outer repetition or make the group atomic, (?>...)")
+    part, why = found
+    if why == "nested":
+        return (f"{source!r} repeats a repetition ({part}), which can take hours on a long line; "
+                "drop the outer repetition or make the group atomic, (?>...)")
+    return (f"{source!r} repeats alternatives that can start with the same character ({part}), which can take hours "
+            "on a long line; make the alternatives start differently or make the group atomic, (?>...)")
 
 
 def nested_repetition(source: str) -> str | None:
-    """The part of regex *source* that repeats a repetition without limit, such as ``(a+)+``, or None.
+    """The part of regex *source* that repeats a repetition without limit, such as ``(a+)+``, or None
+    (the first kind of :func:`backtracking_trap`)."""
+    found = backtracking_trap(source)
+    return found[0] if found is not None and found[1] == "nested" else None
 
-    Such a part makes a backtracking engine (Python's ``re``) take time exponential in the length
-    of a line it almost matches: ``(a+)+$`` tries every way of splitting a run of letters. Found:
-    an unbounded repetition (``*``, ``+``, ``{n,}``) of a group one of whose alternatives needs
-    nothing but unbounded repetitions (``(a+)+``, ``(\\w+\\s?)*``, ``(?:x|b+)*``). Safe and not
-    found: a group with a required part between the repetitions (``( \\d+:\\d\\d)*``), possessive
-    repetitions (``a++``), atomic groups (``(?>...)``) and bounded repetitions (``{1,3}``). Not
-    found either: overlapping alternatives (``(a|a)+``), which need the sets of letters compared.
-    Hand-written because the standard library's regex parser is private (``re._parser``).
+
+# Characters to tell whether two alternatives can start alike (a letter, a digit, a space, punctuation,
+# letters outside ASCII, typographic quotes and dashes).
+_PROBES = tuple(string.printable + "éÉßñçøåäÄ中文’‘“”—–…")
+
+
+def _overlap(first: str, second: str) -> bool:
+    try:
+        a, b = re.compile(first, re.IGNORECASE), re.compile(second, re.IGNORECASE)
+    except re.error:  # a back-reference alone: cannot tell
+        return False
+    return any(a.fullmatch(c) and b.fullmatch(c) for c in _PROBES)
+
+
+def backtracking_trap(source: str) -> tuple[str, str] | None:
+    """The part of regex *source* that a backtracking engine may try exponentially many ways, and why.
+
+    Python's ``re`` backtracks: on a line it almost matches, ``(a+)+$`` tries every way of splitting
+    a run of letters. Found, as ``(part, "nested")``: an unbounded repetition (``*``, ``+``,
+    ``{n,}``) of a group one of whose alternatives needs nothing but repetitions (``(a+)+``,
+    ``(\\w+\\s?)*``, ``(?:x|b+)*``, ``(a{1,3})+``); as ``(part, "alternatives")``: an unbounded
+    repetition of a group two of whose alternatives can start with the same character (``(a|a)+``,
+    ``(?:\\w|\\d)+``), judged on the first atom of each and a set of probe characters. Safe and not
+    found: a required part between repetitions (``( \\d+:\\d\\d)*``), possessive repetitions
+    (``a++``), atomic groups (``(?>...)``) and bounded repetitions of a fixed count (``(ab){3}``).
+    Hand-written because the standard library's regex parser is private (``re._parser``); a
+    pattern this misses can still be slow, so the check errs on the side of refusing.
     """
-    # per open group: [start, kind, alternatives as [needs a repetition, needs a required part]]
-    stack: list[list] = [[0, "", [[False, False]]]]
-    pending = None  # the element just read, waiting for its quantifier: (status, start, kind)
+    # per open group: [start, kind, alternatives as [needs a repetition, needs a required part, first atom]]
+    # (first atom: None before any element, the atom's source, or False when it starts otherwise)
+    stack: list[list] = [[0, "", [[False, False, None]]]]
+    pending = None  # the element just read, waiting for its quantifier: (status, start, end, kind, alternatives)
 
-    def settle(repeat) -> str | None:
+    def settle(repeat) -> tuple[str, str] | None:
         nonlocal pending
         if pending is None:
             return None
-        status, start, kind = pending
+        status, start, end, kind, alts = pending
         pending = None
         if repeat is not None:
-            (lo, hi, possessive), end = repeat
+            (lo, hi, possessive), q_end = repeat
             if hi is None and not possessive:
-                if status == "repeat" and kind not in ("atomic", "look"):
-                    return source[start:end]
+                if kind not in ("atomic", "look", "atom"):
+                    if status == "repeat":
+                        return source[start:q_end], "nested"
+                    firsts = [a[2] for a in alts if a[2]]
+                    if any(_overlap(x, y) for i, x in enumerate(firsts) for y in firsts[i + 1:]):
+                        return source[start:q_end], "alternatives"
                 status = "repeat"
             elif hi is None or possessive:
                 status = "required" if lo else "optional"
@@ -500,6 +533,8 @@ def nested_repetition(source: str) -> str | None:
             elif status != "repeat":
                 status = status if lo else "optional"
         alt = stack[-1][2][-1]
+        if alt[2] is None and status != "zero":
+            alt[2] = source[start:end] if kind == "atom" else False
         if status == "repeat":
             alt[0] = True
         elif status == "required":
@@ -512,29 +547,28 @@ def nested_repetition(source: str) -> str | None:
             if found:
                 return found
             continue
-        if settle(None):  # never: only a repetition can reveal a nested one
-            return None
+        settle(None)  # no quantifier: only a repetition can reveal a trap
         if kind == "open":
-            stack.append([start, info, [[False, False]]])
+            stack.append([start, info, [[False, False, None]]])
         elif kind == "or":
-            stack[-1][2].append([False, False])
+            stack[-1][2].append([False, False, None])
         elif kind == "close" and len(stack) > 1:
             g_start, g_kind, alts = stack.pop()
             if g_kind == "look":
                 status = "zero"
             elif g_kind == "atomic":
                 status = "required"
-            elif any(rep and not req for rep, req in alts):
+            elif any(rep and not req for rep, req, _first in alts):
                 status = "repeat"
-            elif all(req for _rep, req in alts):
+            elif all(req for _rep, req, _first in alts):
                 status = "required"
             else:
                 status = "optional"
-            pending = (status, g_start, g_kind)
+            pending = (status, g_start, end, g_kind, alts)
         elif kind == "atom":
-            pending = ("required", start, "")
+            pending = ("required", start, end, "atom", [])
         elif kind == "zero":
-            pending = ("zero", start, "")
+            pending = ("zero", start, end, "zero", [])
     settle(None)
     return None
 

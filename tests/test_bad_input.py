@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import signal
@@ -105,7 +106,7 @@ def previous_output(folder: Path, data: Path | None = None) -> None:
     folder.mkdir(parents=True)
     (folder / "articles.csv").write_text("article\nold\n", encoding="utf-8")
     record = provenance(data, ["articles"]) if data is not None else {"tables": ["articles"]}
-    (folder / PROVENANCE).write_text(repr(record).replace("'", '"'), encoding="utf-8")
+    (folder / PROVENANCE).write_text(json.dumps(record), encoding="utf-8")
 
 
 def make_fifo(path: Path) -> None:
@@ -436,8 +437,6 @@ def test_a_failing_table_leaves_the_previous_output_and_says_so(story, tmp_path,
 
 
 def test_table_updates_one_table_and_keeps_the_others(story, tmp_path, capsys):
-    import json
-
     out = tmp_path / "out"
     assert main(["export", "--data", str(story), "--out", str(out), "--table", "articles", "--table", "labels"]) == 0
     labels = (out / "labels.csv").read_bytes()
@@ -484,3 +483,14 @@ def test_an_outlet_with_only_quoted_text_is_refused_before_the_terms_table(tmp_p
     with pytest.raises(CorpusError, match=r"articles.csv rows 3, 4: outlet 'B' has no body text of its own"):
         check_tables(corpus, ["terms"])
     check_tables(Corpus(articles=articles, lines=lines.assign(voice="own"), data_dir=tmp_path), ["terms"])
+
+
+def test_a_run_killed_between_its_renames_is_recovered_by_the_next(story, tmp_path, capsys):
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout)
+    previous_output(tmp_path / f".out.newslens-old-{dead}", story)  # the previous set (articles), renamed away; no out/
+    (tmp_path / f".out.newslens-tmp-{dead}").mkdir()  # and the killed run's half-written folder
+    assert main(["export", "--data", str(story), "--out", str(tmp_path / "out"), "--table", "labels"]) == 0, capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "story"]
+    # the recovered set's table is kept beside the new one
+    assert (tmp_path / "out" / "articles.csv").read_text(encoding="utf-8") == "article\nold\n"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["articles.csv", "labels.csv", PROVENANCE]

@@ -22,6 +22,7 @@ from newslens.export import (
     check_tables,
     codebooks_for,
     export_lock,
+    recover_output,
     write_export,
 )
 
@@ -113,8 +114,9 @@ def _export(args, progress: _Progress) -> int:
         # the manifest first (its errors name the row), then the codebooks, then captures and labels
         load_manifest(data_dir, check_files=False)
         check_codebooks(codebooks_for(names), data_dir)
-        keep = check_same_corpus(out, data_dir, names) if args.table else []
         with export_lock(out):
+            recover_output(out)
+            keep = check_same_corpus(out, data_dir, names) if args.table else []
             corpus = load_corpus(data_dir, progress=progress)
             check_tables(corpus, names)
             for message in dict.fromkeys(str(w.message) for w in caught):

@@ -298,9 +298,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _recover(out: Path) -> None:
-    # A run killed (not interrupted: that is handled) between its two renames left the previous set
-    # under its old name and no folder at *out*: put it back.
+def recover_output(out: str | Path) -> None:
+    """Undo what a killed export into *out* left behind (see the comment); a no-op otherwise."""
+    out = Path(out)
+    # A run killed (not interrupted: that is handled) left its temporary folder, or, between its two
+    # renames, the previous set under its old name and no folder at *out*: tidy up, put it back.
+    for tmp in out.parent.glob(f".{out.name}.newslens-tmp-*"):
+        pid = tmp.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(tmp, ignore_errors=True)
     if out.exists():
         return
     for old in sorted(out.parent.glob(f".{out.name}.newslens-old-*")):
@@ -337,7 +343,7 @@ def write_export(corpus: Corpus, out: str | Path, names: list[str] | None = None
     """
     out = Path(out)
     names = list(names or TABLES)
-    _recover(out)
+    recover_output(out)
     tmp = out.parent / f".{out.name}.newslens-tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)

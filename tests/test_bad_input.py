@@ -214,6 +214,8 @@ CASES = {
                                    ["events.yml", "dates are YYYY-MM-DD"]),
     "events.yml ISO week date": (lambda d, t: edit_yaml(d, "events", lambda b: b["events"][0].__setitem__("date", "2021-W37-2")),
                                  ["events.yml: events #1", "date: expected a date (YYYY-MM-DD), got the text '2021-W37-2'"]),
+    "events.yml date with a time": (lambda d, t: edit_text(d, "events", "date: 2024-03-11", "date: 2024-03-11 10:00:00"),
+                                    ["events.yml: events #2 (id 'letter'): date: expected a date (YYYY-MM-DD), got a date with a time (2024-03-11 10:00:00)"]),
     "events.yml duplicate id": (lambda d, t: edit_yaml(d, "events", lambda b: b["events"][1].__setitem__("id", b["events"][0]["id"])),
                                 ["events.yml: events #2", "duplicate id", "(first at events #1); each must be unique"]),
     "events.yml duplicate key": (lambda d, t: edit_text(d, "events", "  - id: ", "  - label: twice\n    label: "),

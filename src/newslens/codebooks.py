@@ -108,7 +108,7 @@ def _texts(value: Any, where: _Where, *, regex: bool = False, empty: bool = True
 
 
 def _date(value: Any, where: _Where) -> None:
-    if isinstance(value, _dt.date):
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):  # YAML reads 2021-09-14 as a date
         return
     try:
         parse_date(value)
@@ -127,6 +127,8 @@ def _kind(value: Any) -> str:
         return "nothing"
     if isinstance(value, str):
         return f"the text {value!r}" if len(value) < 40 else "a text"
+    if isinstance(value, _dt.datetime):
+        return f"a date with a time ({value.isoformat(sep=' ')})"
     return {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number"}.get(type(value), type(value).__name__)
 
 

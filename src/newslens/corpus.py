@@ -1033,7 +1033,7 @@ def load_events(data_dir: str | Path | None = None) -> pd.DataFrame:
                 dates.append(pd.NaT)
                 continue
             try:
-                day = value if isinstance(value, _dt.date) else parse_date(str(value))
+                day = value if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime) else parse_date(str(value))
                 dates.append(pd.Timestamp(day))
             except ValueError:
                 raise CorpusError(f"{where}: {key} {value!r} is not a date (YYYY-MM-DD)") from None

@@ -133,6 +133,21 @@ def test_two_thousand_copies_of_a_passage_are_one_cluster_quickly():
     assert out["stock"].unique().tolist() == [0]
 
 
+def test_paragraphs_sharing_one_sentence_of_two_do_not_chain_into_one_cluster():
+    from newslens.reuse import reuse_clusters
+
+    s = ["Workers said the conveyor had been broken for three weeks before the accident.",
+         "The company said it would review every complaint filed by the warehouse staff.",
+         "Inspectors from the state regulator arrived at the site on Tuesday morning.",
+         "Several employees said they feared losing their jobs if they spoke to reporters."]
+    ids = ["p1", "p2", "p3", "q1", "q2", "q3"]
+    articles = pd.DataFrame({"date": pd.date_range("2021-08-01", periods=6), "capture_site": ids}, index=pd.Index(ids, name="article"))
+    texts = [s[0] + " " + s[1], s[1] + " " + s[2], s[2] + " " + s[3]] + [s[0] + " " + s[1]] * 2 + [s[2] + " " + s[3]]
+    out = reuse_clusters(pd.DataFrame({"article": ids, "line": 1, "text": texts, "label": "body"}), articles)
+    # p1, q1, q2 carry one paragraph; p3, q3 another; p2 shares half of each and joins neither
+    assert sorted(sorted(g) for g in out.groupby("cluster")["article"].apply(list)) == [["p1", "q1", "q2"], ["p3", "q3"]]
+
+
 def test_clusters_join_near_copies_and_leave_a_shared_phrase_alone():
     from newslens.reuse import cluster_summary, reuse_clusters
 
@@ -161,7 +176,7 @@ def test_clusters_without_sharing_are_empty_and_bad_input_is_refused():
     lines, articles = tiny()
     alone = lines[lines["article"] == "early"]
     assert reuse_clusters(alone, articles).columns.tolist() == CLUSTER_COLUMNS and reuse_clusters(alone, articles).empty
-    with pytest.raises(ReuseError, match="min_similarity"):
-        reuse_clusters(lines, articles, min_similarity=0)
+    with pytest.raises(ReuseError, match="min_jaccard"):
+        reuse_clusters(lines, articles, min_jaccard=0)
     with pytest.raises(ReuseError, match="no date"):
         reuse_clusters(lines, articles.loc[["early"]])

@@ -15,8 +15,6 @@ import re
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from newslens.text import _WORD, clean_line, tokenize_words, word_count
 
@@ -258,16 +256,18 @@ def _rank(art_date: np.ndarray, art_order: np.ndarray) -> np.ndarray:
     return rank
 
 
-def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, min_similarity: float = 0.5,
+def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, min_jaccard: float = 0.4,
                    min_shared: int = 3, stock_sites: int = 1) -> pd.DataFrame:
     """Group identical and near-identical body lines of different articles into clusters, one per shared passage.
 
-    A passage that N articles carry is one cluster of N members, however large N is: each line is
-    compared only with the earliest line that shares a shingle with it (a star, not every pair),
-    and the comparisons are joined into clusters as connected components of a graph, so the cost
-    is linear in the number of shingles. Two lines are joined when they share at least *min_shared*
-    shingles and at least *min_similarity* of the shorter line's shingles (containment), as in
-    :func:`find_reuse`.
+    A passage that N articles carry is one cluster of N members, however large N is: for each
+    shingle, each line that holds it is compared only with the earliest line that holds it (a
+    star, not every pair), so the cost is linear in the number of shingles. Each line joins the
+    earlier line it is most alike, when they share at least *min_shared* shingles and their
+    Jaccard similarity (shared shingles / shingles of either) is at least *min_jaccard*; a cluster
+    is a tree of such links, rooted at its earliest line. Jaccard rather than containment, and one
+    link per line, so that two paragraphs that merely share one sentence of several do not chain
+    unrelated passages into one cluster (a one-word edit of a 16-word sentence keeps 0.44).
 
     Stock phrases: a cluster whose members all come from at most *stock_sites* capture site(s)
     (``capture_site`` of the manifest, else ``outlet``) is one site's boilerplate (a standard
@@ -292,8 +292,8 @@ def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, m
         raise ReuseError(f"reuse_clusters needs a lines table with columns {sorted(need)}; missing {sorted(need - set(lines.columns))}")
     if "date" not in articles.columns:
         raise ReuseError("reuse_clusters needs the articles table (index 'article') with a 'date' column")
-    if not 0 < min_similarity <= 1:
-        raise ReuseError(f"min_similarity must be in (0, 1], got {min_similarity}")
+    if not 0 < min_jaccard <= 1:
+        raise ReuseError(f"min_jaccard must be in (0, 1], got {min_jaccard}")
     if k < 1:
         raise ReuseError(f"shingle size k must be at least 1, got {k}")
     body = lines[lines["label"] == "body"] if "label" in lines.columns else lines
@@ -313,22 +313,34 @@ def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, m
     run_start, run_len = bounds[:-1], np.diff(bounds)
     size = np.bincount(u_sorted, minlength=n)
     shared_run = run_len >= 2
-    u, v = _star_pairs(u_sorted, run_start[shared_run], run_len[shared_run], _rank(art_date, art_order))
+    rank = _rank(art_date, art_order)
+    u, v = _star_pairs(u_sorted, run_start[shared_run], run_len[shared_run], rank)
     other = art_order[u] != art_order[v]
     keys, shared = np.unique(u[other] * max(n, 1) + v[other], return_counts=True)
     u, v = keys // max(n, 1), keys % max(n, 1)
-    keep = (shared >= min_shared) & (shared >= _LOOSE * min_similarity * np.minimum(size[u], size[v]))
-    keep[keep] = shared[keep] / np.minimum(size[u[keep]], size[v[keep]]) >= min_similarity
-    u, v = u[keep], v[keep]
+    jaccard = shared / (size[u] + size[v] - shared)
+    keep = (shared >= min_shared) & (jaccard >= min_jaccard)
+    u, v, jaccard = u[keep], v[keep], jaccard[keep]
     if not len(u):
         return pd.DataFrame(columns=CLUSTER_COLUMNS)
-    graph = coo_matrix((np.ones(len(u), dtype=np.int8), (u, v)), shape=(n, n))
-    _count, component = connected_components(graph, directed=False)
+    # One link per line, to the earlier line it is most alike (a star's centre is always the earlier).
+    child, parent = np.where(rank[u] > rank[v], u, v), np.where(rank[u] > rank[v], v, u)
+    order = np.lexsort((rank[parent], -jaccard, child))
+    child, parent = child[order], parent[order]
+    first = np.r_[True, child[1:] != child[:-1]]
+    child, parent = child[first], parent[first]
+    root = np.arange(n)
+    root[child] = parent
+    while True:  # follow the links to each tree's root (parents are earlier: no cycle), halving the path each pass
+        nxt = root[root]
+        if np.array_equal(nxt, root):
+            break
+        root = nxt
     linked = np.zeros(n, dtype=bool)
-    linked[u] = linked[v] = True
+    linked[child] = linked[parent] = True
     rows = np.flatnonzero(linked)
     table = pd.DataFrame({
-        "_c": component[rows], "_rank": _rank(art_date, art_order)[rows], "_o": art_order[rows],
+        "_c": root[rows], "_rank": rank[rows], "_o": art_order[rows],
         "article": pd.array(body["article"].to_numpy(dtype=object)[rows], dtype="str"),
         "line": body["line"].to_numpy(dtype=np.int64)[rows],
         "date": pd.array(pd.DatetimeIndex(dates[art_order[rows]]).strftime("%Y-%m-%d"), dtype="str"),

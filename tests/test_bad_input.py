@@ -496,3 +496,19 @@ def test_a_run_killed_between_its_renames_is_recovered_by_the_next(story, tmp_pa
     # the recovered set's table is kept beside the new one
     assert (tmp_path / "out" / "articles.csv").read_text(encoding="utf-8") == "article\nold\n"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["articles.csv", "labels.csv", PROVENANCE]
+
+
+def test_a_second_export_into_a_folder_being_written_is_refused(story, tmp_path, capsys):
+    out = tmp_path / "out"
+    first = subprocess.Popen([sys.executable, "-m", "newslens", "export", "--data", str(story), "--out", str(out),
+                              "--progress-seconds", "0.2"], stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONHASHSEED": "0"})
+    for line in first.stderr:
+        if line.startswith("newslens: tables "):  # the first holds the lock and writes
+            break
+    assert main(["export", "--data", str(story), "--out", str(out), "--table", "articles"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"another newslens export (process {first.pid}) is writing into this folder" in err[0]
+    first.stderr.read()
+    assert first.wait(timeout=120) == 0
+    assert (out / PROVENANCE).is_file() and not (tmp_path / ".out.newslens-lock").exists()

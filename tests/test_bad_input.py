@@ -512,3 +512,26 @@ def test_a_second_export_into_a_folder_being_written_is_refused(story, tmp_path,
     first.stderr.read()
     assert first.wait(timeout=120) == 0
     assert (out / PROVENANCE).is_file() and not (tmp_path / ".out.newslens-lock").exists()
+
+
+def test_ctrl_c_during_the_swap_comes_too_late_and_the_new_set_is_whole(tmp_path, monkeypatch):
+    from newslens import export
+
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "tmp" / "a.csv").write_text("new")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "a.csv").write_text("old")
+    rename = os.rename
+
+    def interrupted_rename(src, dst):
+        if Path(dst).name == "out":  # between the two renames: no folder at out/
+            os.kill(os.getpid(), signal.SIGINT)
+        return rename(src, dst)
+
+    monkeypatch.setattr(export.os, "rename", interrupted_rename)
+    export._swap_in(tmp_path / "tmp", tmp_path / "out")
+    assert (tmp_path / "out" / "a.csv").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    with pytest.raises(KeyboardInterrupt):  # Ctrl-C works again afterwards
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)

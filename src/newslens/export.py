@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import signal
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -308,6 +309,10 @@ def recover_output(out: str | Path) -> None:
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(tmp, ignore_errors=True)
     if out.exists():
+        for old in out.parent.glob(f".{out.name}.newslens-old-*"):  # the swap finished; its cleaning did not
+            pid = old.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(old, ignore_errors=True)
         return
     for old in sorted(out.parent.glob(f".{out.name}.newslens-old-*")):
         os.rename(old, out)
@@ -317,18 +322,19 @@ def recover_output(out: str | Path) -> None:
 def _swap_in(tmp: Path, out: Path) -> None:
     """Put the folder *tmp* at *out*, the previous *out* going only once the new one is in place."""
     old = out.parent / f".{out.name}.newslens-old-{os.getpid()}"
-    # Ctrl-C between the two renames would leave no folder at *out*: hold it back until both are done.
-    blocked = hasattr(signal, "pthread_sigmask")
-    if blocked:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    # Ctrl-C between the two renames would leave no folder at *out*: hold it back until the swap is
+    # done; one that came meanwhile came too late to stop the export, which has succeeded.
+    # (A handler that only takes note, not a blocked signal mask: numpy's threads would receive it.)
+    held = [signal.SIGINT, signal.SIGTERM] if threading.current_thread() is threading.main_thread() else []
+    before = {sig: signal.signal(sig, lambda *_: None) for sig in held}
     try:
         if out.exists():
             os.rename(out, old)
         os.rename(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
     finally:
-        if blocked:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    shutil.rmtree(old, ignore_errors=True)
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
 
 
 def write_export(corpus: Corpus, out: str | Path, names: list[str] | None = None, *, keep: list[str] = (),

@@ -100,3 +100,83 @@ def test_reuse_share_counts_reused_words_of_the_reuser():
     assert share.index.tolist() == ["late"]
     assert share.loc["late", "lines_reused"] == 1 and share.loc["late", "words_reused"] == 16
     assert 0 < share.loc["late", "share"] < 100
+
+
+# --------------------------------------------------------------------------- clusters
+
+
+def _copies(n: int, *, sites=None, text=SHARED):
+    ids = [f"c{i:04d}" for i in range(n)]
+    articles = pd.DataFrame({
+        "date": pd.to_datetime("2021-08-01") + pd.to_timedelta([(n - i) % 7 for i in range(n)], unit="D"),
+        "capture_site": sites if sites is not None else [f"site{i}.example" for i in range(n)],
+    }, index=pd.Index(ids, name="article"))
+    lines = pd.DataFrame({"article": ids, "line": 3, "text": text, "label": "body"})
+    return lines, articles
+
+
+def test_two_thousand_copies_of_a_passage_are_one_cluster_quickly():
+    import time
+
+    from newslens.reuse import reuse_clusters
+
+    lines, articles = _copies(2000)
+    started = time.perf_counter()
+    out = reuse_clusters(lines, articles)
+    assert time.perf_counter() - started < 10  # pairwise would be 2 million comparisons
+    assert out["cluster"].unique().tolist() == [1] and len(out) == 2000
+    assert out["members"].unique().tolist() == [2000] and out["sites"].unique().tolist() == [2000]
+    # the earliest-dated copy is the likely source; ties go to manifest order
+    source = out[out["is_source"] == 1]
+    earliest = articles["date"].min()
+    assert len(source) == 1 and source["article"].iloc[0] == articles.index[articles["date"] == earliest][0]
+    assert out["stock"].unique().tolist() == [0]
+
+
+def test_paragraphs_sharing_one_sentence_of_two_do_not_chain_into_one_cluster():
+    from newslens.reuse import reuse_clusters
+
+    s = ["Workers said the conveyor had been broken for three weeks before the accident.",
+         "The company said it would review every complaint filed by the warehouse staff.",
+         "Inspectors from the state regulator arrived at the site on Tuesday morning.",
+         "Several employees said they feared losing their jobs if they spoke to reporters."]
+    ids = ["p1", "p2", "p3", "q1", "q2", "q3"]
+    articles = pd.DataFrame({"date": pd.date_range("2021-08-01", periods=6), "capture_site": ids}, index=pd.Index(ids, name="article"))
+    texts = [s[0] + " " + s[1], s[1] + " " + s[2], s[2] + " " + s[3]] + [s[0] + " " + s[1]] * 2 + [s[2] + " " + s[3]]
+    out = reuse_clusters(pd.DataFrame({"article": ids, "line": 1, "text": texts, "label": "body"}), articles)
+    # p1, q1, q2 carry one paragraph; p3, q3 another; p2 shares half of each and joins neither
+    assert sorted(sorted(g) for g in out.groupby("cluster")["article"].apply(list)) == [["p1", "q1", "q2"], ["p3", "q3"]]
+
+
+def test_clusters_join_near_copies_and_leave_a_shared_phrase_alone():
+    from newslens.reuse import cluster_summary, reuse_clusters
+
+    lines, articles = tiny()
+    out = reuse_clusters(lines, articles)
+    assert out[["cluster", "article", "line", "is_source", "members"]].values.tolist() == [
+        [1, "early", 1, 1, 2], [1, "late", 4, 0, 2]]
+    summary = cluster_summary(out)
+    assert summary.loc[1, ["source_article", "source_line", "first_date", "last_date"]].tolist() == ["early", 1, "2021-08-01", "2021-08-05"]
+
+
+def test_stock_phrase_rule_one_site_is_boilerplate_two_sites_are_reuse():
+    from newslens.reuse import reuse_clusters
+
+    one_site = reuse_clusters(*_copies(3, sites=["paper.example"] * 3))
+    assert one_site["stock"].tolist() == [1, 1, 1] and one_site["sites"].tolist() == [1, 1, 1]
+    two_sites = reuse_clusters(*_copies(3, sites=["paper.example", "paper.example", "wire.example"]))
+    assert two_sites["stock"].tolist() == [0, 0, 0]
+    # the rule is a parameter: up to two sites may count as one network's boilerplate
+    assert reuse_clusters(*_copies(3, sites=["a.example", "a.example", "b.example"]), stock_sites=2)["stock"].tolist() == [1, 1, 1]
+
+
+def test_clusters_without_sharing_are_empty_and_bad_input_is_refused():
+    from newslens.reuse import CLUSTER_COLUMNS, reuse_clusters
+
+    lines, articles = tiny()
+    alone = lines[lines["article"] == "early"]
+    assert reuse_clusters(alone, articles).columns.tolist() == CLUSTER_COLUMNS and reuse_clusters(alone, articles).empty
+    with pytest.raises(ReuseError, match="min_jaccard"):
+        reuse_clusters(lines, articles, min_jaccard=0)
+    with pytest.raises(ReuseError, match="no date"):
+        reuse_clusters(lines, articles.loc[["early"]])

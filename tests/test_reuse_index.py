@@ -1,4 +1,4 @@
-"""The reuse index at scale: stock shingles are dropped, the result without a cap is the full comparison."""
+"""The reuse index at scale: widely shared shingles link each line to the earliest (a star), nothing is dropped."""
 from __future__ import annotations
 
 import pandas as pd
@@ -25,13 +25,23 @@ def test_without_a_cap_every_pair_sharing_text_is_found():
     assert len(out) == 6 * 5 // 2 + 1  # every pair of stock lines, and the copy
 
 
-def test_a_stock_sentence_in_more_lines_than_the_cap_is_no_reuse_but_copies_are():
+def test_a_sentence_in_more_lines_than_the_cap_is_reused_from_the_earliest_only():
     lines, articles = corpus(6)
     out = find_reuse(lines, articles, max_lines=5)
-    assert out[["article", "line", "source_article", "source_line"]].values.tolist() == [["a1", 2, "a0", 2]]
-    assert out["similarity"].tolist() == [1.0]
-    # at or under the cap, the stock sentence still counts
+    pairs = out[["article", "line", "source_article", "source_line"]].values.tolist()
+    # every later copy of the shared sentence against the earliest (a0, dated first), and the copied line
+    assert pairs == [["a1", 1, "a0", 1], ["a1", 2, "a0", 2], ["a2", 1, "a0", 1], ["a3", 1, "a0", 1], ["a4", 1, "a0", 1], ["a5", 1, "a0", 1]]
+    assert set(out["similarity"]) == {1.0}
+    # at or under the cap, every pair is compared
     assert len(find_reuse(lines, articles, max_lines=6)) == len(find_reuse(lines, articles, max_lines=None))
+
+
+def test_the_earliest_copy_is_the_centre_whatever_the_manifest_order():
+    lines, articles = corpus(6)
+    articles = articles.assign(date=articles["date"].iloc[::-1].to_numpy())  # a5 is now the earliest
+    out = find_reuse(lines, articles, max_lines=2)
+    stock = out[out["line"] == 1]
+    assert set(stock["source_article"]) == {"a5"} and len(stock) == 5
 
 
 def test_shingles_of_a_copy_are_the_same():

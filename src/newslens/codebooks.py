@@ -8,11 +8,12 @@ mistake always stops ``newslens export`` with one line naming the file and the e
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from newslens.corpus import CorpusError, find_data_dir, load_codebook
+from newslens.corpus import CorpusError, find_data_dir, hang_risk, load_codebook, parse_date
 from newslens.framing import FramingError, compile_codebook
 
 #: The codebooks of a story, in the order the chapters use them.
@@ -33,10 +34,38 @@ class _Where:
         return CorpusError(f"{self.path}: {at + ': ' if at else ''}{problem}")
 
 
-def _mapping(value: Any, where: _Where) -> dict:
+def _mapping(value: Any, where: _Where, keys: Iterable[str] | None = None) -> dict:
+    """*value* as a mapping; with *keys*, every key must be one of them (a misspelt key would be ignored)."""
     if not isinstance(value, dict):
         raise where.error(f"expected a mapping (key: value lines), got {_kind(value)}")
+    if keys is not None:
+        _known(value, tuple(keys), where)
     return value
+
+
+def _known(mapping: dict, keys: tuple[str, ...], where: _Where, *, also: frozenset = frozenset()) -> None:
+    for key in mapping:
+        if key in keys or key in also:
+            continue
+        near = difflib.get_close_matches(str(key), keys, n=1)
+        hint = f"did you mean {near[0]!r}?" if near else f"the keys here are {', '.join(keys)}"
+        raise where.error(f"unknown key {key!r}; {hint}")
+
+
+def _aliased(book: dict) -> frozenset:
+    """Top-level keys that only hold a YAML anchor (``name: &name [...]``) reused elsewhere with ``*name``.
+
+    PyYAML gives an alias the very object of its anchor, so such a value is met twice in the tree.
+    """
+    seen: dict[int, int] = {}
+    todo = [book]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, (dict, list)):
+            seen[id(v)] = seen.get(id(v), 0) + 1
+            if seen[id(v)] == 1:
+                todo += list(v.values()) if isinstance(v, dict) else list(v)
+    return frozenset(k for k, v in book.items() if isinstance(v, (dict, list)) and seen.get(id(v), 0) > 1)
 
 
 def _list(value: Any, where: _Where, *, empty: bool = True) -> list:
@@ -57,6 +86,9 @@ def _regex(value: Any, where: _Where, group: str | None = None) -> None:
         compiled = re.compile(value)
     except re.error as exc:
         raise where.error(f"{value!r} is not a valid regular expression ({exc})") from None
+    risk = hang_risk(value)
+    if risk:
+        raise where.error(risk)
     if group and group not in compiled.groupindex:
         raise where.error(f"{value!r} needs a named group (?P<{group}>...)")
 
@@ -76,10 +108,10 @@ def _texts(value: Any, where: _Where, *, regex: bool = False, empty: bool = True
 
 
 def _date(value: Any, where: _Where) -> None:
-    if isinstance(value, _dt.date):
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):  # YAML reads 2021-09-14 as a date
         return
     try:
-        _dt.date.fromisoformat(value if isinstance(value, str) else "")
+        parse_date(value)
     except ValueError:
         raise where.error(f"expected a date (YYYY-MM-DD), got {_kind(value)}") from None
 
@@ -95,14 +127,28 @@ def _kind(value: Any) -> str:
         return "nothing"
     if isinstance(value, str):
         return f"the text {value!r}" if len(value) < 40 else "a text"
+    if isinstance(value, _dt.datetime):
+        return f"a date with a time ({value.isoformat(sep=' ')})"
     return {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number"}.get(type(value), type(value).__name__)
 
 
-def _entries(book: dict, key: str, where: _Where, *, name_key: str = "id") -> Iterable[tuple[dict, _Where]]:
+def _entries(book: dict, key: str, where: _Where, *, name_key: str = "id", keys: Iterable[str] | None = None,
+             unique: bool = True) -> Iterable[tuple[dict, _Where]]:
+    """Each entry of the list *book[key]*, with its location; with *keys*, the keys an entry may have;
+    with *unique*, no two entries share a *name_key*."""
+    first: dict = {}
     for i, entry in enumerate(_list(book.get(key), where / key, empty=False), 1):
         label = entry.get(name_key) if isinstance(entry, dict) else None
         w = where / (f"{key} #{i}" + (f" ({name_key} {label!r})" if label else ""))
-        yield _mapping(entry, w), w
+        _mapping(entry, w, keys)
+        if unique and label is not None:
+            try:
+                if label in first:
+                    raise (w / name_key).error(f"duplicate {name_key} {label!r} (first at {key} #{first[label]}); each must be unique")
+                first[label] = i
+            except TypeError:  # an unhashable id is reported by the entry's own check
+                pass
+        yield entry, w
 
 
 def _optional(spec: dict, key: str, where: _Where, check: Callable[..., None], **kw) -> None:
@@ -114,10 +160,11 @@ def _optional(spec: dict, key: str, where: _Where, check: Callable[..., None], *
 
 
 def _furniture(book: dict, w: _Where) -> None:
+    _known(book, ("boilerplate", "caption", "byline", "inline_markers", "block_quotes"), w, also=_aliased(book))
     for key in ("boilerplate", "caption", "byline", "inline_markers"):
         _optional(book, key, w, _texts, regex=True)
     if "block_quotes" in book:
-        bq = _mapping(book["block_quotes"], w / "block_quotes")
+        bq = _mapping(book["block_quotes"], w / "block_quotes", ("intro", "end", "continuation"))
         for i, p in enumerate(_list(bq.get("intro", []), w / "block_quotes" / "intro"), 1):
             _regex(p, w / "block_quotes" / f"intro {i}", group="outlet")
         for key in ("end", "continuation"):
@@ -125,7 +172,8 @@ def _furniture(book: dict, w: _Where) -> None:
 
 
 def _events(book: dict, w: _Where) -> None:
-    for ev, ew in _entries(book, "events", w):
+    _known(book, ("story", "events"), w, also=_aliased(book))
+    for ev, ew in _entries(book, "events", w, keys=("id", "date", "end", "label")):
         _text(ev.get("id"), ew / "id")
         _date(ev.get("date"), ew / "date")
         _optional(ev, "end", ew, _date)
@@ -135,14 +183,15 @@ def _events(book: dict, w: _Where) -> None:
 def _pattern(spec: Any, where: _Where) -> None:
     if isinstance(spec, str):
         return _regex(spec, where)
-    spec = _mapping(spec, where)
+    spec = _mapping(spec, where, ("any", "words", "with", "without"))
     for key in ("any", "with", "without"):
         _optional(spec, key, where, _texts, regex=True)
     _optional(spec, "words", where, _texts)
 
 
 def _facts(book: dict, w: _Where) -> None:
-    for fact, fw in _entries(book, "facts", w):
+    _known(book, ("facts",), w, also=_aliased(book))
+    for fact, fw in _entries(book, "facts", w, keys=("id", "definition", "event", "exclude", "patterns")):
         _text(fact.get("id"), fw / "id")
         _text(fact.get("definition"), fw / "definition")
         _optional(fact, "event", fw, _text)
@@ -152,7 +201,9 @@ def _facts(book: dict, w: _Where) -> None:
 
 
 def _actors(book: dict, w: _Where) -> None:
-    for actor, aw in _entries(book, "actors", w):
+    _known(book, ("actors", "ignore"), w, also=_aliased(book))
+    keys = ("id", "name", "kind", "role", "speaker_type", "aliases", "surnames", "patterns", "surname_intro")
+    for actor, aw in _entries(book, "actors", w, keys=keys):
         _text(actor.get("id"), aw / "id")
         for key in ("name", "kind", "role", "speaker_type"):
             _optional(actor, key, aw, _text)
@@ -164,16 +215,17 @@ def _actors(book: dict, w: _Where) -> None:
 
 
 def _speakers(book: dict, w: _Where) -> None:
+    _known(book, ("speaker_types", "actors", "roles", "not_speakers", "titles", "speech_verbs"), w, also=_aliased(book))
     _texts(book.get("speaker_types"), w / "speaker_types", empty=False)
     types = set(book["speaker_types"])
-    for actor, aw in _entries(book, "actors", w, name_key="name"):
+    for actor, aw in _entries(book, "actors", w, name_key="name", keys=("name", "type", "gender", "aliases")):
         _text(actor.get("name"), aw / "name")
         if actor.get("type") not in types:
             raise (aw / "type").error(f"{actor.get('type')!r} is not one of speaker_types")
         if actor.get("gender", "none") not in ("female", "male", "none"):
             raise (aw / "gender").error(f"{actor.get('gender')!r} is not female, male or none")
         _optional(actor, "aliases", aw, _texts)
-    for role, rw in _entries(book, "roles", w, name_key="type"):
+    for role, rw in _entries(book, "roles", w, name_key="type", keys=("type", "cues"), unique=False):
         if role.get("type") not in types:
             raise (rw / "type").error(f"{role.get('type')!r} is not one of speaker_types")
         _texts(role.get("cues"), rw / "cues", empty=False)
@@ -183,40 +235,56 @@ def _speakers(book: dict, w: _Where) -> None:
 
 
 def _wording(book: dict, w: _Where) -> None:
+    _known(book, ("exclude", "groups"), w, also=_aliased(book))
     _optional(book, "exclude", w, _texts, regex=True)
-    for group, gw in _entries(book, "groups", w):
+    for group, gw in _entries(book, "groups", w, keys=("id", "label", "terms")):
         _text(group.get("id"), gw / "id")
         _optional(group, "label", gw, _text)
-        for term, tw in _entries(group, "terms", gw):
+        for term, tw in _entries(group, "terms", gw, keys=("id", "label", "patterns")):
             _text(term.get("id"), tw / "id")
             _optional(term, "label", tw, _text)
             _texts(term.get("patterns"), tw / "patterns", regex=True, empty=False)
 
 
 def _terms(book: dict, w: _Where) -> None:
+    _known(book, ("stop_words", "keep"), w, also=_aliased(book))
     for key in ("stop_words", "keep"):
         _optional(book, key, w, _texts)
 
 
+_NMF_KEYS = ("ks", "seeds", "min_df", "max_df", "top_terms", "stability_threshold", "random_state", "extra_stop_words")
+
+
 def _frames(book: dict, w: _Where) -> None:
+    _known(book, ("lexicons", "frames", "items", "entman", "responsibility", "issue_frames", "nmf"), w, also=_aliased(book))
+    for name, entries in (book.get("lexicons") or {}).items() if isinstance(book.get("lexicons"), dict) else ():
+        _texts(entries, w / "lexicons" / name, regex=True)  # each entry, even in a lexicon no cue uses yet
+    for frame, spec in (book.get("frames") or {}).items() if isinstance(book.get("frames"), dict) else ():
+        _mapping(spec, w / "frames" / f"frame {frame}", ("label", "items"))
+    for item, spec in (book.get("items") or {}).items() if isinstance(book.get("items"), dict) else ():
+        iw = w / "items" / f"item {item}"
+        _mapping(spec, iw, ("question", "rule", "cues", "min_sentences"))
+        for i, cue in enumerate(spec.get("cues") or [] if isinstance(spec.get("cues"), list) else [], 1):
+            _mapping(cue, iw / f"cue {i}", ("all", "none", "window"))
     if "entman" in book:
-        ent = _mapping(book["entman"], w / "entman")
+        ent = _mapping(book["entman"], w / "entman", ("min_score", "functions"))
         _optional(ent, "min_score", w / "entman", _number, whole=True)
         for fn, spec in _mapping(ent.get("functions"), w / "entman" / "functions").items():
             fw = w / "entman" / f"function {fn}"
-            _texts(_mapping(spec, fw).get("cues"), fw / "cues", empty=False)
+            _texts(_mapping(spec, fw, ("rule", "cues")).get("cues"), fw / "cues", empty=False)
     if "responsibility" in book:
-        res = _mapping(book["responsibility"], w / "responsibility")
+        res = _mapping(book["responsibility"], w / "responsibility", ("window", "cues", "targets"))
         _optional(res, "window", w / "responsibility", _number, whole=True)
         for t, spec in _mapping(res.get("targets"), w / "responsibility" / "targets").items():
-            _mapping(spec, w / "responsibility" / f"target {t}")
-        _list(res.get("cues"), w / "responsibility" / "cues", empty=False)
+            _mapping(spec, w / "responsibility" / f"target {t}", ("label", "lexicon"))
+        for i, cue in enumerate(_list(res.get("cues"), w / "responsibility" / "cues", empty=False), 1):
+            _mapping(cue, w / "responsibility" / f"cue {i}", ("look", "pattern", "target"))
     if "issue_frames" in book:
         for f, spec in _mapping(book["issue_frames"], w / "issue_frames").items():
             fw = w / "issue_frames" / f
-            _texts(_mapping(spec, fw).get("patterns"), fw / "patterns", empty=False)
+            _texts(_mapping(spec, fw, ("label", "patterns")).get("patterns"), fw / "patterns", empty=False)
     if "nmf" in book:
-        nmf = _mapping(book["nmf"], w / "nmf")
+        nmf = _mapping(book["nmf"], w / "nmf", _NMF_KEYS)
         for key in ("ks", "seeds"):
             if key in nmf:
                 for i, v in enumerate(_list(nmf[key], w / "nmf" / key, empty=False), 1):

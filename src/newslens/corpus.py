@@ -7,7 +7,10 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import hashlib
+import io
 import re
+import stat
+import string
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +27,12 @@ __all__ = [
     "MANIFEST_COLUMNS",
     "OPTIONAL_COLUMNS",
     "MAX_CAPTURE_BYTES",
+    "MIN_HTML_TAGS",
+    "parse_date",
+    "looks_like_html",
+    "nested_repetition",
+    "backtracking_trap",
+    "hang_risk",
     "find_data_dir",
     "load_manifest",
     "read_capture",
@@ -54,7 +63,15 @@ MAX_CAPTURE_BYTES = 2_000_000
 LABELS = ("headline", "dek", "byline", "body", "caption", "boilerplate", "blank")
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_HTML_RE = re.compile(r"<\s*(html|head|body|div|p|span|script|style|a|br|meta|!doctype)\b[^>]*>", re.IGNORECASE)
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A tag is "<" directly followed by a name ("p < a" is arithmetic, not a tag).
+_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>")
+# A web page's frame: a doctype, or an <html>, <head> or <body> element opened and closed.
+_DOCTYPE_RE = re.compile(r"<!doctype\s+html", re.IGNORECASE)
+_FRAME_RE = {name: (re.compile(rf"<{name}\b[^<>]*>", re.IGNORECASE), re.compile(rf"</{name}\s*>", re.IGNORECASE))
+             for name in ("html", "head", "body")}
+#: Prose may mention a few tags ("a <script> tag"); a page saved as HTML has a tag on most lines.
+MIN_HTML_TAGS = 10
 
 
 class CorpusError(ValueError):
@@ -106,24 +123,45 @@ def _bad(where: str, msg: str) -> CorpusError:
     return CorpusError(f"{where}: {msg}")
 
 
+def parse_date(text: str) -> _dt.date:
+    """A calendar date written ``YYYY-MM-DD``, and only that.
+
+    :meth:`datetime.date.fromisoformat` also reads ISO week dates (``2021-W37-2``) and compact
+    forms (``20210914``), which pandas then refuses later; this accepts the one form the manifest
+    and the codebooks document. Raises :class:`ValueError` for anything else.
+    """
+    if not isinstance(text, str) or not _DATE_RE.fullmatch(text):
+        raise ValueError(f"{text!r} is not YYYY-MM-DD")
+    return _dt.date.fromisoformat(text)
+
+
+def _first_line_with(text: str, char: str) -> int:
+    return text.count("\n", 0, text.index(char)) + 1
+
+
 def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None = None, check_files: bool = True,
-                  _texts: dict | None = None) -> pd.DataFrame:
+                  progress=None, _texts: dict | None = None) -> pd.DataFrame:
     """Read and validate ``articles.csv``.
 
     Parameters
     ----------
     data_dir : folder holding ``articles.csv`` and ``raw/`` (default: found from the working folder).
     today : the date after which a publication date counts as "in the future" (default: today).
-    check_files : also check each capture (exists, size, sha256, and for plain text: UTF-8, not HTML,
-        not empty; for a saved page: see :func:`newslens.pages.read_page`).
+    check_files : also check each capture (a regular file inside the data folder, size, sha256, no NUL
+        byte, line endings; for plain text: UTF-8, not HTML, not empty; for a saved page: see
+        :func:`newslens.pages.read_page`).
+    progress : optional wrapper ``progress(iterable, stage, total)`` around the loop over the
+        captures (the command line passes a progress bar); it must yield the items unchanged.
 
     Returns
     -------
     DataFrame indexed by ``article`` (the manifest ``id``) with columns ``file``, ``outlet``,
     ``capture_site``, ``headline``, ``date`` (datetime64), ``date_basis``, ``byline``, ``url``,
     ``sha256``, ``extractor`` ('' for plain text, and for manifests without the column) and ``path``
-    (the capture's path as a string), in manifest order. Unknown extra columns are kept and reported
-    with a :class:`CorpusWarning`; so is a saved page whose recorded extractor is not the installed one.
+    (the capture's path as a string), in manifest order (the article at position *i* is manifest row
+    *i* + 2). Unknown extra columns are kept and reported with a :class:`CorpusWarning`; so is a saved
+    page whose recorded extractor is not the installed one. A byte-order mark at the start of the file
+    (spreadsheets write one when saving "CSV UTF-8") is accepted.
 
     Raises
     ------
@@ -135,12 +173,16 @@ def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None 
     if not path.is_file():
         raise CorpusError(f"{path}: manifest not found; create it with one row per capture and the columns {', '.join(MANIFEST_COLUMNS)}")
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            rows = list(reader)
+        # utf-8-sig: the byte-order mark a spreadsheet writes would otherwise be part of the first column name
+        content = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{path}: not UTF-8 text (byte {exc.start}); save the manifest as UTF-8") from None
+    if "\x00" in content:
+        raise CorpusError(f"{path} line {_first_line_with(content, chr(0))}: a NUL byte; the file is binary or UTF-16: save it as UTF-8 CSV")
+    try:
+        reader = csv.DictReader(io.StringIO(content, newline=""))
+        header = reader.fieldnames or []
+        rows = list(reader)
     except csv.Error as exc:
         raise CorpusError(f"{path}: not a readable CSV file ({exc})") from None
     missing = [c for c in MANIFEST_COLUMNS if c not in header]
@@ -154,6 +196,7 @@ def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None 
 
     today = today or _dt.date.today()
     seen: dict[str, int] = {}
+    files: dict[str, int] = {}
     records = []
     for n, row in enumerate(rows, start=2):
         where = f"{path} row {n}"
@@ -171,26 +214,31 @@ def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None 
             raise _bad(where, f"duplicate id {art!r} (first used in row {seen[art]}); ids must be unique")
         seen[art] = n
         try:
-            date = _dt.date.fromisoformat(row["date"])
-            if len(row["date"]) != 10:
-                raise ValueError
+            date = parse_date(row["date"])
         except ValueError:
             raise _bad(where, f"date {row['date']!r} is not a date (YYYY-MM-DD)") from None
         if date > today:
             raise _bad(where, f"date {row['date']} is in the future (today is {today.isoformat()}); check the year")
         if not re.fullmatch(r"[0-9a-f]{64}", row["sha256"].lower()):
             raise _bad(where, f"sha256 {row['sha256']!r} is not 64 hex digits; compute it with `sha256sum raw/{row['file']}`")
-        if Path(row["file"]).name != row["file"]:
+        if Path(row["file"]).name != row["file"] or row["file"] in (".", ".."):
             raise _bad(where, f"file {row['file']!r} must be a bare file name inside {data / 'raw'}")
+        if row["file"] in files:
+            raise _bad(where, f"file {row['file']!r} is already the capture of row {files[row['file']]}; "
+                              "each row needs its own capture (remove the duplicate row)")
+        files[row["file"]] = n
         row["path"] = str(data / "raw" / row["file"])
         _check_extractor(row, where)
-        if check_files:
-            text = read_capture(row["path"], sha256=row["sha256"].lower(), where=where)
+        records.append((row, where))
+
+    if check_files:
+        todo = records if progress is None else progress(records, "check captures", len(records))
+        for row, where in todo:
+            text = read_capture(row["path"], sha256=row["sha256"].lower(), where=where, inside=data)
             if _texts is not None:  # load_corpus labels the text it has just checked: no second read
                 _texts[row["path"]] = text
-        records.append(row)
 
-    frame = pd.DataFrame.from_records(records)
+    frame = pd.DataFrame.from_records([row for row, _where in records])
     frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
     frame["sha256"] = frame["sha256"].str.lower()
     frame = frame.rename(columns={"id": "article"}).set_index("article")
@@ -221,7 +269,29 @@ def _check_extractor(row: dict, where: str) -> None:
 # --------------------------------------------------------------------------- the captures
 
 
-def read_capture(path: str | Path, *, sha256: str | None = None, where: str | None = None) -> str:
+def looks_like_html(text: str) -> str | None:
+    """Why *text* is a web page rather than plain text, or None.
+
+    A page has a frame (a doctype, or ``<html>``, ``<head>`` or ``<body>`` opened and closed) or
+    tags throughout: at least :data:`MIN_HTML_TAGS` tags and one for every two non-blank lines.
+    Prose that mentions a few tags ("a ``<script>`` tag") or compares ("p < a and b > c") passes.
+    """
+    if "<" not in text:  # every tag starts with "<"
+        return None
+    if _DOCTYPE_RE.search(text):
+        return "it starts with an HTML doctype"
+    for name, (opening, closing) in _FRAME_RE.items():
+        if opening.search(text) and closing.search(text):
+            return f"it has <{name}> and </{name}>"
+    tags = len(_TAG_RE.findall(text))
+    lines = sum(1 for t in text.split("\n") if t.strip())
+    if tags >= MIN_HTML_TAGS and 2 * tags >= lines:
+        return f"it has {tags} tags in {lines} lines"
+    return None
+
+
+def read_capture(path: str | Path, *, sha256: str | None = None, where: str | None = None,
+                 inside: str | Path | None = None) -> str:
     """Read one raw capture read-only and return its text, after checking it is usable.
 
     The kind of capture is decided by the file name: ``.html``/``.htm`` is a saved web page, whose
@@ -229,15 +299,35 @@ def read_capture(path: str | Path, *, sha256: str | None = None, where: str | No
     :func:`newslens.pages.page_text` and returned in place of the raw bytes; any other name is
     plain text. A plain-text capture that holds HTML is refused (rename it to ``.html``).
 
-    Checks: the file exists, (when *sha256* is given) has that checksum, and, for plain text, is
-    at most :data:`MAX_CAPTURE_BYTES`, is UTF-8, is not HTML and is not empty or whitespace only;
-    for a saved page, see :func:`newslens.pages.read_page`.
+    Checks: the file exists and is a regular file (not a folder or a pipe), lies inside the folder
+    *inside* once symbolic links are followed (when given), has that *sha256* (when given); a plain-text
+    capture is at most :data:`MAX_CAPTURE_BYTES`, UTF-8 without NUL bytes, plain text (not HTML, see
+    :func:`looks_like_html`) and not empty or whitespace only; for a saved page, see
+    :func:`newslens.pages.read_page`.
+
+    Line endings: CRLF (Windows) is read as LF, so line numbers stay those ``cat -n`` counts; a
+    lone CR (classic Mac, or mixed endings) is refused, because the lines it separates would not
+    be the lines ``cat -n`` shows.
     """
     path = Path(path)
     where = where or str(path)
-    if not path.is_file():
-        raise CorpusError(f"{where}: capture {path} not found; copy it into data/raw/ or fix the 'file' column")
-    size = path.stat().st_size
+    try:
+        info = path.stat()  # follows links; never open() first: opening a FIFO waits for a writer
+    except FileNotFoundError:
+        raise CorpusError(f"{where}: capture {path} not found; copy it into data/raw/ or fix the 'file' column") from None
+    except OSError as exc:
+        raise CorpusError(f"{where}: capture {path} cannot be read ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise CorpusError(f"{where}: capture {path} is a folder, not a file; the 'file' column names one text file in raw/")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else "not a regular file"
+        raise CorpusError(f"{where}: capture {path} is {kind}; save the capture as a plain text file in raw/")
+    if inside is not None:
+        real, folder = path.resolve(), Path(inside).resolve()
+        if not real.is_relative_to(folder):
+            raise CorpusError(f"{where}: capture {path} is a link to {real}, outside the data folder {folder}; "
+                              "copy the file into raw/ instead of linking to it")
+    size = info.st_size
     if _is_page(path.name):
         from newslens.pages import MAX_PAGE_BYTES, page_text
 
@@ -252,15 +342,26 @@ def read_capture(path: str | Path, *, sha256: str | None = None, where: str | No
     with path.open("rb") as fh:  # read-only: raw captures are never rewritten
         raw = fh.read()
     _check_sha(raw, sha256, path, where)
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise CorpusError(f"{where}: capture {path} has a NUL byte (offset {nul}); "
+                          "it is binary or UTF-16: save it as UTF-8 plain text")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{where}: capture {path} is not UTF-8 (bad byte at offset {exc.start}); convert it to UTF-8 text") from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            line = _first_line_with(text, "\r")
+            raise CorpusError(f"{where}: capture {path} line {line}: a carriage return without a line feed (classic Mac or mixed "
+                              "line endings); convert the file to LF line endings (for example with `mac2unix`)")
     if not text.strip():
         raise CorpusError(f"{where}: capture {path} is empty or whitespace only")
-    if "<" in text and len(_HTML_RE.findall(text)) >= 2:  # every tag starts with "<"
-        raise CorpusError(f"{where}: capture {path} looks like HTML (it has tags); rename it to .html (and its 'file' "
-                          "in the manifest) to have its article text extracted, or save the page as plain text")
+    why = looks_like_html(text)
+    if why:
+        raise CorpusError(f"{where}: capture {path} looks like HTML ({why}); rename it to .html (and its 'file' in the "
+                          "manifest) to have its article text extracted, or save the page as plain text")
     return text.lstrip("\ufeff")
 
 
@@ -286,20 +387,243 @@ def load_codebook(name: str, data_dir: str | Path | None = None) -> dict:
     return _read_yaml(path)
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that a key given twice in one mapping is an error (YAML 1.2
+    forbids it; PyYAML keeps the last value silently, so half of a codebook entry would vanish)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r} (first at line {seen[key]}); keep one of them", key_node.start_mark)
+                seen[key] = key_node.start_mark.line + 1
+            except TypeError:  # an unhashable key: the base class reports it
+                break
+        return super().construct_mapping(node, deep=deep)
+
+
 def _read_yaml(path: Path) -> dict:
     if not path.is_file():
         raise CorpusError(f"{path}: codebook not found")
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: not UTF-8 text (bad byte at offset {exc.start}); save the codebook as UTF-8") from None
+    try:
+        content = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: no arbitrary objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" line {mark.line + 1}" if mark is not None else ""
-        raise CorpusError(f"{path}{at}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise CorpusError(f"{path}{at}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
     except ValueError as exc:  # a YAML date such as 2021-02-30
         raise CorpusError(f"{path}: a value is not valid ({exc}); dates are YYYY-MM-DD") from None
     if not isinstance(content, dict):
         raise CorpusError(f"{path}: expected a mapping of keys to values at the top level")
     return content
+
+
+# --------------------------------------------------------------------------- patterns that cannot hang
+# Python's re backtracks: a repetition of something that itself repeats, such as (a+)+$, tries
+# every way of splitting a run of letters between the two, 2**n ways for n letters. Codebooks are
+# shared between analysts, so such a pattern is refused when it is read, not met as a hang.
+# Why not a linear-time engine (RE2): its \w and \b are ASCII-only (r"\bcafé\b" never matches,
+# r"\w+" finds "lan" in "élan"), so results on any non-English name would change silently, and 7
+# of the 711 patterns of this project's codebooks use look-arounds, which RE2 rejects.
+
+
+def regex_structure(source: str):
+    """Yield ``(index, char, depth)`` for the characters of a regex source that are neither escaped
+    nor inside a character class; *depth* is the group nesting before the character."""
+    depth, in_class, escaped, class_start = 0, False, False, 0
+    for i, ch in enumerate(source):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = not (ch == "]" and i > class_start)
+        elif ch == "[":
+            in_class, class_start = True, i + 1 + (source[i + 1:i + 2] == "^")
+        else:
+            yield i, ch, depth
+            depth += (ch == "(") - (ch == ")")
+
+
+# The head of a group: the kind decides how the group counts (a look-around matches no text,
+# an atomic group never backtracks, "(?i)" is no group at all).
+_GROUP_HEAD = re.compile(r"\((?:\?P<\w+>|\?<(?![=!])\w+>|\?(?P<look><=|<!|=|!)|\?(?P<atomic>>)|\?:"
+                         r"|\?[aiLmsux]*(?:-[imsx]+)?:|\?(?P<flags>[aiLmsux]+)\)|\?\([^)]*\)|(?P<backref>\?P=\w+\))|)")
+_QUANTIFIER = re.compile(r"(?:[*+?]|\{(?P<lo>[0-9]*)(?P<comma>,?)(?P<hi>[0-9]*)\})(?P<mode>[?+]?)")
+
+
+def _regex_elements(source: str):
+    """Yield the elements of a regex source in order: ``("atom" | "zero" | "open" | "close" | "or", start, end, info)``
+    followed, for atoms and closed groups, by their quantifier ``("repeat", start, end, (min, max, possessive))``."""
+    i, n = 0, len(source)
+    while i < n:
+        ch = source[i]
+        if ch == "\\":
+            kind, j = ("zero" if source[i + 1:i + 2] in ("b", "B", "A", "Z") else "atom"), i + 2
+        elif ch == "[":
+            j = i + 1 + (source[i + 1:i + 2] == "^")
+            j += source[j:j + 1] == "]"
+            while j < n and source[j] != "]":
+                j += 2 if source[j] == "\\" else 1
+            kind, j = "atom", j + 1
+        elif ch == "(":
+            if source.startswith("(?#", i):  # a comment
+                i = (source.find(")", i) + 1) or n
+                continue
+            head = _GROUP_HEAD.match(source, i)
+            j = head.end()
+            if head["flags"]:  # global flags such as (?i): nothing to match
+                i = j
+                continue
+            if head["backref"]:
+                kind = "atom"
+            else:
+                yield "open", i, j, "look" if head["look"] else "atomic" if head["atomic"] else ""
+                i = j
+                continue
+        elif ch == ")":
+            kind, j = "close", i + 1
+        elif ch == "|":
+            yield "or", i, i + 1, None
+            i += 1
+            continue
+        elif ch in "^$":
+            kind, j = "zero", i + 1
+        else:
+            kind, j = "atom", i + 1
+        yield kind, i, j, None
+        q = _QUANTIFIER.match(source, j)
+        if q and (q[0][0] != "{" or q["lo"] or q["hi"] or q["comma"]):
+            if q[0][0] == "{":
+                lo = int(q["lo"] or 0)
+                hi = None if q["comma"] and not q["hi"] else int(q["hi"] or q["lo"] or 0)
+            else:
+                lo, hi = {"*": (0, None), "+": (1, None), "?": (0, 1)}[q[0][0]]
+            yield "repeat", j, q.end(), (lo, hi, q["mode"] == "+")
+            j = q.end()
+        i = j
+
+
+def hang_risk(source: str) -> str | None:
+    """Why regex *source* could hang a run, as the end of an error message, or None (see :func:`backtracking_trap`)."""
+    found = backtracking_trap(source)
+    if found is None:
+        return None
+    part, why = found
+    if why == "nested":
+        return (f"{source!r} repeats a repetition ({part}), which can take hours on a long line; "
+                "drop the outer repetition or make the group atomic, (?>...)")
+    return (f"{source!r} repeats alternatives that can start with the same character ({part}), which can take hours "
+            "on a long line; make the alternatives start differently or make the group atomic, (?>...)")
+
+
+def nested_repetition(source: str) -> str | None:
+    """The part of regex *source* that repeats a repetition without limit, such as ``(a+)+``, or None
+    (the first kind of :func:`backtracking_trap`)."""
+    found = backtracking_trap(source)
+    return found[0] if found is not None and found[1] == "nested" else None
+
+
+# Characters to tell whether two alternatives can start alike (a letter, a digit, a space, punctuation,
+# letters outside ASCII, typographic quotes and dashes).
+_PROBES = tuple(string.printable + "éÉßñçøåäÄ中文’‘“”—–…")
+
+
+def _overlap(first: str, second: str) -> bool:
+    try:
+        a, b = re.compile(first, re.IGNORECASE), re.compile(second, re.IGNORECASE)
+    except re.error:  # a back-reference alone: cannot tell
+        return False
+    return any(a.fullmatch(c) and b.fullmatch(c) for c in _PROBES)
+
+
+def backtracking_trap(source: str) -> tuple[str, str] | None:
+    """The part of regex *source* that a backtracking engine may try exponentially many ways, and why.
+
+    Python's ``re`` backtracks: on a line it almost matches, ``(a+)+$`` tries every way of splitting
+    a run of letters. Found, as ``(part, "nested")``: an unbounded repetition (``*``, ``+``,
+    ``{n,}``) of a group one of whose alternatives needs nothing but repetitions (``(a+)+``,
+    ``(\\w+\\s?)*``, ``(?:x|b+)*``, ``(a{1,3})+``); as ``(part, "alternatives")``: an unbounded
+    repetition of a group two of whose alternatives can start with the same character (``(a|a)+``,
+    ``(?:\\w|\\d)+``), judged on the first atom of each and a set of probe characters. Safe and not
+    found: a required part between repetitions (``( \\d+:\\d\\d)*``), possessive repetitions
+    (``a++``), atomic groups (``(?>...)``) and bounded repetitions of a fixed count (``(ab){3}``).
+    Hand-written because the standard library's regex parser is private (``re._parser``); a
+    pattern this misses can still be slow, so the check errs on the side of refusing.
+    """
+    # per open group: [start, kind, alternatives as [needs a repetition, needs a required part, first atom]]
+    # (first atom: None before any element, the atom's source, or False when it starts otherwise)
+    stack: list[list] = [[0, "", [[False, False, None]]]]
+    pending = None  # the element just read, waiting for its quantifier: (status, start, end, kind, alternatives)
+
+    def settle(repeat) -> tuple[str, str] | None:
+        nonlocal pending
+        if pending is None:
+            return None
+        status, start, end, kind, alts = pending
+        pending = None
+        if repeat is not None:
+            (lo, hi, possessive), q_end = repeat
+            if hi is None and not possessive:
+                if kind not in ("atomic", "look", "atom"):
+                    if status == "repeat":
+                        return source[start:q_end], "nested"
+                    firsts = [a[2] for a in alts if a[2]]
+                    if any(_overlap(x, y) for i, x in enumerate(firsts) for y in firsts[i + 1:]):
+                        return source[start:q_end], "alternatives"
+                status = "repeat"
+            elif hi is None or possessive:
+                status = "required" if lo else "optional"
+            elif hi > max(lo, 1):  # a{1,3}: a count to choose, as a+ has
+                status = "repeat"
+            elif status != "repeat":
+                status = status if lo else "optional"
+        alt = stack[-1][2][-1]
+        if alt[2] is None and status != "zero":
+            alt[2] = source[start:end] if kind == "atom" else False
+        if status == "repeat":
+            alt[0] = True
+        elif status == "required":
+            alt[1] = True
+        return None
+
+    for kind, start, end, info in _regex_elements(source):
+        if kind == "repeat":
+            found = settle((info, end))
+            if found:
+                return found
+            continue
+        settle(None)  # no quantifier: only a repetition can reveal a trap
+        if kind == "open":
+            stack.append([start, info, [[False, False, None]]])
+        elif kind == "or":
+            stack[-1][2].append([False, False, None])
+        elif kind == "close" and len(stack) > 1:
+            g_start, g_kind, alts = stack.pop()
+            if g_kind == "look":
+                status = "zero"
+            elif g_kind == "atomic":
+                status = "required"
+            elif any(rep and not req for rep, req, _first in alts):
+                status = "repeat"
+            elif all(req for _rep, req, _first in alts):
+                status = "required"
+            else:
+                status = "optional"
+            pending = (status, g_start, end, g_kind, alts)
+        elif kind == "atom":
+            pending = ("required", start, end, "atom", [])
+        elif kind == "zero":
+            pending = ("zero", start, end, "zero", [])
+    settle(None)
+    return None
 
 
 # --------------------------------------------------------------------------- literal prefilters
@@ -448,6 +772,9 @@ class _Furniture:
 def _pattern(p: object, source: str, key: str, flags: int = re.IGNORECASE) -> re.Pattern:
     if not isinstance(p, str):
         raise CorpusError(f"{source}: {key} pattern must be a string, got {p!r}")
+    risk = hang_risk(p)
+    if risk:
+        raise CorpusError(f"{source}: {key} pattern {risk}")
     try:
         return re.compile(p, flags)
     except re.error as exc:
@@ -748,7 +1075,7 @@ def _intro_outlet(text: str, fur: _Furniture) -> str:
 
 
 def label_lines(articles: pd.DataFrame, furniture: dict | None = None, data_dir: str | Path | None = None,
-                _texts: dict | None = None) -> pd.DataFrame:
+                _texts: dict | None = None, *, progress=None) -> pd.DataFrame:
     """Label every line of every capture in the manifest.
 
     Parameters
@@ -764,7 +1091,10 @@ def label_lines(articles: pd.DataFrame, furniture: dict | None = None, data_dir:
     """
     fur = _furniture(furniture, data_dir)
     cols: dict[str, list] = {"article": [], "line": [], "text": [], "label": [], "voice": [], "quoted_outlet": []}
-    for art, path, headline in zip(articles.index, articles["path"], articles["headline"]):
+    todo = zip(articles.index, articles["path"], articles["headline"])
+    if progress is not None:
+        todo = progress(todo, "label lines", len(articles))
+    for art, path, headline in todo:
         text = _texts.pop(path, None) if _texts is not None else None
         raw_lines = (read_capture(path) if text is None else text).split("\n")
         labels = _label_one(raw_lines, headline, fur)
@@ -780,12 +1110,23 @@ def label_lines(articles: pd.DataFrame, furniture: dict | None = None, data_dir:
     return lines
 
 
-def load_corpus(data_dir: str | Path | None = None, *, today: _dt.date | None = None) -> Corpus:
-    """Load the manifest, check every capture and label every line: the starting point of every chapter."""
+def load_corpus(data_dir: str | Path | None = None, *, today: _dt.date | None = None, progress=None) -> Corpus:
+    """Load the manifest, check every capture and label every line: the starting point of every chapter.
+
+    Every capture must have at least one body line (a line that reads as prose): the analyses
+    have nothing to read in one without, and saying so here names the file and the row.
+    *progress* wraps the loops over the captures, as in :func:`load_manifest`.
+    """
     data = _data_dir(data_dir)
     texts: dict[str, str] = {}
-    articles = load_manifest(data, today=today, _texts=texts)
-    lines = label_lines(articles, data_dir=data, _texts=texts)
+    articles = load_manifest(data, today=today, _texts=texts, progress=progress)
+    lines = label_lines(articles, data_dir=data, _texts=texts, progress=progress)
+    with_body = set(lines.loc[lines["label"] == "body", "article"])
+    for n, (art, path) in enumerate(zip(articles.index, articles["path"]), start=2):
+        if art not in with_body:
+            raise CorpusError(f"{data / 'articles.csv'} row {n}: capture {path} has no body text (no line reads as a "
+                              "sentence of six words or more); check that it is the article's text, or that "
+                              "codebook/furniture.yml does not mark its paragraphs as boilerplate")
     return Corpus(articles=articles, lines=lines, data_dir=data)
 
 
@@ -820,7 +1161,8 @@ def load_events(data_dir: str | Path | None = None) -> pd.DataFrame:
                 dates.append(pd.NaT)
                 continue
             try:
-                dates.append(pd.Timestamp(_dt.date.fromisoformat(str(value))))
+                day = value if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime) else parse_date(str(value))
+                dates.append(pd.Timestamp(day))
             except ValueError:
                 raise CorpusError(f"{where}: {key} {value!r} is not a date (YYYY-MM-DD)") from None
         rows.append({"id": str(ev["id"]), "date": dates[0], "end": dates[1], "label": str(ev["label"])})

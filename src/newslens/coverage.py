@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from newslens.corpus import CorpusError
+from newslens.corpus import CorpusError, hang_risk
 from newslens.text import SearchCache, any_of, tokenize_words
 
 __all__ = [
@@ -66,6 +66,9 @@ def _items(book: dict | list, key: str, source: str) -> list:
 def _regex(pattern, where: str, flags: int = re.IGNORECASE) -> re.Pattern:
     if not isinstance(pattern, str) or not pattern.strip():
         raise CorpusError(f"{where}: a pattern must be a non-empty string, got {pattern!r}")
+    risk = hang_risk(pattern)
+    if risk:
+        raise CorpusError(f"{where}: pattern {risk}")
     try:
         return re.compile(pattern, flags)
     except re.error as exc:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from newslens.corpus import body_lines, load_codebook
+from newslens.corpus import body_lines, hang_risk, load_codebook
 from newslens.text import SearchCache, any_of, clean_line, sentence_table
 
 __all__ = [
@@ -58,6 +58,9 @@ def _compile(pattern: str, lexicons: dict, where: str) -> re.Pattern:
     if not isinstance(pattern, str) or not pattern:
         raise FramingError(f"frames codebook, {where}: a pattern must be a non-empty string, got {pattern!r}")
     text = _expand(pattern, lexicons, where)
+    risk = hang_risk(text)
+    if risk:
+        raise FramingError(f"frames codebook, {where}: pattern {pattern!r} (lexicons expanded: {risk})")
     try:
         return re.compile(text, re.IGNORECASE)
     except re.error as exc:

@@ -3,8 +3,10 @@
 An analysis layer on :mod:`newslens.text`. Lines are fingerprinted with hashed word shingles
 (w-shingling, Broder 1997); an inverted index from shingle to lines finds candidate pairs, so only
 lines that share a shingle are ever compared. The index is built with numpy (sorted by hash, runs
-of equal hashes are the postings), and shingles found in very many lines are dropped as stock
-phrases, so that the index and the candidate pairs stay linear in the size of the corpus.
+of equal hashes are the postings). A shingle found in very many lines (a wire story republished
+by hundreds of sites) links each of its lines to the earliest one only, not every pair, so the
+candidate pairs stay linear in the size of the corpus; :func:`reuse_clusters` groups the copies
+of one passage into one cluster.
 """
 from __future__ import annotations
 
@@ -16,13 +18,17 @@ import pandas as pd
 
 from newslens.text import _WORD, clean_line, tokenize_words, word_count
 
-__all__ = ["ReuseError", "shingles", "find_reuse", "reuse_share", "REUSE_COLUMNS", "MAX_LINES"]
+__all__ = ["ReuseError", "shingles", "find_reuse", "reuse_share", "reuse_clusters", "cluster_summary",
+           "REUSE_COLUMNS", "CLUSTER_COLUMNS", "MAX_LINES"]
 
 REUSE_COLUMNS = ["article", "line", "source_article", "source_line", "similarity", "jaccard", "shared", "direction",
                  "text", "source_text"]
 
-#: Default of ``find_reuse(max_lines=...)``: a shingle in more body lines than this is a stock phrase.
+#: Default of ``find_reuse(max_lines=...)``: a shingle in more body lines than this links each of
+#: its lines to the earliest one only (a star), not every pair to every other (L² / 2 pairs).
 MAX_LINES = 50
+
+CLUSTER_COLUMNS = ["cluster", "article", "line", "date", "is_source", "members", "sites", "stock", "words", "text"]
 
 # Odd 64-bit multiplier of the polynomial that combines word hashes into a shingle hash.
 _MULT = np.uint64(0x9E3779B97F4A7C15)
@@ -127,6 +133,23 @@ def _pairs_within_runs(run_start: np.ndarray, run_len: np.ndarray) -> tuple[np.n
     return left, left + 1 + np.arange(after.sum()) - np.repeat(np.cumsum(after) - after, after)
 
 
+def _star_pairs(u_sorted: np.ndarray, run_start: np.ndarray, run_len: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each position of each run paired with its run's centre, the line of lowest *rank* (the earliest):
+    len - 1 pairs per run where every pair would be len² / 2. Pairs are ``(smaller line, larger line)``."""
+    if not len(run_start):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    first = np.cumsum(run_len) - run_len
+    pos = np.repeat(run_start - first, run_len) + np.arange(run_len.sum())
+    members = u_sorted[pos].astype(np.int64)
+    member_rank = rank[members]
+    centre_rank = np.minimum.reduceat(member_rank, first)
+    order = np.argsort(rank)
+    centre = np.repeat(order[centre_rank], run_len)
+    keep = members != centre
+    members, centre = members[keep], centre[keep]
+    return np.minimum(members, centre), np.maximum(members, centre)
+
+
 def _rounded(values: np.ndarray, digits: int) -> list[float]:
     # Python's round (correctly rounded), once per distinct value: ratios of small counts repeat a lot.
     uniq, inverse = np.unique(values, return_inverse=True)
@@ -145,10 +168,12 @@ def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, k: int = 5, min_simi
     k : words per shingle. Five words rarely recur by chance in news prose but survive small edits.
     min_similarity : smallest containment (shared shingles / shingles of the shorter line) reported.
     min_shared : fewest shared shingles reported, so that two short lines sharing one phrase are not a pair.
-    max_lines : a shingle found in more body lines than this is a stock phrase (a standard sentence,
-        a slogan, a paragraph reprinted everywhere) and is dropped before anything is counted, as
-        stop words are: a phrase in L lines would make L² / 2 candidate pairs, and the search would
-        turn quadratic in the corpus. ``None`` keeps every shingle.
+    max_lines : a shingle found in more body lines than this (a paragraph reprinted by many sites)
+        links each of its lines to the earliest-dated one only: a phrase in L lines would make
+        L² / 2 candidate pairs, and the search would turn quadratic in the corpus. Nothing is
+        dropped: every copy is reported against the earliest, but two later copies are not
+        reported against each other. ``None`` compares every pair. See :func:`reuse_clusters`
+        for one row per copy of a widely shared passage.
 
     Returns
     -------
@@ -183,14 +208,15 @@ def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, k: int = 5, min_simi
     # Postings: runs of equal hashes (lines ascending within a run).
     bounds = np.flatnonzero(np.r_[True, h_sorted[1:] != h_sorted[:-1], True])
     run_start, run_len = bounds[:-1], np.diff(bounds)
-    if max_lines is not None:
-        u_sorted = u_sorted[np.repeat(run_len <= max_lines, run_len)]
-        run_len = run_len[run_len <= max_lines]
-        run_start = np.cumsum(run_len) - run_len
     size = np.bincount(u_sorted, minlength=len(cleaned))
     shared_run = run_len >= 2
-    left, right = _pairs_within_runs(run_start[shared_run], run_len[shared_run])
-    u, v = u_sorted[left], u_sorted[right]
+    star = shared_run & (run_len > max_lines) if max_lines is not None else np.zeros(len(run_len), dtype=bool)
+    pairwise = shared_run & ~star
+    left, right = _pairs_within_runs(run_start[pairwise], run_len[pairwise])
+    u, v = u_sorted[left].astype(np.int64), u_sorted[right].astype(np.int64)
+    if star.any():
+        su, sv = _star_pairs(u_sorted, run_start[star], run_len[star], _rank(art_date, art_order))
+        u, v = np.concatenate([u, su]), np.concatenate([v, sv])
     other = art_order[u] != art_order[v]
     # Shingles two lines share = how many postings hold both.
     keys, shared = np.unique(u[other].astype(np.int64) * len(cleaned) + v[other], return_counts=True)
@@ -220,6 +246,135 @@ def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, k: int = 5, min_simi
     }, columns=REUSE_COLUMNS)
     out["_o"] = art_order[later]
     return out.sort_values(["_o", "line", "source_article", "source_line"]).drop(columns="_o").reset_index(drop=True)
+
+
+def _rank(art_date: np.ndarray, art_order: np.ndarray) -> np.ndarray:
+    """Each line's place in time: by its article's date, then manifest order, then line order."""
+    order = np.lexsort((np.arange(len(art_date)), art_order, art_date))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, min_jaccard: float = 0.4,
+                   min_shared: int = 3, stock_sites: int = 1) -> pd.DataFrame:
+    """Group identical and near-identical body lines of different articles into clusters, one per shared passage.
+
+    A passage that N articles carry is one cluster of N members, however large N is: for each
+    shingle, each line that holds it is compared only with the earliest line that holds it (a
+    star, not every pair), so the cost is linear in the number of shingles. Each line joins the
+    earlier line it is most alike, when they share at least *min_shared* shingles and their
+    Jaccard similarity (shared shingles / shingles of either) is at least *min_jaccard*; a cluster
+    is a tree of such links, rooted at its earliest line. Jaccard rather than containment, and one
+    link per line, so that two paragraphs that merely share one sentence of several do not chain
+    unrelated passages into one cluster (a one-word edit of a 16-word sentence keeps 0.44).
+
+    Stock phrases: a cluster whose members all come from at most *stock_sites* capture site(s)
+    (``capture_site`` of the manifest, else ``outlet``) is one site's boilerplate (a standard
+    paragraph under its stories), not reuse between outlets; it is kept, with ``stock`` = 1.
+
+    Parameters
+    ----------
+    lines : DataFrame with ``article``, ``line``, ``text`` and optionally ``label`` (only ``body`` rows are used).
+    articles : DataFrame indexed by ``article`` with ``date`` and optionally ``capture_site`` or ``outlet``.
+
+    Returns
+    -------
+    DataFrame with one row per member line: ``cluster`` (1 = the cluster with most articles, then
+    the earliest), ``article``, ``line``, ``date`` (the article's, YYYY-MM-DD), ``is_source`` (1 for
+    the line of the earliest-dated member, manifest order breaking ties: the likely source),
+    ``members`` (distinct articles in the cluster), ``sites`` (distinct capture sites), ``stock``
+    (1 when ``sites`` <= *stock_sites*), ``words`` (of the line) and ``text`` (the line, markers
+    removed), sorted by cluster, then date, manifest order and line.
+    """
+    need = {"article", "line", "text"}
+    if need - set(lines.columns):
+        raise ReuseError(f"reuse_clusters needs a lines table with columns {sorted(need)}; missing {sorted(need - set(lines.columns))}")
+    if "date" not in articles.columns:
+        raise ReuseError("reuse_clusters needs the articles table (index 'article') with a 'date' column")
+    if not 0 < min_jaccard <= 1:
+        raise ReuseError(f"min_jaccard must be in (0, 1], got {min_jaccard}")
+    if k < 1:
+        raise ReuseError(f"shingle size k must be at least 1, got {k}")
+    body = lines[lines["label"] == "body"] if "label" in lines.columns else lines
+    undated = sorted(set(body["article"]) - set(articles.index[articles["date"].notna()]))
+    if undated:
+        raise ReuseError(f"reuse_clusters: no date for article(s) {undated}; the likely source needs every date")
+    cleaned = [clean_line(t) for t in body["text"].tolist()]
+    n = len(cleaned)
+    art_order = articles.index.get_indexer(body["article"])
+    dates = articles["date"].to_numpy(dtype="datetime64[ns]")
+    art_date = dates.astype(np.int64)[art_order]
+    site_col = "capture_site" if "capture_site" in articles.columns else "outlet" if "outlet" in articles.columns else None
+    site_of = (articles[site_col].astype(str).to_numpy() if site_col else articles.index.astype(str).to_numpy())[art_order]
+
+    u_sorted, h_sorted = _shingle_table(cleaned, k)
+    bounds = np.flatnonzero(np.r_[True, h_sorted[1:] != h_sorted[:-1], True])
+    run_start, run_len = bounds[:-1], np.diff(bounds)
+    size = np.bincount(u_sorted, minlength=n)
+    shared_run = run_len >= 2
+    rank = _rank(art_date, art_order)
+    u, v = _star_pairs(u_sorted, run_start[shared_run], run_len[shared_run], rank)
+    other = art_order[u] != art_order[v]
+    keys, shared = np.unique(u[other] * max(n, 1) + v[other], return_counts=True)
+    u, v = keys // max(n, 1), keys % max(n, 1)
+    jaccard = shared / (size[u] + size[v] - shared)
+    keep = (shared >= min_shared) & (jaccard >= min_jaccard)
+    u, v, jaccard = u[keep], v[keep], jaccard[keep]
+    if not len(u):
+        return pd.DataFrame(columns=CLUSTER_COLUMNS)
+    # One link per line, to the earlier line it is most alike (a star's centre is always the earlier).
+    child, parent = np.where(rank[u] > rank[v], u, v), np.where(rank[u] > rank[v], v, u)
+    order = np.lexsort((rank[parent], -jaccard, child))
+    child, parent = child[order], parent[order]
+    first = np.r_[True, child[1:] != child[:-1]]
+    child, parent = child[first], parent[first]
+    root = np.arange(n)
+    root[child] = parent
+    while True:  # follow the links to each tree's root (parents are earlier: no cycle), halving the path each pass
+        nxt = root[root]
+        if np.array_equal(nxt, root):
+            break
+        root = nxt
+    linked = np.zeros(n, dtype=bool)
+    linked[child] = linked[parent] = True
+    rows = np.flatnonzero(linked)
+    table = pd.DataFrame({
+        "_c": root[rows], "_rank": rank[rows], "_o": art_order[rows],
+        "article": pd.array(body["article"].to_numpy(dtype=object)[rows], dtype="str"),
+        "line": body["line"].to_numpy(dtype=np.int64)[rows],
+        "date": pd.array(pd.DatetimeIndex(dates[art_order[rows]]).strftime("%Y-%m-%d"), dtype="str"),
+        "_site": site_of[rows],
+        "words": [word_count(cleaned[i]) for i in rows.tolist()],
+        "text": pd.array([cleaned[i] for i in rows.tolist()], dtype="str"),
+    })
+    per = table.groupby("_c").agg(members=("article", "nunique"), sites=("_site", "nunique"), first=("_rank", "min"))
+    per = per[per["members"] >= 2]
+    per = per.sort_values(["members", "first"], ascending=[False, True])
+    per["cluster"] = np.arange(1, len(per) + 1)
+    table = table.join(per, on="_c", how="inner")
+    table["is_source"] = (table["_rank"] == table["first"]).astype(np.int64)
+    table["stock"] = (table["sites"] <= stock_sites).astype(np.int64)
+    table = table.sort_values(["cluster", "_rank"])
+    return table[CLUSTER_COLUMNS].astype({"members": np.int64, "sites": np.int64}).reset_index(drop=True)
+
+
+def cluster_summary(clusters: pd.DataFrame) -> pd.DataFrame:
+    """One row per cluster of :func:`reuse_clusters`.
+
+    Returns
+    -------
+    DataFrame indexed by ``cluster`` with ``members``, ``sites``, ``stock``, ``source_article``,
+    ``source_line``, ``first_date``, ``last_date``, ``words`` (of the source line) and ``text`` (the source line).
+    """
+    cols = ["members", "sites", "stock", "source_article", "source_line", "first_date", "last_date", "words", "text"]
+    if clusters.empty:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="cluster"))
+    source = clusters[clusters["is_source"] == 1].drop_duplicates("cluster").set_index("cluster")
+    span = clusters.groupby("cluster")["date"].agg(first_date="min", last_date="max")
+    out = source[["members", "sites", "stock", "article", "line", "words", "text"]].rename(
+        columns={"article": "source_article", "line": "source_line"}).join(span)
+    return out[cols]
 
 
 def reuse_share(reuse: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:

@@ -62,6 +62,7 @@ class Study:
     data_dir : the folder with ``articles.csv``, ``raw/``, ``codebook/`` and optionally ``reference/`` and
         ``commentary/`` (default: found from the working folder upwards, as the chapters do).
     today : the date after which a publication date counts as in the future (default: today).
+    progress : a progress wrapper for the loops over the captures (see :func:`newslens.corpus.load_manifest`).
 
     Every codebook is checked before anything is computed, so bad input fails here, with one line naming the file
     and the entry (*codebooks* names the ones checked up front; others are checked when first used). Derived tables are attributes computed on first use and kept: ``sentences``, ``facts``,
@@ -70,11 +71,11 @@ class Study:
     """
 
     def __init__(self, data_dir: str | Path | None = None, *, today: _dt.date | None = None,
-                 codebooks: Iterable[str] = CODEBOOKS):
+                 codebooks: Iterable[str] = CODEBOOKS, progress=None):
         data = find_data_dir() if data_dir is None else Path(data_dir)
         names = list(codebooks)
         check_codebooks(names, data)
-        self.corpus: Corpus = load_corpus(data, today=today)
+        self.corpus: Corpus = load_corpus(data, today=today, progress=progress)
         self.data_dir: Path = self.corpus.data_dir
         self._codebooks: dict[str, dict] = {name: load_codebook(name, data) for name in names}
         self.references: dict[str, pd.DataFrame] = {}
@@ -191,6 +192,11 @@ class Study:
     def reuse(self) -> pd.DataFrame:
         """Lines that reuse an earlier article's text (:func:`newslens.reuse.find_reuse`)."""
         return reuse.find_reuse(self.lines, self.corpus.articles)
+
+    @cached_property
+    def reuse_clusters(self) -> pd.DataFrame:
+        """Passages shared by two or more articles, one row per member line (:func:`newslens.reuse.reuse_clusters`)."""
+        return reuse.reuse_clusters(self.lines, self.corpus.articles)
 
     # ------------------------------------------------------------------ terms
 

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from newslens.corpus import fold_for_literals, literals_of
+from newslens.corpus import fold_for_literals, literals_of, regex_structure
 
 __all__ = ["ABBREVIATIONS", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats", "voice_summary",
            "words_by_label", "any_of", "SearchCache", "required_literals", "fold_for_literals"]
@@ -248,22 +248,7 @@ _WORD_RUN_OR_SEP = re.compile(r"\x00|\w+")
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 
-def _structure(source: str):
-    """Yield ``(index, char, depth)`` for the characters of a regex source that are neither escaped
-    nor inside a character class; *depth* is the group nesting before the character."""
-    depth, in_class, escaped, class_start = 0, False, False, 0
-    for i, ch in enumerate(source):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = not (ch == "]" and i > class_start)
-        elif ch == "[":
-            in_class, class_start = True, i + 1 + (source[i + 1:i + 2] == "^")
-        else:
-            yield i, ch, depth
-            depth += (ch == "(") - (ch == ")")
+_structure = regex_structure  # one scanner of regex structure, shared with the hang check in corpus
 
 
 def _alternatives(source: str) -> list[str]:

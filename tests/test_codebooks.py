@@ -53,6 +53,8 @@ def _broken(tmp_path, name: str, change) -> Path:
     ("actors", lambda b: b["actors"][1].__setitem__("surnames", [None]), r"actors\.yml: actors #2 \(id 'residents'\): surnames: entry 1: expected a word"),
     ("speakers", lambda b: b["actors"][0].__setitem__("gender", "f"), r"speakers\.yml: actors #1 \(name 'Marta Lindqvist'\): gender: 'f' is not female, male or none"),
     ("speakers", lambda b: b["roles"][0].pop("cues"), r"speakers\.yml: roles #1 \(type 'fisher'\): cues: expected a non-empty list"),
+    ("speakers", lambda b: b.__setitem__("focus", ["resident", "victim"]), r"speakers\.yml: focus: entry 2: 'victim' is not one of speaker_types"),
+    ("speakers", lambda b: b.__setitem__("focus", "resident"), r"speakers\.yml: focus: expected a list, got the text 'resident'"),
     ("wording", lambda b: b["groups"][1].__setitem__("terms", []), r"wording\.yml: groups #2 \(id 'naming_site'\): terms: expected a non-empty list, got a list"),
     ("terms", lambda b: b.__setitem__("stop_words", {"a": 1}), r"terms\.yml: stop_words: expected a list, got a mapping"),
     ("frames", lambda b: b["nmf"].__setitem__("ks", [2, "three"]), r"frames\.yml: nmf: ks: entry 2: expected a whole number, got the text 'three'"),
@@ -82,3 +84,8 @@ def test_yaml_true_false_word_must_be_quoted(tmp_path):
     data = _broken(tmp_path, "speakers", lambda b: b.__setitem__("not_speakers", ["Monday", True]))
     with pytest.raises(CorpusError, match=r"speakers\.yml: not_speakers: entry 2: YAML read this word as true; put it in quotes"):
         check_codebooks(data_dir=data)
+
+
+def test_speakers_focus_may_name_known_types(tmp_path):
+    data = _broken(tmp_path, "speakers", lambda b: b.__setitem__("focus", ["accuser", "activist"]))
+    assert "speakers" in check_codebooks(["speakers"], data)

@@ -119,6 +119,14 @@ def test_single_outlet_facts():
         cv.single_outlet_facts(m.drop(columns="present"))
 
 
+def test_single_outlet_facts_counts_outlets_when_given():
+    m = pd.DataFrame({"article": ["a1", "a2", "b", "a1", "a2", "b"], "fact": ["f1"] * 3 + ["f2"] * 3,
+                      "present": [1, 1, 0, 1, 0, 1], "voice": ["own"] * 6})
+    assert cv.single_outlet_facts(m).empty  # by article: f1 has two articles, f2 two
+    out = cv.single_outlet_facts(m, outlets={"a1": "A", "a2": "A", "b": "B"})
+    assert out[["fact", "article"]].values.tolist() == [["f1", "a1"], ["f1", "a2"]]  # both captures of outlet A
+
+
 def test_evidence_table_keeps_present_cells_and_first_sentence():
     m = pd.DataFrame({
         "article": ["a", "a"], "fact": ["f1", "f2"], "present": [1, 0], "n_sentences": [2, 0],
@@ -315,3 +323,26 @@ def test_other_functions_explain_bad_input():
         cv.word_choices(sents([("a", 1, "x")]), [LEXICON])
     with pytest.raises(CorpusError, match="not a valid regular expression"):
         cv.actor_mentions(sents([("a", 1, "x")]), {"actors": [{"id": "p", "patterns": ["(oops"]}]})
+
+
+def _choice_rows():
+    rows = []
+    for art, counts in (("a", {"x": 2, "y": 0}), ("b", {"x": 1, "y": 3})):
+        for term, n in counts.items():
+            for voice in ("own", "quoted"):
+                k = n if voice == "own" else 0
+                rows.append((art, "g", "Group", term, term.upper(), voice, k, 100, 10.0 * k))
+    return pd.DataFrame(rows, columns=["article", "group", "group_label", "term", "label", "voice", "n", "words", "per_1000"])
+
+
+def test_term_use_counts_articles_and_finds_the_top_rate():
+    use = cv.term_use(_choice_rows())
+    assert use[["term", "n", "n_articles", "articles", "top_article", "top_per_1000"]].values.tolist() == [
+        ["x", 3, 2, ("a", "b"), "a", 20.0], ["y", 3, 1, ("b",), "b", 30.0]]
+    leaders = use.loc[use.groupby("group", sort=False)["n"].idxmax()]
+    assert leaders["term"].tolist() == ["x"]  # a tie goes to the codebook's first term
+    quoted = cv.term_use(_choice_rows(), voice="quoted")
+    assert quoted["n"].sum() == 0 and quoted["top_article"].tolist() == ["", ""]
+    assert cv.term_use(_choice_rows(), articles=["b"])["articles"].tolist() == [("b",), ("b",)]
+    with pytest.raises(ValueError, match="lacks column"):
+        cv.term_use(_choice_rows().drop(columns="n"))

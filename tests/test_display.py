@@ -62,6 +62,10 @@ def test_join_names():
     assert join_names(["NPR"]) == "NPR"
     assert join_names(["A", "B"]) == "A and B"
     assert join_names(["A", "B", "C"], conjunction="or") == "A, B or C"
+    assert join_names(["NPR, 13 Aug 2021", "A", "B"]) == "NPR, 13 Aug 2021; A and B"
+    assert join_names(["A", "B", "C", "D"], most=2) == "A, B and 2 others"
+    assert join_names(["A", "B", "C"], most=3, others="more") == "A, B and C"
+    assert join_names(["A", "B"], most=1) == "A and B"
 
 
 def test_commentary_is_optional(tmp_path):

@@ -155,10 +155,10 @@ def test_agreement_with_hand_coded_reference():
 
 
 def test_export_table_has_the_documented_columns():
-    from newslens.corpus import load_corpus
     from newslens.export import TABLES
+    from newslens.study import Study
 
-    table = TABLES["quotes"][0](load_corpus(ROOT / "data"))
+    table = TABLES["quotes"][0](Study.open(ROOT / "data"))
     assert table.columns.tolist() == ["article", "line", "quote", "speaker", "speaker_type", "kind"]
     assert set(table["kind"]) <= {"full", "partial"} and len(table) > 0
 
@@ -167,9 +167,12 @@ def test_quote_summary_counts_per_article_with_zeros():
     q = pd.DataFrame({"article": ["a", "a"], "quote": ["one two", "three"], "speaker": ["X", "the accuser"],
                       "speaker_type": ["expert", "accuser"], "kind": ["full", "partial"]})
     arts = pd.DataFrame(index=pd.Index(["b", "a"], name="article"))
-    s = quote_summary(q, arts)
+    s = quote_summary(q, arts, focus=["accuser"])
     assert s.index.tolist() == ["b", "a"]
     assert s.loc["a"].tolist() == [2, 1, 1, 3, 2, 1, 1] and s.loc["b"].sum() == 0
+    assert s.columns[-2:].tolist() == ["focus_quotes", "focus_words"]
+    none = quote_summary(q, arts)  # no focus: the two columns are zero
+    assert none[["focus_quotes", "focus_words"]].to_numpy().sum() == 0 and none.loc["a", "quotes"] == 2
 
 
 def _who(*paragraphs):

@@ -230,6 +230,10 @@ def _speakers(book: dict, w: _Where) -> None:
             raise (rw / "type").error(f"{role.get('type')!r} is not one of speaker_types")
         _texts(role.get("cues"), rw / "cues", empty=False)
     _texts(book.get("speech_verbs"), w / "speech_verbs", empty=False)
+    if "focus" in book:  # the speaker types whose own words chapter 2 follows: the story's central person(s)
+        for i, stype in enumerate(_list(book["focus"], w / "focus"), 1):
+            if stype not in types:
+                raise (w / "focus" / f"entry {i}").error(f"{stype!r} is not one of speaker_types")
     for key in ("not_speakers", "titles"):
         _optional(book, key, w, _texts)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from typing import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,7 @@ __all__ = [
     "fact_hits",
     "fact_matrix",
     "single_outlet_facts",
+    "term_use",
     "evidence_table",
     "event_coverage",
     "missed_events",
@@ -293,12 +295,14 @@ def _check_matrix(matrix: pd.DataFrame, func: str) -> pd.DataFrame:
     return matrix
 
 
-def single_outlet_facts(matrix: pd.DataFrame) -> pd.DataFrame:
-    """Facts that exactly one article carried.
+def single_outlet_facts(matrix: pd.DataFrame, *, outlets: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Facts that exactly one article carried (one outlet, when *outlets* is given).
 
     Parameters
     ----------
     matrix : DataFrame from :func:`fact_matrix`.
+    outlets : article id -> outlet; when given, a fact counts as single when all the articles that carry it
+        belong to one outlet (several captures of one outlet then give one row each).
 
     Returns
     -------
@@ -307,7 +311,8 @@ def single_outlet_facts(matrix: pd.DataFrame) -> pd.DataFrame:
     """
     _check_matrix(matrix, "single_outlet_facts")
     present = matrix[matrix["present"] == 1]
-    counts = present.groupby("fact", sort=False)["article"].nunique()
+    unit = present["article"].map(outlets) if outlets is not None else present["article"]
+    counts = unit.groupby(present["fact"], sort=False).nunique()
     single = present[present["fact"].isin(counts[counts == 1].index)]
     cols = ["fact", "article"] + [c for c in ("voice", "line", "evidence") if c in single.columns]
     return single[cols].reset_index(drop=True)
@@ -760,6 +765,43 @@ def word_choices(sentences: pd.DataFrame, lexicon: dict, examples: int = 2) -> p
                     shown = [f"l.{line}: {text}" for line, text in list(dict.fromkeys(hits))[:examples]]
                     rows.append((art, gid, glabel, tid, label, v, len(hits), w, rate, _SEP.join(shown)))
     return pd.DataFrame(rows, columns=["article", "group", "group_label", "term", "label", "voice", "n", "words", "per_1000", "examples"])
+
+
+def term_use(choices: pd.DataFrame, *, voice: str = "own", articles: list[str] | None = None) -> pd.DataFrame:
+    """Each term's use across the articles, in one voice: how often, by how many articles, and where most.
+
+    Parameters
+    ----------
+    choices : DataFrame from :func:`word_choices`.
+    voice : ``own`` (the articles' own words) or ``quoted`` (words they quote from other outlets).
+    articles : article ids in the order ``articles`` lists them and ties between articles break (default: the
+        order of *choices*).
+
+    Returns
+    -------
+    DataFrame, one row per (group, term) of the codebook, in codebook order: ``group``, ``group_label``,
+    ``term``, ``label``, ``n`` (uses over all articles), ``n_articles`` (articles that use it at least once),
+    ``articles`` (their ids, a tuple in *articles* order), ``top_article`` (the article with the highest rate;
+    empty when nobody uses the term) and ``top_per_1000`` (that rate per 1,000 words in *voice*; NaN when unused).
+    The most used term of each group is ``out.loc[out.groupby("group", sort=False)["n"].idxmax()]`` (ties go to
+    the codebook's first).
+    """
+    need = {"article", "group", "group_label", "term", "label", "voice", "n", "per_1000"}
+    if not need <= set(getattr(choices, "columns", [])):
+        raise ValueError(f"term_use: the table lacks column(s) {sorted(need - set(choices.columns))}; make it with word_choices")
+    order = list(dict.fromkeys(articles if articles is not None else choices["article"]))
+    rank = {a: i for i, a in enumerate(order)}
+    part = choices[(choices["voice"] == voice) & choices["article"].isin(rank)]
+    part = part.assign(_rank=part["article"].map(rank)).sort_values("_rank", kind="stable")
+    rows = []
+    for (group, term), g in part.groupby(["group", "term"], sort=False):
+        used = g[g["n"] > 0]
+        top = used.sort_values("per_1000", ascending=False, kind="stable").head(1)
+        rows.append((group, g["group_label"].iloc[0], term, g["label"].iloc[0], int(used["n"].sum()), len(used),
+                     tuple(used["article"]), top["article"].iloc[0] if len(top) else "",
+                     float(top["per_1000"].iloc[0]) if len(top) else float("nan")))
+    cols = ["group", "group_label", "term", "label", "n", "n_articles", "articles", "top_article", "top_per_1000"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 # --------------------------------------------------------------------------- agreement

@@ -73,14 +73,22 @@ def plural(n: int, word: str, words: str | None = None, *, zero: str | None = No
     return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
 
-def join_names(names, *, empty: str = "none", conjunction: str = "and") -> str:
-    """Names as a reader writes them: "A", "A and B", "A, B and C"; *empty* when there are none."""
+def join_names(names, *, empty: str = "none", conjunction: str = "and", most: int | None = None,
+               others: str = "others") -> str:
+    """Names as a reader writes them: "A", "A and B", "A, B and C"; *empty* when there are none.
+
+    Names that hold a comma themselves ("NPR, 13 Aug 2021") are separated by semicolons. With *most*, a longer
+    list is cut after *most* names and ends with the count of the rest: "A, B and 3 others" (never "1 others").
+    """
     names = [str(n) for n in names]
     if not names:
         return empty
+    if most is not None and len(names) > most + 1:  # cutting one name to count it saves nothing
+        names = names[:most] + [f"{len(names) - most} {others}"]
     if len(names) == 1:
         return names[0]
-    return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
+    sep = "; " if any("," in n for n in names) else ", "
+    return f"{sep.join(names[:-1])} {conjunction} {names[-1]}"
 
 
 def commentary(data_dir, name: str):

@@ -154,7 +154,11 @@ def fact_heatmap(matrix: pd.DataFrame, labels: dict[str, str], title: str):
     state = matrix.assign(
         code=[0 if p == 0 else (2 if str(v).startswith("own") else 1) for p, v in zip(matrix["present"], matrix["voice"])]
     ).pivot(index="fact", columns="article", values="code").reindex(index=facts, columns=arts)
-    fig, ax = plt.subplots(figsize=(1.3 * len(arts) + 2.6, 0.3 * len(facts) + 1.8))
+    many = len(arts) > 8
+    width = max(0.25, 11 / len(arts)) if many else 1.3  # many articles: narrower columns, fit a page
+    # many articles: labels stand upright below the grid and the legend moves beside it
+    below = 0.075 * max(len(str(labels[a])) for a in arts) if many else 0.0
+    fig, ax = plt.subplots(figsize=(width * len(arts) + 2.6 + (2.4 if many else 0.0), 0.3 * len(facts) + 1.8 + below))
     cmap = ListedColormap(list(FACT_STATE_COLORS.values()))
     ax.imshow(state.to_numpy(), cmap=cmap, vmin=0, vmax=2, aspect="auto")
     marks = {1: "Q", 2: "O"}
@@ -163,7 +167,7 @@ def fact_heatmap(matrix: pd.DataFrame, labels: dict[str, str], title: str):
             code = int(state.iat[i, j])
             if code:
                 ax.text(j, i, marks[code], ha="center", va="center", fontsize=7, color="white" if code == 2 else "black")
-    ax.set_xticks(range(len(arts)), [labels[a] for a in arts], rotation=20, ha="right")
+    ax.set_xticks(range(len(arts)), [labels[a] for a in arts], rotation=90 if many else 20, ha="center" if many else "right")
     ax.set_yticks(range(len(facts)), facts)
     ax.set_xticks([x - 0.5 for x in range(1, len(arts))], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, len(facts))], minor=True)
@@ -172,26 +176,31 @@ def fact_heatmap(matrix: pd.DataFrame, labels: dict[str, str], title: str):
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     handles = [
-        Patch(facecolor=FACT_STATE_COLORS["own"], label="O: in the outlet's own words"),
+        Patch(facecolor=FACT_STATE_COLORS["own"], label="O: in the article's own words"),
         Patch(facecolor=FACT_STATE_COLORS["quoted"], label="Q: only in text quoted from another outlet"),
         Patch(facecolor=FACT_STATE_COLORS["absent"], edgecolor="#BBBBBB", label="not reported"),
     ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -0.12), ncol=1, frameon=False, fontsize=8)
+    if many:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), ncol=1, frameon=False, fontsize=8)
+    else:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -0.12), ncol=1, frameon=False, fontsize=8)
     ax.set_xlabel("")
     ax.set_title(title, loc="left")
     fig.tight_layout()
     return fig, ax
 
 
-def word_choice_dots(choices: pd.DataFrame, labels: dict[str, str], title: str):
-    """One panel per wording group: rate per 1,000 body words of each term, one colour per outlet,
-    filled dots for the outlet's own words and open dots for words it quotes from other outlets.
+def word_choice_dots(choices: pd.DataFrame, labels: dict[str, str], title: str, *, outlets: dict[str, str] | None = None):
+    """One panel per wording group: rate per 1,000 body words of each term, one dot per article,
+    filled for the article's own words and open for words it quotes from other outlets.
 
     Parameters
     ----------
     choices : DataFrame from :func:`newslens.coverage.word_choices` (``article``, ``group``,
         ``term``, ``label``, ``voice``, ``n``, ``per_1000``). Terms no article uses are left out.
-    labels : article id -> legend label (the outlet's name), in legend order.
+    labels : article id -> legend label, in legend order.
+    outlets : article id -> outlet name, for the colour (:func:`outlet_color`); the captures of one outlet share
+        its colour and differ by marker shape. Default: *labels*.
     """
     used = choices[choices["n"] > 0]
     groups = list(dict.fromkeys(used["group"]))
@@ -199,16 +208,22 @@ def word_choice_dots(choices: pd.DataFrame, labels: dict[str, str], title: str):
     fig, axes = plt.subplots(len(groups), 1, figsize=(8.5, 0.38 * sum(sizes) + 1.2 * len(groups) + 0.6),
                              gridspec_kw={"height_ratios": sizes}, squeeze=False)
     arts = list(labels)
-    offsets = {a: (k - (len(arts) - 1) / 2) * 0.13 for k, a in enumerate(arts)}
+    outlets = outlets or labels
+    shapes = "os^Dv<>P"
+    nth = pd.Series([outlets[a] for a in arts]).groupby([outlets[a] for a in arts]).cumcount().tolist()
+    style = {a: (outlet_color(outlets[a]), shapes[k % len(shapes)]) for a, k in zip(arts, nth)}
+    step = min(0.13, 0.7 / max(len(arts) - 1, 1))  # the dots of one term stay within its row
+    offsets = {a: (k - (len(arts) - 1) / 2) * step for k, a in enumerate(arts)}
     for ax, group in zip(axes[:, 0], groups):
         sub = used[used["group"] == group]
         terms = list(dict.fromkeys(choices[(choices["group"] == group) & choices["term"].isin(sub["term"])]["term"]))
         names = dict(zip(choices["term"][choices["group"] == group], choices["label"][choices["group"] == group]))
         for row in sub.itertuples(index=False):
             y = terms.index(row.term) + offsets.get(row.article, 0)
-            color = outlet_color(labels.get(row.article, row.article))
+            color, shape = style.get(row.article, (outlet_color(str(row.article)), "o"))
             face = color if row.voice == "own" else "white"
-            ax.plot(row.per_1000, y, "o", markersize=7, markerfacecolor=face, markeredgecolor=color, markeredgewidth=1.5)
+            ax.plot(row.per_1000, y, shape, markersize=7 if len(arts) <= 12 else 5, markerfacecolor=face,
+                    markeredgecolor=color, markeredgewidth=1.5)
         ax.set_yticks(range(len(terms)), [names[t] for t in terms])
         ax.set_ylim(len(terms) - 0.5, -0.5)
         ax.set_xlim(left=0)
@@ -216,8 +231,12 @@ def word_choice_dots(choices: pd.DataFrame, labels: dict[str, str], title: str):
         ax.set_axisbelow(True)
         ax.set_title(str(sub["group_label"].iloc[0]) if "group_label" in sub else group, loc="left", fontsize=10)
     axes[-1, 0].set_xlabel("Uses per 1,000 body words (own words: filled; quoted from other outlets: open)")
-    handles = [plt.Line2D([], [], marker="o", linestyle="", color=outlet_color(labels[a]), label=labels[a]) for a in arts]
-    fig.legend(handles=handles, loc="upper right", frameon=False, fontsize=8)
+    handles = [plt.Line2D([], [], marker=style[a][1], linestyle="", color=style[a][0], label=labels[a]) for a in arts]
+    if len(arts) <= 8:
+        fig.legend(handles=handles, loc="upper right", frameon=False, fontsize=8)
+    else:  # a long legend goes beside the panels (the inline backend crops the figure to what is drawn)
+        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 0.95), frameon=False, fontsize=7,
+                   ncol=1 + len(arts) // 25)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
     fig.tight_layout()
     return fig, axes
@@ -226,39 +245,61 @@ def word_choice_dots(choices: pd.DataFrame, labels: dict[str, str], title: str):
 # =========================================================================== chapter 2: quotes and reuse
 # (added for chapter 2's sections "Quotes and voices" and "Text reuse")
 
-#: Colours of the speaker types of newslens.quotes (Okabe-Ito, grey for "other").
-SPEAKER_TYPE_COLORS = {
-    "accuser": "#D55E00",
-    "accused_side": "#CC79A7",
-    "alibaba": "#E69F00",
-    "police_prosecutors": "#000000",
-    "state_media_government": "#0072B2",
-    "activist": "#009E73",
-    "expert": "#56B4E9",
-    "public": "#F0E442",
-    "other": "#BBBBBB",
-}
+#: Colour of the speaker type the quote extractor gives an unattributed quote (:mod:`newslens.quotes`).
+OTHER_TYPE_COLOR = "#BBBBBB"
 
 
-def voice_bars(shares: pd.DataFrame, title: str, xlabel: str):
-    """Stacked horizontal bars: one bar per outlet, one segment per speaker type.
+def speaker_type_colors(types) -> dict[str, str]:
+    """A colour per speaker type, in the order given (the codebook's ``speaker_types``).
+
+    Okabe-Ito in that order, the type ``other`` (the extractor's type for an unattributed quote) in grey; past
+    the eight colours the palette repeats and :func:`voice_bars` hatches the repeats, so every type stays apart.
 
     Parameters
     ----------
-    shares : DataFrame, index = outlets (top to bottom), columns = speaker types (keys of
-        :data:`SPEAKER_TYPE_COLORS`), values = the share (0-100) or count to draw.
+    types : iterable of str, speaker types in display order; duplicates are ignored.
     """
-    fig, ax = plt.subplots(figsize=(8.5, 0.6 * len(shares) + 2.0))
+    out: dict[str, str] = {}
+    k = 0
+    for stype in dict.fromkeys(map(str, types)):
+        if stype == "other":
+            out[stype] = OTHER_TYPE_COLOR
+        else:
+            out[stype] = OKABE_ITO[k % len(OKABE_ITO)]
+            k += 1
+    return out
+
+
+def voice_bars(shares: pd.DataFrame, title: str, xlabel: str, *, types=None):
+    """Stacked horizontal bars: one bar per row of *shares*, one segment per speaker type.
+
+    Parameters
+    ----------
+    shares : DataFrame, index = articles (top to bottom, as they should read), columns = speaker types,
+        values = the share (0-100) or count to draw; a missing value draws nothing.
+    types : speaker types in legend order (the codebook's ``speaker_types``); a column of *shares* not listed
+        is drawn after them. Every column present gets a segment and a legend entry, coloured by
+        :func:`speaker_type_colors`.
+    """
+    order = [t for t in dict.fromkeys(types or []) if t in shares.columns]
+    order += [c for c in shares.columns if c not in order]
+    colors = speaker_type_colors(order)
+    step = 0.6 if len(shares) <= 12 else 0.3  # long corpora: thinner bars keep the figure on a screen or two
+    fig, ax = plt.subplots(figsize=(8.5, step * len(shares) + 2.0 + 0.2 * (len(order) // 3)))
     names = list(shares.index)[::-1]
     left = pd.Series(0.0, index=names)
-    for stype in [c for c in SPEAKER_TYPE_COLORS if c in shares.columns]:
+    seen: set[str] = set()
+    for stype in order:
         vals = shares[stype].reindex(names).fillna(0)
-        ax.barh(names, vals, left=left, color=SPEAKER_TYPE_COLORS[stype], label=stype.replace("_", " "),
+        hatch = "//" if colors[stype] in seen else None  # palette repeats past eight types
+        seen.add(colors[stype])
+        ax.barh(names, vals, left=left, color=colors[stype], label=stype.replace("_", " "), hatch=hatch,
                 edgecolor="white", linewidth=0.5)
         left = left + vals
     ax.set_xlabel(xlabel)
     ax.set_title(title, loc="left")
-    ax.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False, fontsize=8)
+    ax.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.22 if len(shares) <= 12 else -0.05),
+              frameon=False, fontsize=8)
     fig.tight_layout()
     return fig, ax
 
@@ -288,7 +329,7 @@ def similarity_strip(candidates: pd.DataFrame, threshold: float, title: str):
     fig.tight_layout()
     return fig, ax
 
-__all__ += ["SPEAKER_TYPE_COLORS", "voice_bars", "similarity_strip"]
+__all__ += ["speaker_type_colors", "voice_bars", "similarity_strip"]
 
 
 # =========================================================================== chapter 3: terms

@@ -774,20 +774,21 @@ def share_of_voice(quotes: pd.DataFrame, articles: pd.DataFrame | None = None) -
     return out.sort_values(["_o", "speaker_type"]).drop(columns="_o").reset_index(drop=True)
 
 
-def quote_summary(quotes: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+def quote_summary(quotes: pd.DataFrame, articles: pd.DataFrame, *, focus=()) -> pd.DataFrame:
     """Quotes per article: ``quotes``, ``full``, ``partial``, ``words`` (quoted words), ``speakers``
-    (distinct), ``accuser_quotes`` and ``accuser_words``; indexed by ``article`` in manifest order,
-    articles without quotes included with zeros."""
+    (distinct), ``focus_quotes`` and ``focus_words`` (quotes and words of the speaker types in *focus*, the
+    story's central person(s) as ``speakers.yml`` names them under ``focus:``; zero when *focus* is empty);
+    indexed by ``article`` in the order of *articles*, articles without quotes included with zeros."""
     q = quotes.assign(words=[word_count(t) for t in quotes["quote"]])
-    acc = q[q["speaker_type"] == "accuser"]
+    acc = q[q["speaker_type"].isin(list(focus))]
     out = pd.DataFrame(index=articles.index)
     out["quotes"] = q.groupby("article").size()
     out["full"] = q[q["kind"] == "full"].groupby("article").size()
     out["partial"] = q[q["kind"] == "partial"].groupby("article").size()
     out["words"] = q.groupby("article")["words"].sum()
     out["speakers"] = q[q["speaker"] != "unattributed"].groupby("article")["speaker"].nunique()
-    out["accuser_quotes"] = acc.groupby("article").size()
-    out["accuser_words"] = acc.groupby("article")["words"].sum()
+    out["focus_quotes"] = acc.groupby("article").size()
+    out["focus_words"] = acc.groupby("article")["words"].sum()
     return out.fillna(0).astype(int)
 
 

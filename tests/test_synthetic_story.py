@@ -277,7 +277,6 @@ def test_chapter_2_quotes_and_voices(story, found_quotes):
     _figure(plots.voice_bars(shares.fillna(0), "t", "x"))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 point 3: plots.voice_bars draws only the seed's speaker types")
 def test_chapter_2_voice_bars_show_every_type_of_the_story(story, found_quotes):
     shares = quotes.share_of_voice(found_quotes, story.articles).pivot(index="article", columns="speaker_type",
                                                                        values="share")

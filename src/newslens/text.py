@@ -594,10 +594,11 @@ class LemmaCue:
 class LemmaIndex:
     """Where each word form occurs in a fixed list of texts; each distinct text is lemmatised once.
 
-    Built on first use, for one call: identical texts (syndicated copies) share one entry, and
-    simplemma is asked once per distinct token. Stored as flat numpy arrays sorted by form (the
-    entries of form f are ``order[indptr[f]:indptr[f + 1]]``), so a cue's occurrences are read
-    from the forms it names, not by scanning every text.
+    Built on first use and kept for one call (see :attr:`SearchCache.lemmas`): identical texts
+    (syndicated copies) share one entry, and simplemma is asked once per distinct token. Stored as
+    flat numpy arrays of (text, token position) sorted by form, the pairs of form f at
+    ``indptr[f]:indptr[f + 1]``, so that a cue's occurrences are read from the forms it names
+    instead of scanning every text (a regex cannot do this: it would need every inflection).
     """
 
     def __init__(self, texts):

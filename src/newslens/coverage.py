@@ -192,8 +192,13 @@ def _compile_pattern(spec, where: str) -> _Pattern:
 def compile_facts(facts: dict | list, source: str = "facts.yml") -> list[Fact]:
     """Check and compile the facts codebook (the dict from ``load_codebook("facts")`` or its list).
 
+    A pattern is a regex, or a mapping of ``any``/``words`` (one must occur), ``lemmas`` and
+    ``window`` (word sets within a window of tokens, compared by lemma: see
+    :class:`newslens.text.LemmaCue`), ``with`` (all must occur) and ``without`` (none may).
+
     Raises :class:`~newslens.corpus.CorpusError` naming the fact and the problem: a missing id or
-    definition, a duplicate id, no patterns, an unknown pattern key or a regex that does not compile.
+    definition, a duplicate id, no patterns, an unknown pattern key, a regex that does not compile
+    or a lemma cue that cannot be used (an empty slot, a window smaller than its slots).
     """
     out, seen = [], set()
     for i, item in enumerate(_items(facts, "facts", source), start=1):

@@ -87,5 +87,32 @@ def test_yaml_true_false_word_must_be_quoted(tmp_path):
 
 
 def test_speakers_focus_may_name_known_types(tmp_path):
-    data = _broken(tmp_path, "speakers", lambda b: b.__setitem__("focus", ["accuser", "activist"]))
+    data = _broken(tmp_path, "speakers", lambda b: b.__setitem__("focus", ["resident", "fisher"]))
     assert "speakers" in check_codebooks(["speakers"], data)
+
+
+def _with_pattern(pattern):
+    return lambda b: b["facts"][0]["patterns"].append(pattern)
+
+
+@pytest.mark.parametrize("pattern, message", [
+    ({"lemmas": "injure"}, r"pattern 2: lemmas: expected a non-empty list, got the text 'injure'"),
+    ({"lemmas": [[], "belt"]}, r"pattern 2: lemmas: slot 1: expected a non-empty list, got a list"),
+    ({"lemmas": [["crush", {"a": 1}], "belt"]}, r"pattern 2: lemmas: slot 1: entry 2: expected a word or phrase, got a mapping"),
+    ({"lemmas": [True, "belt"]}, r"pattern 2: lemmas: slot 1: YAML read this word as true; put it in quotes"),
+    ({"lemmas": ["in*", "belt"]}, r"pattern 2: lemmas: slot 1 of 'lemmas': a prefix needs at least 3 letters before one final '\*', got 'in\*'"),
+    ({"lemmas": ["injure", "belt"], "window": 1}, r"pattern 2: lemmas: 'window' must be a whole number of tokens, at least the number of slots \(2\), got 1"),
+    ({"lemmas": ["injure", "belt"], "window": "near"}, r"pattern 2: lemmas: 'window' must be a whole number"),
+    ({"any": ["belt"], "window": 5}, r"pattern 2: window: belongs to a 'lemmas' cue; add 'lemmas' or remove 'window'"),
+    ({"lemma": ["belt"]}, r"pattern 2: unknown key\(s\) 'lemma'; a pattern may have any, words, lemmas, window, with, without"),
+    ({"with": ["belt"]}, r"pattern 2: a pattern needs 'any' \(regexes\), 'words' \(literal words\) or 'lemmas' \(word sets\)"),
+])
+def test_a_bad_lemma_cue_is_named(tmp_path, pattern, message):
+    data = _broken(tmp_path, "facts", _with_pattern(pattern))
+    with pytest.raises(CorpusError, match=r"facts\.yml: facts #1 \(id 'conveyor_injury'\): " + message):
+        check_codebooks(data_dir=data)
+
+
+def test_a_good_lemma_cue_passes(tmp_path):
+    data = _broken(tmp_path, "facts", _with_pattern({"lemmas": [["injure", "crush*"], "belt"], "window": 6, "without": ["drill"]}))
+    assert "facts" in check_codebooks(data_dir=data)

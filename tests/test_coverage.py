@@ -101,6 +101,41 @@ def test_bad_facts_codebook_is_named(bad, message):
         cv.compile_facts(bad)
 
 
+LEMMA_FACTS = {"facts": [
+    {"id": "fired", "definition": "The manager was fired.",
+     "patterns": [{"lemmas": [["fire", "sack", "let go"], ["manager", "boss"]], "window": 6, "without": [r"\bunder fire\b"]}]},
+    {"id": "letter", "definition": "Staff signed a letter.",
+     "patterns": [{"words": ["letter"], "lemmas": ["sign", ["staff", "employee"]]}, r"\bpetition\b"]},
+]}
+
+
+def test_lemma_cues_match_rewordings_and_keep_with_without():
+    s = sents([
+        ("a", 1, "Alibaba sacked the manager."),
+        ("a", 2, "The boss was let go on Monday."),
+        ("a", 3, "The manager came under fire."),                  # without
+        ("a", 4, "The manager, who joined the firm in 2009 after years abroad, was fired."),  # outside the window
+        ("b", 1, "A letter was signed by 6,000 employees."),       # words and lemmas both hold
+        ("b", 2, "Employees signed up for lunch."),                # lemmas without 'letter'
+        ("b", 3, "A petition circulated."),                        # a plain regex pattern still works
+    ])
+    hits = cv.fact_hits(s, LEMMA_FACTS)
+    assert hits[["article", "line", "fact"]].values.tolist() == [["a", 1, "fired"], ["a", 2, "fired"], ["b", 1, "letter"], ["b", 3, "letter"]]
+    compiled = cv.compile_facts(LEMMA_FACTS)
+    assert [[f.id for f in compiled if f.matches(t)] for t in s["text"]] == [["fired"], ["fired"], [], [], ["letter"], [], ["letter"]]
+
+
+@pytest.mark.parametrize("pattern, message", [
+    ({"lemmas": "fire"}, "'lemmas' must be a non-empty list of slots"),
+    ({"lemmas": ["fire", "manager"], "window": 1}, "at least the number of slots"),
+    ({"any": ["x"], "window": 4}, "'window' belongs to a 'lemmas' cue"),
+    ({"lemmas": [["fire", ["x"]]]}, "expected a word or phrase"),
+])
+def test_bad_lemma_cue_is_named(pattern, message):
+    with pytest.raises(CorpusError, match=r"facts\.yml: fact 'a': .*" + message):
+        cv.compile_facts({"facts": [{"id": "a", "definition": "x", "patterns": [pattern]}]})
+
+
 def test_bad_sentence_table_is_explained():
     with pytest.raises(ValueError, match="lacks column"):
         cv.fact_matrix(pd.DataFrame({"article": ["a"], "text": ["x"]}), FACTS)

@@ -77,3 +77,18 @@ def test_commands_in_the_guide_exist():
     sub = {a.dest: a for a in _parser()._actions if a.dest == "command"}["command"]
     for command in re.findall(r"python -m newslens (\w+)", blocks):
         assert command in sub.choices, command
+
+
+def test_the_lemma_cue_example_finds_what_the_guide_says():
+    import pandas as pd
+
+    from newslens.coverage import fact_hits
+
+    section = GUIDE[GUIDE.index("A lemma cue for the same fact"):]
+    cue = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
+    book = {"facts": [{"id": "inquiry", "definition": "An authority opens an inquiry.", **cue}]}
+    said = re.findall(r'"([^"]+)"', section[:section.index("```")])
+    assert len(said) == 2
+    sentences = pd.DataFrame({"article": "a", "line": [1, 2], "sentence": 1, "text": [s[0].upper() + s[1:] + "." for s in said],
+                              "voice": "own"})
+    assert len(fact_hits(sentences, book)) == 2

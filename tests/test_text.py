@@ -94,3 +94,62 @@ def test_words_by_label_counts_and_shares():
     assert counts.loc["a"].to_dict() == {"headline": 2, "body": 6}  # Head line | One here Two here Three Source
     shares = words_by_label(_lines(), share=True)
     assert shares.loc["a", "body"] == 75.0 and shares.loc["b", "body"] == 100.0
+
+
+# --------------------------------------------------------------------------- lemma cues
+
+from newslens import text as _text  # noqa: E402
+from newslens.text import LemmaCue, LemmaIndex, word_forms  # noqa: E402
+
+
+def _hits(slots, texts, window=8):
+    return LemmaIndex(texts).hits(LemmaCue.compile(slots, window)).tolist()
+
+
+def test_word_forms_lemma_possessive_and_hyphen_parts():
+    assert word_forms("Fired") == ("fired", "fire")
+    assert word_forms("Alibaba’s") == ("alibaba",)
+    assert set(word_forms("co-workers")) >= {"co-workers", "workers", "worker"}
+    assert word_forms("co-workers", parts=False) == ("co-workers", "co-worker")
+
+
+def test_lemma_cue_matches_active_passive_and_any_order():
+    texts = ["The company fired the manager.", "The manager was fired by the company.",
+             "Fired: the manager.", "The company hired the manager."]
+    assert _hits([["fire", "sack"], "manager"], texts) == [True, True, True, False]
+
+
+def test_lemma_cue_window_counts_tokens_from_first_to_last():
+    texts = ["manager a b c fired", "manager a b c d fired"]
+    assert _hits(["manager", "fire"], texts, window=5) == [True, False]
+    assert _hits(["manager", "fire"], texts, window=6) == [True, True]
+
+
+def test_lemma_cue_phrases_prefixes_and_hyphenated_parts():
+    texts = ["She was let go on Monday.", "She was let down and go home.", "An anti-harassment policy.", "Harassing remarks."]
+    assert _hits(["let go"], texts, window=2) == [True, False, False, False]
+    assert _hits(["harass*"], texts, window=1) == [False, False, True, True]
+
+
+def test_lemma_cue_every_slot_needed():
+    assert _hits(["police", "molest*"], ["Police said he molested her.", "Police said little."]) == [True, False]
+
+
+def test_lemma_index_lemmatises_each_distinct_token_once(monkeypatch):
+    cue, calls = LemmaCue.compile(["manager", "fire"], 8), []
+    real = _text.word_forms
+    monkeypatch.setattr(_text, "word_forms", lambda token, **kw: calls.append(token) or real(token, **kw))
+    texts = ["The manager was fired."] * 500 + ["The manager resigned."]
+    assert LemmaIndex(texts).hits(cue).tolist() == [True] * 500 + [False]
+    assert sorted(calls) == ["The", "fired", "manager", "resigned", "was"]
+
+
+@pytest.mark.parametrize("slots, window, message", [
+    ([], 8, "non-empty list of slots"),
+    (["a", "b"], 1, "at least the number of slots"),
+    ([["x", None]], 8, "expected a word or phrase"),
+    (["ha*"], 8, "at least 3 letters"),
+])
+def test_lemma_cue_bad_input(slots, window, message):
+    with pytest.raises(ValueError, match=message):
+        LemmaCue.compile(slots, window)

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from newslens.corpus import CorpusError, find_data_dir, hang_risk, load_codebook, parse_date
+from newslens.coverage import DEFAULT_WINDOW
 from newslens.framing import FramingError, compile_codebook
+from newslens.text import LemmaCue
 
 #: The codebooks of a story, in the order the chapters use them.
 CODEBOOKS = ("furniture", "events", "facts", "actors", "speakers", "wording", "terms", "frames")
@@ -180,13 +182,40 @@ def _events(book: dict, w: _Where) -> None:
         _text(ev.get("label"), ew / "label")
 
 
+_PATTERN_KEYS = ("any", "words", "lemmas", "window", "with", "without")
+
+
 def _pattern(spec: Any, where: _Where) -> None:
     if isinstance(spec, str):
         return _regex(spec, where)
-    spec = _mapping(spec, where, ("any", "words", "with", "without"))
+    spec = _mapping(spec, where)
+    unknown = sorted(set(spec) - set(_PATTERN_KEYS))
+    if unknown:
+        near = difflib.get_close_matches(str(unknown[0]), _PATTERN_KEYS, n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        raise where.error(f"unknown key(s) {', '.join(map(repr, unknown))}; a pattern may have {', '.join(_PATTERN_KEYS)}{hint}")
+    if not any(k in spec for k in ("any", "words", "lemmas")):
+        raise where.error("a pattern needs 'any' (regexes), 'words' (literal words) or 'lemmas' (word sets)")
     for key in ("any", "with", "without"):
         _optional(spec, key, where, _texts, regex=True)
     _optional(spec, "words", where, _texts)
+    if "lemmas" in spec:
+        _lemmas(spec["lemmas"], spec.get("window", DEFAULT_WINDOW), where)
+    elif "window" in spec:
+        raise (where / "window").error("belongs to a 'lemmas' cue; add 'lemmas' or remove 'window'")
+
+
+def _lemmas(slots: Any, window: Any, where: _Where) -> None:
+    for i, slot in enumerate(_list(slots, where / "lemmas", empty=False), 1):
+        sw = where / "lemmas" / f"slot {i}"
+        if isinstance(slot, list):
+            _texts(slot, sw, empty=False)
+        else:
+            _word(slot, sw)
+    try:
+        LemmaCue.compile(slots, window)
+    except ValueError as exc:
+        raise (where / "lemmas").error(str(exc)) from None
 
 
 def _facts(book: dict, w: _Where) -> None:

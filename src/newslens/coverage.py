@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from newslens.corpus import CorpusError, hang_risk
-from newslens.text import SearchCache, any_of, tokenize_words
+from newslens.text import LemmaCue, LemmaIndex, SearchCache, any_of, tokenize_words
 
 __all__ = [
     "SENTENCE_COLUMNS",
@@ -91,22 +91,29 @@ class _Pattern:
     any: tuple[re.Pattern, ...]
     with_: tuple[re.Pattern, ...]
     without: tuple[re.Pattern, ...]
+    cue: LemmaCue | None = None
 
     def __post_init__(self):
         # "Any of these" as one alternation: one scan of the sentence instead of one per regex.
-        object.__setattr__(self, "any_of", any_of(self.any))
+        object.__setattr__(self, "any_of", any_of(self.any) if self.any else None)
         object.__setattr__(self, "without_any", any_of(self.without) if self.without else None)
 
     def match(self, text: str) -> bool:
         return (
-            self.any_of.search(text) is not None
+            (self.any_of is None or self.any_of.search(text) is not None)
             and all(p.search(text) for p in self.with_)
             and not (self.without_any is not None and self.without_any.search(text))
+            and (self.cue is None or bool(LemmaIndex([text]).hits(self.cue)[0]))
         )
 
     def rows(self, cache: SearchCache, rows: np.ndarray) -> np.ndarray:
         """The rows of *cache* among *rows* that this pattern matches (as :meth:`match` does)."""
-        rows = rows[cache.hits(self.any_of, rows)]
+        # The lemma cue first: it is read from an index for all texts at once, while each regex
+        # is searched row by row; rows the cue rules out are never searched.
+        if self.cue is not None:
+            rows = rows[cache.lemmas.hits(self.cue, rows)]
+        if self.any_of is not None:
+            rows = rows[cache.hits(self.any_of, rows)]
         for p in self.with_:
             rows = rows[cache.hits(p, rows)]
         if self.without_any is not None:
@@ -144,17 +151,19 @@ class Fact:
         return np.flatnonzero(found)
 
 
-_PATTERN_KEYS = {"any", "words", "with", "without"}
+_PATTERN_KEYS = {"any", "words", "lemmas", "window", "with", "without"}
+#: Tokens within which the slots of a ``lemmas`` cue must all occur, when ``window`` is not given.
+DEFAULT_WINDOW = 8
 
 
 def _compile_pattern(spec, where: str) -> _Pattern:
     if isinstance(spec, str):
         return _Pattern((_regex(spec, where),), (), ())
     if not isinstance(spec, dict):
-        raise CorpusError(f"{where}: a pattern is a regex string or a mapping with any/words/with/without, got {spec!r}")
+        raise CorpusError(f"{where}: a pattern is a regex string or a mapping with any/words/lemmas/with/without, got {spec!r}")
     unknown = set(spec) - _PATTERN_KEYS
     if unknown:
-        raise CorpusError(f"{where}: unknown key(s) {sorted(unknown)} in a pattern (allowed: any, words, with, without)")
+        raise CorpusError(f"{where}: unknown key(s) {sorted(unknown)} in a pattern (allowed: {', '.join(sorted(_PATTERN_KEYS))})")
 
     def listed(key: str) -> list:
         value = spec.get(key, [])
@@ -164,21 +173,35 @@ def _compile_pattern(spec, where: str) -> _Pattern:
             raise CorpusError(f"{where}: '{key}' must be a list")
         return value
 
+    cue = None
+    if "lemmas" in spec:
+        try:
+            cue = LemmaCue.compile(spec["lemmas"], spec.get("window", DEFAULT_WINDOW))
+        except ValueError as exc:
+            raise CorpusError(f"{where}: {exc}") from None
+    elif "window" in spec:
+        raise CorpusError(f"{where}: 'window' belongs to a 'lemmas' cue; add 'lemmas' or remove 'window'")
     alternatives = [_regex(p, where) for p in listed("any")] + [_regex(_word_regex(w), where) for w in listed("words")]
-    if not alternatives:
-        raise CorpusError(f"{where}: a pattern needs 'any' (regexes) or 'words' (literal words)")
+    if not alternatives and cue is None:
+        raise CorpusError(f"{where}: a pattern needs 'any' (regexes), 'words' (literal words) or 'lemmas' (word sets)")
     return _Pattern(
         tuple(alternatives),
         tuple(_regex(p, where) for p in listed("with")),
         tuple(_regex(p, where) for p in listed("without")),
+        cue,
     )
 
 
 def compile_facts(facts: dict | list, source: str = "facts.yml") -> list[Fact]:
     """Check and compile the facts codebook (the dict from ``load_codebook("facts")`` or its list).
 
+    A pattern is a regex, or a mapping of ``any``/``words`` (one must occur), ``lemmas`` and
+    ``window`` (word sets within a window of tokens, compared by lemma: see
+    :class:`newslens.text.LemmaCue`), ``with`` (all must occur) and ``without`` (none may).
+
     Raises :class:`~newslens.corpus.CorpusError` naming the fact and the problem: a missing id or
-    definition, a duplicate id, no patterns, an unknown pattern key or a regex that does not compile.
+    definition, a duplicate id, no patterns, an unknown pattern key, a regex that does not compile
+    or a lemma cue that cannot be used (an empty slot, a window smaller than its slots).
     """
     out, seen = [], set()
     for i, item in enumerate(_items(facts, "facts", source), start=1):

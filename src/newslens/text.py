@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import simplemma
 
 from newslens.corpus import fold_for_literals, literals_of, regex_structure
 
 __all__ = ["ABBREVIATIONS", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats", "voice_summary",
-           "words_by_label", "any_of", "SearchCache", "required_literals", "fold_for_literals"]
+           "words_by_label", "any_of", "SearchCache", "required_literals", "fold_for_literals", "word_forms", "LemmaCue", "LemmaIndex"]
 
 #: Abbreviations after which a full stop does not end a sentence (lower-case, without the dot).
 #: Written out because no offline sentence model is available here (NLTK's punkt needs a download).
@@ -245,6 +247,9 @@ def required_literals(pattern) -> tuple[str, ...] | None:
 
 _WORD_RUN = re.compile(r"\w+")
 _WORD_RUN_OR_SEP = re.compile(r"\x00|\w+")
+# _WORD's tokens, or a NUL: the same language as _WORD written without a lookahead at every
+# character, which makes one pass over a large joined text about a third faster.
+_WORD_OR_SEP = re.compile(r"\x00|#?[^\W_][\w'’]*(?:[-.,]\w[\w'’]*)*", re.UNICODE)
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 
@@ -337,6 +342,13 @@ class SearchCache:
         self._folded: list[str] | None = None
         self._index: tuple | None = None
         self._with: dict[str, np.ndarray] = {}
+
+    @property
+    def lemmas(self) -> "LemmaIndex":
+        """The :class:`LemmaIndex` of these texts, made on first use and kept with the cache."""
+        if getattr(self, "_lemmas", None) is None:
+            self._lemmas = LemmaIndex(self.texts)
+        return self._lemmas
 
     def _folded_texts(self) -> list[str]:
         if self._folded is None:
@@ -488,3 +500,198 @@ class _WindowCache(SearchCache):
             self._with[literal] = np.flatnonzero(counts[rows + 1] - counts[self.first] > 0)
         return super()._rows_with(literal)
 
+
+
+# --------------------------------------------------------------------------- lemmas
+
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+_POSSESSIVE = re.compile(r"'s?$")
+
+
+def _lemma(word: str) -> str:
+    # simplemma capitalises some proper nouns ("china" -> "China"); forms stay lower-case.
+    return simplemma.lemmatize(word, lang="en").lower()
+
+
+def word_forms(token: str, *, parts: bool = True) -> tuple[str, ...]:
+    """The lower-case forms a word is found under: the word (possessive dropped) and its simplemma lemma.
+
+    With *parts*, a hyphenated word also gives the forms of each part, so that "anti-harassment"
+    is found as "harassment" and "co-workers" as "worker".
+    """
+    low = token.translate(_APOSTROPHES).lower()
+    word = _POSSESSIVE.sub("", low) or low
+    forms = dict.fromkeys((word, _lemma(word)))
+    if parts and "-" in word:
+        for part in word.split("-"):
+            if part:
+                forms.update(dict.fromkeys((part, _lemma(part))))
+    return tuple(forms)
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a cheap key for the caches
+class LemmaCue:
+    """Word sets that must all occur, in any order, within *window* consecutive tokens of one text.
+
+    ``slots`` holds, for each slot, its alternatives; an alternative is one word or a phrase
+    (consecutive words), each word a set of forms (see :func:`word_forms`) or a prefix (a word
+    given as ``harass*``). Order is free, so a passive ("was fired by the company") matches the
+    same cue as the active ("the company fired").
+    """
+
+    slots: tuple[tuple[tuple[frozenset[str] | str, ...], ...], ...]
+    window: int
+
+    @classmethod
+    def compile(cls, slots, window: int) -> "LemmaCue":
+        """A cue from a list of slots (each a word or phrase, or a list of them; ``word*`` is a prefix).
+
+        Raises ``ValueError`` with a one-line reason when a slot or the window is not usable.
+        """
+        if not isinstance(slots, list) or not slots:
+            raise ValueError("'lemmas' must be a non-empty list of slots (each a word or a list of words)")
+        if isinstance(window, bool) or not isinstance(window, int) or window < len(slots):
+            raise ValueError(f"'window' must be a whole number of tokens, at least the number of slots ({len(slots)}), got {window!r}")
+        out = []
+        for i, slot in enumerate(slots, 1):
+            alternatives = slot if isinstance(slot, list) else [slot]
+            if not alternatives:
+                raise ValueError(f"slot {i} of 'lemmas' is an empty list")
+            compiled = []
+            for alt in alternatives:
+                if isinstance(alt, bool) or alt is None or isinstance(alt, (dict, list)) or not str(alt).strip():
+                    raise ValueError(f"slot {i} of 'lemmas': expected a word or phrase, got {alt!r}")
+                words = []
+                for w in str(alt).split():
+                    if w.endswith("*"):
+                        stem = w[:-1].lower()
+                        if len(stem) < 3 or "*" in stem:
+                            raise ValueError(f"slot {i} of 'lemmas': a prefix needs at least 3 letters before one final '*', got {w!r}")
+                        words.append(stem)
+                    else:
+                        words.append(frozenset(word_forms(w, parts=False)))
+                compiled.append(tuple(words))
+            out.append(tuple(compiled))
+        return cls(tuple(out), window)
+
+
+class LemmaIndex:
+    """Where each word form occurs in a fixed list of texts; each distinct text is lemmatised once.
+
+    Built on first use and kept for one call (see :attr:`SearchCache.lemmas`): identical texts
+    (syndicated copies) share one entry, and simplemma is asked once per distinct token. Stored as
+    flat numpy arrays of (text, token position) sorted by form, the pairs of form f at
+    ``indptr[f]:indptr[f + 1]``, so that a cue's occurrences are read from the forms it names
+    instead of scanning every text (a regex cannot do this: it would need every inflection).
+    """
+
+    def __init__(self, texts):
+        self.texts = texts
+        self._built = False
+        self._known: dict[LemmaCue, np.ndarray] = {}
+
+    def _build(self) -> None:
+        doc_of, docs = pd.factorize(pd.Series(list(self.texts), dtype=object), use_na_sentinel=False)
+        docs = [str(t).replace("\x00", " ") for t in docs]
+        # All distinct texts tokenised in one pass (joined by NUL, which no token contains), then
+        # each distinct token's forms looked up once: no Python work per token occurrence.
+        tokens = _WORD_OR_SEP.findall("\x00".join(docs) + "\x00")
+        codes, uniques = pd.factorize(np.array(tokens, dtype=object))
+        del tokens
+        is_sep = codes == list(uniques).index("\x00")
+        doc = np.cumsum(is_sep) - is_sep
+        starts = np.r_[0, np.flatnonzero(is_sep)[:-1] + 1]
+        pos = np.arange(len(codes)) - starts[doc]
+        vocab: dict[str, int] = {}
+        token_forms = [[] if t == "\x00" else [vocab.setdefault(f, len(vocab)) for f in word_forms(t)] for t in uniques]
+        n_forms = np.array([len(f) for f in token_forms], dtype=np.int64)
+        flat = np.array([i for f in token_forms for i in f], dtype=np.int64)
+        first = np.cumsum(n_forms) - n_forms
+        # One entry per (token occurrence, form): the occurrence repeated once per form of its
+        # token (a separator has none).
+        reps = n_forms[codes]
+        occ = np.repeat(np.arange(len(codes)), reps)
+        offset = np.arange(len(occ)) - np.repeat(np.cumsum(reps) - reps, reps)
+        form = flat[first[codes[occ]] + offset]
+        order = np.argsort(form, kind="stable")
+        self._vocab = vocab
+        self._indptr = np.r_[0, np.cumsum(np.bincount(form, minlength=len(vocab)))]
+        self._doc = doc[occ][order].astype(np.int64)
+        self._pos = pos[occ][order].astype(np.int64)
+        self._doc_of, self._n_docs = np.asarray(doc_of, dtype=np.int64), len(docs)
+        self._built = True
+
+    def _ids(self, word) -> list[int]:
+        if isinstance(word, str):  # a prefix
+            return [i for w, i in self._vocab.items() if w.startswith(word)]
+        return [self._vocab[f] for f in word if f in self._vocab]
+
+    def _occurrences(self, word) -> tuple[np.ndarray, np.ndarray]:
+        """(doc, position) of every token with one of *word*'s forms, one pair per token."""
+        ids = self._ids(word)
+        if not ids:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        # A token with two matching forms ("fired", "fire") gives two equal pairs: harmless below.
+        sel = np.concatenate([np.arange(self._indptr[i], self._indptr[i + 1]) for i in ids])
+        return self._doc[sel], self._pos[sel]
+
+    def _slot(self, alternatives) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(doc, start, end) of every occurrence of one of a slot's alternatives."""
+        docs, starts, ends = [], [], []
+        for words in alternatives:
+            d, p = self._occurrences(words[0])
+            for k, word in enumerate(words[1:], 1):  # a phrase: the next words at the next positions
+                d2, p2 = self._occurrences(word)
+                keep = np.isin(d * (1 << 20) + p + k, d2 * (1 << 20) + p2)
+                d, p = d[keep], p[keep]
+            docs.append(d)
+            starts.append(p)
+            ends.append(p + len(words) - 1)
+        return np.concatenate(docs), np.concatenate(starts), np.concatenate(ends)
+
+    def _matches(self, cue: LemmaCue) -> np.ndarray:
+        """Boolean per distinct text: does *cue* occur in it?"""
+        slots = [self._slot(s) for s in cue.slots]
+        found = np.ones(self._n_docs, dtype=bool)
+        for d, _, _ in slots:
+            has = np.zeros(self._n_docs, dtype=bool)
+            has[d] = True
+            found &= has
+        candidates = np.flatnonzero(found)
+        if not len(candidates):
+            return found
+        found[:] = False
+        spans = []
+        for d, start, end in slots:
+            o = np.argsort(d, kind="stable")
+            d = d[o]
+            lo, hi = np.searchsorted(d, candidates), np.searchsorted(d, candidates, side="right")
+            spans.append((start[o].tolist(), end[o].tolist(), lo.tolist(), hi.tolist()))
+        for k, c in enumerate(candidates.tolist()):
+            found[c] = _within([list(zip(st[lo[k]:hi[k]], en[lo[k]:hi[k]])) for st, en, lo, hi in spans], cue.window)
+        return found
+
+    def hits(self, cue: LemmaCue, rows: np.ndarray | None = None) -> np.ndarray:
+        """Boolean array: does *cue* occur in each text of *rows* (default all)?"""
+        if not self._built:
+            self._build()
+        if cue not in self._known:
+            self._known[cue] = self._matches(cue)
+        rows = np.arange(len(self.texts)) if rows is None else np.asarray(rows, dtype=np.int64)
+        return self._known[cue][self._doc_of[rows]]
+
+
+def _within(per_slot: list[list[tuple[int, int]]], window: int) -> bool:
+    """Can one (start, end) span be picked from each slot so that all lie within *window* tokens?"""
+    # Hand-written: a few spans per slot in one sentence; try each span's start as the left edge.
+    for left in sorted({s for spans in per_slot for s, _ in spans}):
+        right = left
+        for spans in per_slot:
+            ends = [e for s, e in spans if s >= left]
+            if not ends:
+                return False
+            right = max(right, min(ends))
+        if right - left < window:
+            return True
+    return False

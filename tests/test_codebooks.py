@@ -109,7 +109,7 @@ def _with_pattern(pattern):
 ])
 def test_a_bad_lemma_cue_is_named(tmp_path, pattern, message):
     data = _broken(tmp_path, "facts", _with_pattern(pattern))
-    with pytest.raises(CorpusError, match=r"facts\.yml: facts #1 \(id 'conveyor_injury'\): " + message):
+    with pytest.raises(CorpusError, match=r"facts\.yml: facts #1 \(id 'tank_leak'\): " + message):
         check_codebooks(data_dir=data)
 
 

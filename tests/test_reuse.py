@@ -83,10 +83,10 @@ def test_real_corpus_finds_the_aggregators_npr_quotes_and_nothing_else():
 
 
 def test_export_table_has_the_documented_columns():
-    from newslens.corpus import load_corpus
     from newslens.export import TABLES
+    from newslens.study import Study
 
-    table = TABLES["reuse"][0](load_corpus(ROOT / "data"))
+    table = TABLES["reuse"][0](Study.open(ROOT / "data"))
     assert table.columns.tolist() == ["article", "line", "source_article", "source_line", "similarity"]
     assert len(table) > 0 and table["similarity"].between(0, 1).all()
 

@@ -244,7 +244,7 @@ def _actors(book: dict, w: _Where) -> None:
 
 
 def _speakers(book: dict, w: _Where) -> None:
-    _known(book, ("speaker_types", "actors", "roles", "not_speakers", "titles", "speech_verbs"), w, also=_aliased(book))
+    _known(book, ("speaker_types", "focus", "actors", "roles", "not_speakers", "titles", "speech_verbs"), w, also=_aliased(book))
     _texts(book.get("speaker_types"), w / "speaker_types", empty=False)
     types = set(book["speaker_types"])
     for actor, aw in _entries(book, "actors", w, name_key="name", keys=("name", "type", "gender", "aliases")):

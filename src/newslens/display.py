@@ -77,7 +77,7 @@ def join_names(names, *, empty: str = "none", conjunction: str = "and", most: in
                others: str = "others") -> str:
     """Names as a reader writes them: "A", "A and B", "A, B and C"; *empty* when there are none.
 
-    Names that hold a comma themselves ("NPR, 13 Aug 2021") are separated by semicolons. With *most*, a longer
+    Names that hold a comma themselves ("The Gazette, 13 Aug 2021") are separated by semicolons. With *most*, a longer
     list is cut after *most* names and ends with the count of the rest: "A, B and 3 others" (never "1 others").
     """
     names = [str(n) for n in names]

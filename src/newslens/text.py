@@ -517,8 +517,8 @@ def _lemma(word: str) -> str:
 def word_forms(token: str, *, parts: bool = True) -> tuple[str, ...]:
     """The lower-case forms a word is found under: the word (possessive dropped) and its simplemma lemma.
 
-    With *parts*, a hyphenated word also gives the forms of each part, so that "anti-harassment"
-    is found as "harassment" and "co-workers" as "worker".
+    With *parts*, a hyphenated word also gives the forms of each part, so that "anti-pollution"
+    is found as "pollution" and "co-workers" as "worker".
     """
     low = token.translate(_APOSTROPHES).lower()
     word = _POSSESSIVE.sub("", low) or low
@@ -536,7 +536,7 @@ class LemmaCue:
 
     ``slots`` holds, for each slot, its alternatives; an alternative is one word or a phrase
     (consecutive words), each word a set of forms (see :func:`word_forms`) or a prefix (a word
-    given as ``harass*``). Order is free, so a passive ("was fired by the company") matches the
+    given as ``pollut*``). Order is free, so a passive ("was fired by the company") matches the
     same cue as the active ("the company fired").
     """
 

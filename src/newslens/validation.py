@@ -173,12 +173,12 @@ def _split_measures(folder: Path, furniture_dir: Path, splits: tuple[str, ...]) 
 def measure_validation(folder: str | Path, *, data_dir: str | Path | None = None, reference: str | Path | None = None,
                        splits: tuple[str, ...] = ("dev", "test")) -> pd.DataFrame:
     """The agreement table: one row per measure of :data:`MEASURES`, one column for the seeds (in sample:
-    the project's captures against *reference*, default ``tests/reference`` beside *data_dir*) and one per split
+    the project's captures against *reference*, default ``reference/`` inside *data_dir*) and one per split
     of the validation *folder* (out of sample). The validation captures are labelled with the furniture
     codebook of *data_dir* and their quotes attributed with the folder's own ``codebook/speakers.yml``.
     """
     data = Path(data_dir) if data_dir is not None else find_data_dir()
-    ref = Path(reference) if reference is not None else data.parent / "tests" / "reference"
+    ref = Path(reference) if reference is not None else data / "reference"
     corpus = load_corpus(data)
     seed_lines = _read_csv(ref / "lines.csv", _LINES).astype({"line": int})
     seed_quotes = _read_csv(ref / "quotes.csv", _QUOTES).astype({"line": int})
@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                                             "seeds (in sample), development and test halves (out of sample).")
     p.add_argument("--folder", default=None, help="validation folder (default: tests/validation beside data/)")
     p.add_argument("--data", default=None, help="the project's data folder (default: found from here)")
-    p.add_argument("--reference", default=None, help="the seeds' hand labels (default: tests/reference beside data/)")
+    p.add_argument("--reference", default=None, help="the seeds' hand labels (default: the data folder's reference/)")
     args = p.parse_args(argv)
     try:
         data = Path(args.data) if args.data else find_data_dir()

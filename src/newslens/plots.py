@@ -481,4 +481,17 @@ def tone_strips(scores: pd.DataFrame, outlets: list[str], title: str):
     return fig, ax
 
 
-__all__ += ["annotated_heatmap", "target_bars", "tone_strips"]
+def message_figure(title: str, message: str):
+    """A small figure that only states *message*: drawn where a figure has nothing to show for this data.
+
+    A chapter keeps the figure (and its number and caption) whatever the data, so its cross-references hold.
+    """
+    fig, ax = plt.subplots(figsize=(7, 1.6))
+    ax.text(0.0, 0.5, textwrap.fill(message, 90), ha="left", va="center", fontsize=10, transform=ax.transAxes)
+    ax.set_axis_off()
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig, ax
+
+
+__all__ += ["annotated_heatmap", "target_bars", "tone_strips", "message_figure"]

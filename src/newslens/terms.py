@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer,
 from sklearn.metrics.pairwise import cosine_similarity
 
 from newslens.corpus import load_codebook
-from newslens.text import clean_line, tokenize_words
+from newslens.text import clean_line, tokenize_words, word_count
 
 __all__ = [
     "TermsError",
@@ -48,6 +48,7 @@ __all__ = [
     "kwic_table",
     "union_matrix",
     "outlets_using",
+    "quote_flows",
     "jaccard",
     "robustness",
     "stable_terms",
@@ -708,6 +709,36 @@ def outlets_using(counts: pd.DataFrame) -> pd.Series:
     """How many outlets use each term at least once (its document frequency)."""
     _check_counts(counts)
     return (counts > 0).sum().rename("outlets")
+
+
+def quote_flows(lines: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """How many body words each outlet quotes from each other outlet (the lines labelled ``quoted``).
+
+    Parameters
+    ----------
+    lines : DataFrame
+        ``corpus.lines`` (columns ``article``, ``label``, ``text``, ``voice``, ``quoted_outlet``).
+    articles : DataFrame
+        ``corpus.articles`` (index ``article``, column ``outlet``).
+
+    Returns
+    -------
+    DataFrame with columns ``outlet`` (the quoting outlet, its captures pooled), ``source`` (the quoted outlet as
+    the line labeller named it, '' when unnamed), ``words``; largest first, ties by outlet and source. Empty when
+    no outlet quotes another.
+    """
+    _check_lines(lines, articles)
+    body = _view_lines(lines, "all")
+    quoted = body[body["voice"] == "quoted"]
+    if "quoted_outlet" in quoted.columns:
+        source = quoted["quoted_outlet"].fillna("").astype(str)
+    else:
+        source = pd.Series("", index=quoted.index)
+    flows = pd.DataFrame({"outlet": quoted["article"].map(articles["outlet"]).to_numpy(), "source": source.to_numpy(),
+                          "words": quoted["text"].map(word_count).to_numpy(dtype=int)})
+    flows = flows.groupby(["outlet", "source"], as_index=False)["words"].sum()
+    flows = flows.sort_values(["words", "outlet", "source"], ascending=[False, True, True], kind="stable")
+    return flows.reset_index(drop=True)[["outlet", "source", "words"]]
 
 
 # --------------------------------------------------------------------------- robustness

@@ -407,3 +407,14 @@ def test_quote_flows_empty_when_nobody_quotes(mini_lines):
     lines, articles = mini_lines
     flows = T.quote_flows(lines[lines["voice"] != "quoted"], articles)
     assert flows.empty and list(flows.columns) == ["outlet", "source", "words"]
+
+
+def test_shared_passages_only_counts_quoted_lines_that_repeat_another_outlets_capture(mini_lines):
+    lines, articles = mini_lines
+    reuse = pd.DataFrame({"article": ["b1", "a2"], "line": [2, 1], "source_article": ["a1", "a1"]})
+    out = T.shared_passages(lines, articles, reuse)
+    # b1 line 2 (quoted, 10 words) repeats a1; a2 line 1 repeats a1 too, but in the same outlet and its own voice
+    assert out.to_dict("records") == [{"outlet": "Beta Times", "source": "Alpha News", "lines": 1, "words": 10}]
+    assert T.shared_passages(lines, articles, reuse.iloc[0:0]).empty
+    with pytest.raises(TermsError, match="source_article"):
+        T.shared_passages(lines, articles, reuse.drop(columns="source_article"))

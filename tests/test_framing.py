@@ -316,3 +316,16 @@ def test_framing_tables_follow_the_story_codebook():
     assert (ent[ent["function"] == "problem_definition"]["score"] > 0).all()
     scores = TABLES["frame_scores"][0](story)
     assert list(scores.columns) == ["article"] + F.FRAMES
+
+
+def test_nmf_feasible_ks_needs_two_paragraphs_per_topic_and_enough_terms(book):
+    texts = ["police court arrest judge"] * 3 + ["women gender feminist equality"] * 3
+    paras = pd.DataFrame({"article": ["a"] * 6, "line": range(1, 7), "voice": "own", "text": texts})
+    assert F.nmf_feasible_ks(paras, book) == [2, 3]
+    assert F.nmf_feasible_ks(paras.head(5), book) == [2]          # 5 paragraphs: not 2 per topic for k = 3
+    assert F.nmf_feasible_ks(paras.head(3), book) == []
+    assert F.nmf_feasible_ks(paras.iloc[0:0], book) == []
+    strict = F.compile_codebook({**TINY, "nmf": {**TINY["nmf"], "min_df": 2, "max_df": 0.5}})
+    assert F.nmf_feasible_ks(paras.head(4), strict) == []         # max_df below min_df: no vocabulary, no failure
+    stab = F.nmf_stability(paras, book, ks=[2])
+    assert list(stab.index) == [2]

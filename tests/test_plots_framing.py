@@ -38,3 +38,13 @@ def test_tone_strips_one_row_per_outlet_top_to_bottom():
     assert labels["A"] > labels["B"]
     assert ax.get_xlim() == (-1.05, 1.05)
     plt.close(fig)
+
+
+def test_message_figure_states_the_message_and_no_axes():
+    from newslens.plots import message_figure
+
+    fig, ax = message_figure("Title", "Too few paragraphs for topics.")
+    assert ax.get_title(loc="left") == "Title"
+    assert [t.get_text() for t in ax.texts] == ["Too few paragraphs for topics."]
+    assert not ax.axison
+    plt.close(fig)

@@ -394,3 +394,27 @@ def test_terms_export_table(corpus, study):
     # Quoted passages only add words: every outlet has at least as many tokens in the "all" view.
     sums = table.groupby(["outlet", "view"])["count"].sum().unstack()
     assert (sums["all"] >= sums["own"]).all()
+
+
+def test_quote_flows_counts_quoted_body_words_per_outlet_and_source(mini_lines):
+    lines, articles = mini_lines
+    flows = T.quote_flows(lines, articles)
+    # b1 line 2: "The sexual assault case drew anger, Alpha News wrote. [Source]" is 10 word tokens (the marker counts as one)
+    assert flows.to_dict("records") == [{"outlet": "Beta Times", "source": "Alpha News", "words": 10}]
+
+
+def test_quote_flows_empty_when_nobody_quotes(mini_lines):
+    lines, articles = mini_lines
+    flows = T.quote_flows(lines[lines["voice"] != "quoted"], articles)
+    assert flows.empty and list(flows.columns) == ["outlet", "source", "words"]
+
+
+def test_shared_passages_only_counts_quoted_lines_that_repeat_another_outlets_capture(mini_lines):
+    lines, articles = mini_lines
+    reuse = pd.DataFrame({"article": ["b1", "a2"], "line": [2, 1], "source_article": ["a1", "a1"]})
+    out = T.shared_passages(lines, articles, reuse)
+    # b1 line 2 (quoted, 10 words) repeats a1; a2 line 1 repeats a1 too, but in the same outlet and its own voice
+    assert out.to_dict("records") == [{"outlet": "Beta Times", "source": "Alpha News", "lines": 1, "words": 10}]
+    assert T.shared_passages(lines, articles, reuse.iloc[0:0]).empty
+    with pytest.raises(TermsError, match="source_article"):
+        T.shared_passages(lines, articles, reuse.drop(columns="source_article"))

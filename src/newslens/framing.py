@@ -9,6 +9,7 @@ import hashlib
 import re
 from itertools import combinations
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -611,13 +612,35 @@ def _nmf(x, k: int, seed: int):
     return model, w
 
 
-def nmf_stability(paragraphs: pd.DataFrame, codebook: dict | None = None) -> pd.DataFrame:
+def nmf_feasible_ks(paragraphs: pd.DataFrame, codebook: dict | None = None, *, per_topic: int = 2) -> list[int]:
+    """The codebook's candidate numbers of topics that this set of paragraphs can support.
+
+    A k is kept when there are at least *per_topic* paragraphs per topic and at least k terms in the vocabulary
+    (after the codebook's ``min_df``/``max_df``): a small story may have too few paragraphs for any candidate, and
+    then the list is empty instead of NMF failing.
+
+    Returns
+    -------
+    list of int, in codebook order.
+    """
+    nmf = _codebook(codebook)["nmf"]
+    n = len(paragraphs)
+    try:
+        n_terms = len(_tfidf(paragraphs["text"].tolist(), nmf)[0].get_feature_names_out()) if n else 0
+    except ValueError:  # scikit-learn: no term left after min_df/max_df, or max_df below min_df for so few paragraphs
+        n_terms = 0
+    return [k for k in nmf.get("ks", [2, 3, 4, 5]) if n >= per_topic * k and n_terms >= k]
+
+
+def nmf_stability(paragraphs: pd.DataFrame, codebook: dict | None = None, *, ks: Iterable[int] | None = None) -> pd.DataFrame:
     """Stability of NMF topics across random seeds, for each candidate number of topics.
 
     For each k, NMF is fitted once per seed (random initialisation); every pair of runs is
     compared by matching their topics one-to-one (Hungarian assignment on the cosine similarity of
     the topic-term vectors) and averaging the matched similarities. Stable k reproduce the same
     topics whatever the start.
+
+    *ks* overrides the codebook's candidates (e.g. :func:`nmf_feasible_ks`).
 
     Returns
     -------
@@ -630,7 +653,7 @@ def nmf_stability(paragraphs: pd.DataFrame, codebook: dict | None = None) -> pd.
     nmf = _codebook(codebook)["nmf"]
     _vec, x = _tfidf(paragraphs["text"].tolist(), nmf)
     rows = []
-    for k in nmf.get("ks", [2, 3, 4, 5]):
+    for k in nmf.get("ks", [2, 3, 4, 5]) if ks is None else ks:
         comps = [_nmf(x, k, seed)[0].components_ for seed in nmf.get("seeds", range(10))]
         sims = []
         for a, b in combinations(comps, 2):

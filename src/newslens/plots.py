@@ -349,6 +349,13 @@ def _grid(n: int, ncols: int, width: float, height: float):
     return fig, axes.flat[:n]
 
 
+def _grid_title(fig, title: str) -> None:
+    # A fixed band in inches for the title, so it clears the first row of panels however many rows there are.
+    height = fig.get_figheight()
+    fig.suptitle(title, x=0.01, y=1 - 0.08 / height, ha="left", va="top", fontweight="bold")
+    fig.tight_layout()
+
+
 def term_bars(top: pd.DataFrame, title: str, xlabel: str, ncols: int = 3):
     """Small multiples: one panel per outlet, its top terms as horizontal bars (rank 1 on top).
 
@@ -365,8 +372,7 @@ def term_bars(top: pd.DataFrame, title: str, xlabel: str, ncols: int = 3):
         ax.set_title(outlet, loc="left", fontsize=10)
         ax.tick_params(axis="y", labelsize=8)
         ax.set_xlabel(xlabel, fontsize=8)
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
-    fig.tight_layout()
+    _grid_title(fig, title)
     return fig, axes
 
 
@@ -438,8 +444,7 @@ def fightin_words(log_odds: pd.DataFrame, title: str, z: float = 1.96, label_top
         ax.set_title(outlet, loc="left", fontsize=10)
         ax.set_xlabel("Term count in the whole corpus (log scale)", fontsize=8)
         ax.set_ylabel("z-score, outlet vs rest", fontsize=8)
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
-    fig.tight_layout()
+    _grid_title(fig, title)
     return fig, axes
 
 
@@ -540,4 +545,17 @@ def tone_strips(scores: pd.DataFrame, outlets: list[str], title: str):
     return fig, ax
 
 
-__all__ += ["annotated_heatmap", "target_bars", "tone_strips"]
+def message_figure(title: str, message: str):
+    """A small figure that only states *message*: drawn where a figure has nothing to show for this data.
+
+    A chapter keeps the figure (and its number and caption) whatever the data, so its cross-references hold.
+    """
+    fig, ax = plt.subplots(figsize=(7, 1.6))
+    ax.text(0.0, 0.5, textwrap.fill(message, 90), ha="left", va="center", fontsize=10, transform=ax.transAxes)
+    ax.set_axis_off()
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig, ax
+
+
+__all__ += ["annotated_heatmap", "target_bars", "tone_strips", "message_figure"]

@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer,
 from sklearn.metrics.pairwise import cosine_similarity
 
 from newslens.corpus import load_codebook
-from newslens.text import clean_line, tokenize_words
+from newslens.text import clean_line, tokenize_words, word_count
 
 __all__ = [
     "TermsError",
@@ -48,6 +48,8 @@ __all__ = [
     "kwic_table",
     "union_matrix",
     "outlets_using",
+    "quote_flows",
+    "shared_passages",
     "jaccard",
     "robustness",
     "stable_terms",
@@ -708,6 +710,72 @@ def outlets_using(counts: pd.DataFrame) -> pd.Series:
     """How many outlets use each term at least once (its document frequency)."""
     _check_counts(counts)
     return (counts > 0).sum().rename("outlets")
+
+
+def quote_flows(lines: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """How many body words each outlet quotes from each other outlet (the lines labelled ``quoted``).
+
+    Parameters
+    ----------
+    lines : DataFrame
+        ``corpus.lines`` (columns ``article``, ``label``, ``text``, ``voice``, ``quoted_outlet``).
+    articles : DataFrame
+        ``corpus.articles`` (index ``article``, column ``outlet``).
+
+    Returns
+    -------
+    DataFrame with columns ``outlet`` (the quoting outlet, its captures pooled), ``source`` (the quoted outlet as
+    the line labeller named it, '' when unnamed), ``words``; largest first, ties by outlet and source. Empty when
+    no outlet quotes another.
+    """
+    _check_lines(lines, articles)
+    body = _view_lines(lines, "all")
+    quoted = body[body["voice"] == "quoted"]
+    if "quoted_outlet" in quoted.columns:
+        source = quoted["quoted_outlet"].fillna("").astype(str)
+    else:
+        source = pd.Series("", index=quoted.index)
+    flows = pd.DataFrame({"outlet": quoted["article"].map(articles["outlet"]).to_numpy(), "source": source.to_numpy(),
+                          "words": quoted["text"].map(word_count).to_numpy(dtype=int)})
+    flows = flows.groupby(["outlet", "source"], as_index=False)["words"].sum()
+    flows = flows.sort_values(["words", "outlet", "source"], ascending=[False, True, True], kind="stable")
+    return flows.reset_index(drop=True)[["outlet", "source", "words"]]
+
+
+def shared_passages(lines: pd.DataFrame, articles: pd.DataFrame, reuse: pd.DataFrame) -> pd.DataFrame:
+    """Quoted body words that repeat the text of another outlet's capture in the corpus.
+
+    A block quote makes two documents share a passage only when the quoted text is itself in the corpus; the reuse
+    table (:func:`newslens.reuse.find_reuse`) says which quoted lines repeat which capture.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        ``corpus.lines`` (columns ``article``, ``line``, ``label``, ``text``, ``voice``).
+    articles : DataFrame
+        ``corpus.articles`` (index ``article``, column ``outlet``).
+    reuse : DataFrame
+        Columns ``article``, ``line``, ``source_article``.
+
+    Returns
+    -------
+    DataFrame with columns ``outlet`` (the quoting outlet), ``source`` (the outlet whose capture it repeats),
+    ``lines``, ``words``; largest first, ties by outlet and source. Repeats within one outlet are left out.
+    """
+    _check_lines(lines, articles)
+    key = ["article", "line"]
+    if not {"article", "line", "source_article"} <= set(reuse.columns):
+        raise TermsError("shared_passages: reuse must have the columns article, line and source_article (see newslens.reuse.find_reuse)")
+    body = _view_lines(lines, "all")
+    quoted = body.loc[body["voice"] == "quoted", key + ["text"]]
+    hits = quoted.merge(reuse[key + ["source_article"]].drop_duplicates(key), on=key)
+    out = pd.DataFrame({"outlet": hits["article"].map(articles["outlet"]).to_numpy(),
+                        "source": hits["source_article"].map(articles["outlet"]).to_numpy(),
+                        "words": hits["text"].map(word_count).to_numpy(dtype=int)})
+    out = out[out["outlet"] != out["source"]]
+    out = out.groupby(["outlet", "source"], as_index=False).agg(lines=("words", "size"), words=("words", "sum"))
+    out = out.sort_values(["words", "outlet", "source"], ascending=[False, True, True], kind="stable")
+    return out.reset_index(drop=True)[["outlet", "source", "lines", "words"]]
 
 
 # --------------------------------------------------------------------------- robustness

@@ -24,14 +24,15 @@ _OPEN: dict[str, Study] = {}
 
 
 def fingerprint(data_dir: str | Path) -> str:
-    """A hash of everything a study reads: the manifest, the captures, the codebooks and the hand codings.
+    """A hash of everything the chapters read: the manifest, the captures, the codebooks, the hand codings and the
+    chapters' commentary files (``commentary/<chapter>/*.md``; the front page and methods commentary are not in a chapter).
 
     Two folders with the same content have the same fingerprint; editing any of these files changes it.
     """
     data = Path(data_dir)
     h = hashlib.sha256()
     files = [data / "articles.csv", *sorted((data / "codebook").glob("*.yml")), *sorted((data / "reference").glob("*.csv")),
-             *sorted((data / "raw").glob("*")), *sorted((data / "commentary").rglob("*.md"))]
+             *sorted((data / "raw").glob("*")), *sorted((data / "commentary").glob("*/*.md"))]
     for path in files:
         if path.is_file():
             h.update(str(path.relative_to(data)).encode() + b"\0" + path.read_bytes() + b"\0")

@@ -188,12 +188,7 @@ _PATTERN_KEYS = ("any", "words", "lemmas", "window", "with", "without")
 def _pattern(spec: Any, where: _Where) -> None:
     if isinstance(spec, str):
         return _regex(spec, where)
-    spec = _mapping(spec, where)
-    unknown = sorted(set(spec) - set(_PATTERN_KEYS))
-    if unknown:
-        near = difflib.get_close_matches(str(unknown[0]), _PATTERN_KEYS, n=1)
-        hint = f" (did you mean {near[0]!r}?)" if near else ""
-        raise where.error(f"unknown key(s) {', '.join(map(repr, unknown))}; a pattern may have {', '.join(_PATTERN_KEYS)}{hint}")
+    spec = _mapping(spec, where, _PATTERN_KEYS)
     if not any(k in spec for k in ("any", "words", "lemmas")):
         raise where.error("a pattern needs 'any' (regexes), 'words' (literal words) or 'lemmas' (word sets)")
     for key in ("any", "with", "without"):

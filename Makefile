@@ -13,16 +13,16 @@ export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 unexport MPLBACKEND
 
-.PHONY: all venv book execute test unit nbval nbval-portable stories build-check browser chromium export bench clean
+.PHONY: all venv book execute test lint unit nbval nbval-portable stories build-check browser chromium export bench clean
 
 all: book
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
@@ -56,6 +56,7 @@ bench: $(STAMP)
 
 ## test: unit tests, strict nbval (under several OpenBLAS kernels), a clean -W -n book build (no stale pages hiding warnings) and the browser test
 test: $(STAMP) chromium
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory nbval
 	$(MAKE) --no-print-directory nbval-portable
@@ -63,6 +64,11 @@ test: $(STAMP) chromium
 	$(MAKE) --no-print-directory book
 	$(MAKE) --no-print-directory browser
 	$(MAKE) --no-print-directory stories
+
+## lint: ruff on the package, the tests and the benchmarks; nbqa runs ruff on the chapters' code
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/nbqa ruff chapters
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not browser and not stories" tests

@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import resource
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 

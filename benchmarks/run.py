@@ -41,6 +41,7 @@ TARGET_SCALING = 1.1 * SIZES[-1] / SIZES[0]
 
 sys.path.insert(0, str(HERE))
 
+# the scripts beside this one import after sys.path holds their folder (hence E402)
 from profile_stages import CATEGORIES, profile_stages  # noqa: E402
 
 
@@ -277,7 +278,8 @@ def report(mach: dict, vers: dict, runs: dict[int, dict], prof: dict, bk: dict, 
     cpu_ratio, cpu_scaling = cpu[SIZES[-1]] / large["floor_cpu"], cpu[SIZES[-1]] / cpu[SIZES[0]]
     peak = max(r["peak_mb"] for r in runs.values())
     book_ratio = (bk["execute"] + bk["build"]) / (bk["floor_execute"] + bk["floor_build"])
-    met = lambda ok: "met" if ok else "**not met**"  # noqa: E731
+    def met(ok):
+        return "met" if ok else "**not met**"
 
     lines = [
         "# Benchmark results",
@@ -301,8 +303,8 @@ def report(mach: dict, vers: dict, runs: dict[int, dict], prof: dict, bk: dict, 
         f"| {SIZES[0]:,} -> {SIZES[-1]:,} articles: pipeline time grows <= {TARGET_SCALING:g}x | {scaling:.1f}x; "
         f"in CPU time {cpu_scaling:.1f}x | {met(scaling <= TARGET_SCALING)} |",
         f"| peak memory <= {TARGET_PEAK_MB / 1024:g} GB | {peak / 1024:.2f} GB | {met(peak <= TARGET_PEAK_MB)} |",
-        f"| text reuse not quadratic: candidates from an inverted index of hashed shingles | index built by sorting "
-        f"shingle hashes; shingles in > `MAX_LINES` lines link to the earliest line only | met |",
+        "| text reuse not quadratic: candidates from an inverted index of hashed shingles | index built by sorting "
+        "shingle hashes; shingles in > `MAX_LINES` lines link to the earliest line only | met |",
         f"| clean execute + HTML build <= {TARGET_BOOK:g}x its floor | {book_ratio:.2f}x | {met(book_ratio <= TARGET_BOOK)} |",
         "",
         "## Reading the figures",
@@ -348,7 +350,8 @@ def report(mach: dict, vers: dict, runs: dict[int, dict], prof: dict, bk: dict, 
     lines += [
         "",
         "Peak memory (`resource.getrusage(RUSAGE_SELF).ru_maxrss` of each size's process): "
-        + "; ".join(f"{n:,} articles {fmt(runs[n]['peak_mb'], 0)} MB (after the floor alone {fmt(runs[n]['peak_mb_after_floor'], 0)} MB)" for n in SIZES)
+        + "; ".join(f"{n:,} articles {fmt(runs[n]['peak_mb'], 0)} MB "
+                    f"(after the floor alone {fmt(runs[n]['peak_mb_after_floor'], 0)} MB)" for n in SIZES)
         + ".",
         "",
         f"Peak memory after each stage at {SIZES[-1]:,} articles (every stage's output is kept, as in a notebook session): "
@@ -362,7 +365,8 @@ def report(mach: dict, vers: dict, runs: dict[int, dict], prof: dict, bk: dict, 
         "",
         f"| | execute {bk['chapters']} notebooks | HTML build | total |",
         "|---|---|---|---|",
-        f"| the book (clean `make execute` + build) | {fmt(bk['execute'], 1)} s | {fmt(bk['build'], 1)} s | {fmt(bk['execute'] + bk['build'], 1)} s |",
+        f"| the book (clean `make execute` + build) | {fmt(bk['execute'], 1)} s | {fmt(bk['build'], 1)} s | "
+        f"{fmt(bk['execute'] + bk['build'], 1)} s |",
         f"| floor (an import-only notebook per chapter + the same build, execution off) | {fmt(bk['floor_execute'], 1)} s | "
         f"{fmt(bk['floor_build'], 1)} s | {fmt(bk['floor_execute'] + bk['floor_build'], 1)} s |",
         f"| ratio | | | **{book_ratio:.2f}x** |",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+# the scripts beside this one import after sys.path holds their folder (hence E402)
 from pipeline import floor_texts, run_pipeline, time_floor  # noqa: E402
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import hashlib
+import io
 import shutil
 import socket
 import subprocess
@@ -118,7 +118,8 @@ def test_stated_date_skips_a_bare_year():
 
 
 @pytest.mark.parametrize("args, message", [
-    (["{data}/raw/000_5d940f0a5119fa01.txt", "--outlet", "X"], r"000_5d940f0a5119fa01\.txt: already in the corpus as 'wapo' \(raw/000_5d940f0a5119fa01\.txt has the same sha256\); nothing to add"),
+    (["{data}/raw/000_5d940f0a5119fa01.txt", "--outlet", "X"],
+     r"000_5d940f0a5119fa01\.txt: already in the corpus as 'wapo' \(raw/000_5d940f0a5119fa01\.txt has the same sha256\); nothing to add"),
     (["{html}/blog.html", "--id", "wapo"], r"--id 'wapo' already exists in .*articles\.csv \(row 2\); choose another id"),
     (["{html}/blog.html", "--id", "Not A Slug"], r"--id 'Not A Slug' is not a slug"),
     (["{html}/blog.html", "{html}/blog.html"], r"blog\.html: the same file as .*blog\.html \(same sha256\); give it once"),
@@ -322,7 +323,6 @@ def test_text_prints_what_the_loader_reads(capsys):
 
 def test_every_table_of_the_export_runs_on_the_html_story(html_story, tmp_path):
     from newslens.export import TABLES, export_tables
-
     from newslens.study import Study
 
     paths = export_tables(Study(html_story.data_dir), tmp_path, list(TABLES))

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from newslens.corpus import CorpusError
 from newslens import coverage as cv
+from newslens.corpus import CorpusError
 
 ROOT = Path(__file__).resolve().parents[1]
 

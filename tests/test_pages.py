@@ -206,7 +206,8 @@ def test_an_undeclared_encoding_that_is_not_utf8():
 
 
 def test_a_declared_latin1_page_is_decoded():
-    raw = _page(_PARAGRAPH.replace("library", "bibliothèque") * 6, head='<meta charset="iso-8859-1"><title>A headline long enough</title>').encode("latin-1")
+    raw = _page(_PARAGRAPH.replace("library", "bibliothèque") * 6,
+                head='<meta charset="iso-8859-1"><title>A headline long enough</title>').encode("latin-1")
     page = read_page(raw, where="x")
     assert page.encoding == "windows-1252" and "bibliothèque" in page.text
 

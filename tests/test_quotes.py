@@ -4,8 +4,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from newslens.quotes import QuoteError, extract_quotes, find_quote_spans, load_speakers, match_quotes, share_of_voice, \
-    exclusive_speakers, quote_summary
+from newslens.quotes import (
+    QuoteError,
+    exclusive_speakers,
+    extract_quotes,
+    find_quote_spans,
+    load_speakers,
+    match_quotes,
+    quote_summary,
+    share_of_voice,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -15,10 +15,12 @@ from newslens.text import article_stats, clean_line, sentence_table, split_sente
         ("It began in the U.S. The case followed.", ["It began in the U.S.", "The case followed."]),
         ("Mr. Cheng has said so. Dr. Li agreed.", ["Mr. Cheng has said so.", "Dr. Li agreed."]),
         ("A note by J. K. Rowling was read. Nobody left.", ["A note by J. K. Rowling was read.", "Nobody left."]),
-        ('"I have been calm for too long," the woman wrote. "I trusted all of you."', ['"I have been calm for too long," the woman wrote.', '"I trusted all of you."']),
+        ('"I have been calm for too long," the woman wrote. "I trusted all of you."',
+         ['"I have been calm for too long," the woman wrote.', '"I trusted all of you."']),
         ("“We will help her.” Zhang wrote that on Monday.", ["“We will help her.”", "Zhang wrote that on Monday."]),
         ("“Is it fair?” she asked. Nobody answered.", ["“Is it fair?” she asked.", "Nobody answered."]),
-        ("The schedule ran from 9 a.m. to 9 p.m., six days a week. It was normal.", ["The schedule ran from 9 a.m. to 9 p.m., six days a week.", "It was normal."]),
+        ("The schedule ran from 9 a.m. to 9 p.m., six days a week. It was normal.",
+         ["The schedule ran from 9 a.m. to 9 p.m., six days a week.", "It was normal."]),
         ("Staff were told – only to be surrounded – by guards. Then calm.", ["Staff were told – only to be surrounded – by guards.", "Then calm."]),
         ("The company — systems it lacked — acted. Then it waited.", ["The company — systems it lacked — acted.", "Then it waited."]),
         ("No stop at the end", ["No stop at the end"]),
@@ -75,7 +77,8 @@ def test_article_stats_counts_words_by_label_and_voice():
         index=pd.Index(["a", "b"], name="article"),
     )
     s = article_stats(arts, _lines())
-    assert s.loc["a", ["words_raw", "words_body", "words_own", "words_quoted", "words_furniture"]].tolist() == [8, 5, 4, 1, 3]  # raw: Head line One here Two here Three Source
+    # raw: Head line One here Two here Three Source
+    assert s.loc["a", ["words_raw", "words_body", "words_own", "words_quoted", "words_furniture"]].tolist() == [8, 5, 4, 1, 3]
     assert s.loc["b", "share_body"] == 100.0
     assert s.loc["a", "lines_body"] == 2 and s.loc["a", "lines_headline"] == 1
 

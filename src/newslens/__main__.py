@@ -87,7 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--data", default=None, metavar="DIR", help="data folder (default: found from here); a folder without articles.csv starts one")
     a.add_argument("--outlet", metavar="NAME", help="the outlet that first published the story (required for plain text and for "
                    "a syndicated copy; default for a page: its site name)")
-    a.add_argument("--date", metavar="YYYY-MM-DD", help="publication date YYYY-MM-DD (date_basis 'given'); default: stated in the capture, else from the URL")
+    a.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="publication date YYYY-MM-DD (date_basis 'given'); default: stated in the capture, else from the URL")
     a.add_argument("--url", metavar="URL", help="the article's URL (one file only); default: the page's canonical link")
     a.add_argument("--id", dest="article_id", metavar="ID", help="the manifest id (one file only); default: the outlet as a slug")
     a.add_argument("--site", metavar="SITE", help="capture_site: where the copy was saved from; default: the URL's host")

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from newslens.corpus import CorpusError, find_data_dir, hang_risk, load_codebook, parse_date
 from newslens.coverage import DEFAULT_WINDOW
@@ -28,7 +29,7 @@ class _Where:
     def __init__(self, path: Path, parts: tuple[str, ...] = ()):
         self.path, self.parts = path, parts
 
-    def __truediv__(self, part: str) -> "_Where":
+    def __truediv__(self, part: str) -> _Where:
         return _Where(self.path, (*self.parts, part))
 
     def error(self, problem: str) -> CorpusError:

@@ -19,6 +19,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from newslens.errors import NewslensError
+
 __all__ = [
     "CorpusError",
     "CorpusWarning",
@@ -74,7 +76,7 @@ _FRAME_RE = {name: (re.compile(rf"<{name}\b[^<>]*>", re.IGNORECASE), re.compile(
 MIN_HTML_TAGS = 10
 
 
-class CorpusError(ValueError):
+class CorpusError(NewslensError):
     """Bad input in the manifest, a capture or a codebook; the message names the file, row and fix."""
 
 
@@ -868,7 +870,8 @@ def _label_one(lines: list[str], headline: str | None, fur: _Furniture) -> list[
             counts[t] = counts.get(t, 0) + 1
             first_at.setdefault(t, i)
 
-    norm = lambda s: re.sub(r"\s+", " ", s).strip().casefold()  # noqa: E731
+    def norm(s):
+        return re.sub(r"\s+", " ", s).strip().casefold()
     head_idx = None
     if headline:
         for i, t in enumerate(stripped):
@@ -1086,7 +1089,8 @@ def label_lines(articles: pd.DataFrame, furniture: dict | None = None, data_dir:
     Returns
     -------
     DataFrame with one row per raw line: ``article``, ``line`` (1-based, as ``cat -n`` counts; for a
-    saved page, in its derived text, as ``newslens text FILE | cat -n`` shows it), ``text`` (the raw line), ``label`` (one of :data:`LABELS`), ``voice`` and ``quoted_outlet``
+    saved page, in its derived text, as ``newslens text FILE | cat -n`` shows it), ``text`` (the raw line),
+    ``label`` (one of :data:`LABELS`), ``voice`` and ``quoted_outlet``
     (see :func:`assign_voice`).
     """
     fur = _furniture(furniture, data_dir)

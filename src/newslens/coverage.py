@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -583,7 +583,7 @@ def actor_mentions(sentences: pd.DataFrame, actors: dict | list) -> pd.DataFrame
                         continue
                     kept.append((m.start(), m.end(), None, m.group(0), "surname"))
             kept.sort(key=lambda f: f[0])
-            for start, end, actor, matched, by in kept:
+            for _start, _end, actor, matched, by in kept:
                 counter += 1
                 if actor is None:
                     actor = owner.get(matched)
@@ -769,7 +769,7 @@ def word_choices(sentences: pd.DataFrame, lexicon: dict, examples: int = 2) -> p
         words[(art, v)] = words.get((art, v), 0) + len(tokenize_words(text))
         if excluded[i]:
             continue
-        for gid, _glabel, terms in groups:
+        for gid, _glabel, _terms in groups:
             found = [(m.start(), m.end(), tid) for tid, p in may.get((i, gid), ()) for m in p.finditer(text)]
             found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
             taken = []

@@ -13,31 +13,29 @@ import os
 import shutil
 import signal
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pandas as pd
 
 from newslens.codebooks import CODEBOOKS
 from newslens.corpus import LABELS, CorpusError
 from newslens.display import round_table
-from newslens.framing import FramingError
-from newslens.quotes import QuoteError
-from newslens.reuse import ReuseError
+from newslens.errors import NewslensError
 from newslens.study import Study
-from newslens.terms import VIEWS, TermsError
+from newslens.terms import VIEWS
 from newslens.text import word_count
 
 
-class OutputError(ValueError):
+class OutputError(NewslensError):
     """An output folder that cannot be used: the data folder, the working folder, someone else's
     files, another corpus's tables, or a folder another export is writing into."""
 
 
 #: The exceptions that mean "the input is wrong" (manifest, captures, codebooks, reference files,
 #: output folder), as opposed to a bug: the command line turns them into one line and exit code 2.
-INPUT_ERRORS = (CorpusError, FramingError, QuoteError, ReuseError, TermsError, OutputError)
+INPUT_ERRORS = (NewslensError,)
 
 #: The file in each output folder that records what produced its tables.
 PROVENANCE = "newslens-provenance.json"

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
 from newslens.corpus import body_lines, hang_risk, load_codebook
-from newslens.text import SearchCache, any_of, clean_line, sentence_table
+from newslens.errors import NewslensError
+from newslens.text import SearchCache, any_of, clean_line
 
 __all__ = [
     "FramingError", "FRAMES", "compile_codebook", "load_frames", "sentence_voice", "code_items", "frame_scores",
@@ -31,7 +32,7 @@ FRAMES = ["responsibility", "human_interest", "conflict", "morality", "economic"
 _SENTENCE_COLUMNS = {"article", "line", "sentence", "text", "voice"}
 
 
-class FramingError(ValueError):
+class FramingError(NewslensError):
     """The framing codebook or a reference coding is malformed."""
 
 

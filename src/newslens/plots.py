@@ -8,9 +8,15 @@ import textwrap
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+from scipy.cluster.hierarchy import dendrogram
 
-__all__ = ["OKABE_ITO", "LABEL_COLORS", "outlet_color", "setup_style", "label_bars", "timeline"]
+__all__ = [
+    "OKABE_ITO", "LABEL_COLORS", "outlet_color", "setup_style", "label_bars", "timeline", "speaker_type_colors",
+    "voice_bars", "similarity_strip", "term_bars", "term_heatmap", "outlet_dendrogram", "fightin_words",
+    "annotated_heatmap", "target_bars", "tone_strips", "message_figure"
+]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -329,16 +335,12 @@ def similarity_strip(candidates: pd.DataFrame, threshold: float, title: str):
     fig.tight_layout()
     return fig, ax
 
-__all__ += ["speaker_type_colors", "voice_bars", "similarity_strip"]
 
 
 # =========================================================================== chapter 3: terms
-# Figures of the term comparison (newslens.terms); added by the chapter 3 work, kept apart.
+# Figures of the term comparison (newslens.terms).
 
-import numpy as np  # noqa: E402
-from scipy.cluster.hierarchy import dendrogram  # noqa: E402
 
-__all__ += ["term_bars", "term_heatmap", "outlet_dendrogram", "fightin_words"]
 
 
 def _grid(n: int, ncols: int, width: float, height: float):
@@ -376,7 +378,8 @@ def term_bars(top: pd.DataFrame, title: str, xlabel: str, ncols: int = 3):
     return fig, axes
 
 
-def term_heatmap(matrix: pd.DataFrame, title: str, cbar_label: str, annotate: bool = False, fmt: str = "{:.2f}", cmap: str = "viridis", vmin=None, vmax=None):
+def term_heatmap(matrix: pd.DataFrame, title: str, cbar_label: str, annotate: bool = False, fmt: str = "{:.2f}",
+                 cmap: str = "viridis", vmin=None, vmax=None):
     """A heatmap of a labelled matrix (rows top to bottom as given), optionally with each value written in."""
     rows, cols = matrix.shape
     fig, ax = plt.subplots(figsize=(1.1 * cols + 3.2, 0.24 * rows + 1.8 if rows > 8 else 0.6 * rows + 1.8))
@@ -558,4 +561,3 @@ def message_figure(title: str, message: str):
     return fig, ax
 
 
-__all__ += ["annotated_heatmap", "target_bars", "tone_strips", "message_figure"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from newslens.corpus import CorpusError, load_codebook
+from newslens.errors import NewslensError
 from newslens.text import ABBREVIATIONS, word_count
 
 __all__ = ["QuoteError", "load_speakers", "find_quote_spans", "extract_quotes", "share_of_voice", "exclusive_speakers",
@@ -43,7 +44,7 @@ _FIRST_PERSON = re.compile(r"\b(I|me|my|I'm|I’m|I've|I’ve)\b")
 _INTRO_TAIL = re.compile(r"(?:\b[a-z]+ing\s*[,:]?|:)\s*$")
 
 
-class QuoteError(ValueError):
+class QuoteError(NewslensError):
     """Bad input to the quote extractor (a table without the needed columns, a broken speakers codebook)."""
 
 
@@ -606,7 +607,7 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
             q.speaker, q.stype, q.how = found[0], found[1], how
     # A quote running over several paragraphs has one speaker, wherever its attribution stands.
     chains: dict[int, list[_Quote]] = {}
-    for qi, q in enumerate(quotes):
+    for q in quotes:
         if q.chain >= 0:
             chains.setdefault(q.chain, []).append(q)
     for members in chains.values():

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
 from newslens import coverage, framing, quotes, reuse, terms
 from newslens.codebooks import CODEBOOKS, check_codebooks
-from newslens.corpus import (Corpus, extraction_disagreements, find_data_dir, label_agreement, load_codebook, load_corpus,
-                             load_events)
+from newslens.corpus import Corpus, extraction_disagreements, find_data_dir, label_agreement, load_codebook, load_corpus, load_events
 from newslens.reference import REFERENCES, covered, load_reference
 from newslens.text import article_stats, sentence_table
 
@@ -66,7 +65,8 @@ class Study:
     progress : a progress wrapper for the loops over the captures (see :func:`newslens.corpus.load_manifest`).
 
     Every codebook is checked before anything is computed, so bad input fails here, with one line naming the file
-    and the entry (*codebooks* names the ones checked up front; others are checked when first used). Derived tables are attributes computed on first use and kept: ``sentences``, ``facts``,
+    and the entry (*codebooks* names the ones checked up front; others are checked when first used). Derived
+    tables are attributes computed on first use and kept: ``sentences``, ``facts``,
     ``quotes``, ``reuse``, ``frame_codes`` and the rest. Use :meth:`open` to share one study between callers while
     the folder's content is unchanged.
     """

@@ -5,9 +5,9 @@ counted with scikit-learn, compared with scipy; every function returns a DataFra
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from functools import cache
 from itertools import combinations
-from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer,
 from sklearn.metrics.pairwise import cosine_similarity
 
 from newslens.corpus import load_codebook
+from newslens.errors import NewslensError
 from newslens.text import clean_line, tokenize_words, word_count
 
 __all__ = [
@@ -65,14 +66,14 @@ BASELINE = {"view": "own", "ngram_range": (1, 2), "sublinear_tf": True, "lemmati
 _REQUIRED_LINE_COLUMNS = ("article", "label", "text", "voice")
 
 
-class TermsError(ValueError):
+class TermsError(NewslensError):
     """Bad input to a term comparison; the message says what was expected."""
 
 
 # --------------------------------------------------------------------------- tokens
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lemma(token: str) -> str:
     # simplemma capitalises some proper nouns ("china" -> "China"); terms stay lower-case.
     return simplemma.lemmatize(token, lang="en").lower()
@@ -838,7 +839,8 @@ def robustness(
             for name, table in tables.items():
                 other = _ranked(table, method, outlet, n)
                 if variants[name].get("lemmatize", BASELINE["lemmatize"]) != BASELINE["lemmatize"]:
-                    norm = lambda terms: [" ".join(lem(t)) for t in terms]  # noqa: E731
+                    def norm(terms):
+                        return [" ".join(lem(t)) for t in terms]
                     row[name] = jaccard(norm(top_base), norm(other))
                     other_norm = set(norm(other))
                     keep = {t for t in keep if " ".join(lem(t)) in other_norm}

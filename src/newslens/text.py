@@ -344,7 +344,7 @@ class SearchCache:
         self._with: dict[str, np.ndarray] = {}
 
     @property
-    def lemmas(self) -> "LemmaIndex":
+    def lemmas(self) -> LemmaIndex:
         """The :class:`LemmaIndex` of these texts, made on first use and kept with the cache."""
         if getattr(self, "_lemmas", None) is None:
             self._lemmas = LemmaIndex(self.texts)
@@ -441,7 +441,7 @@ class SearchCache:
             known[todo] = [search(texts[i]) is not None for i in todo.tolist()]
         return known[rows] == 1
 
-    def windowed(self, groups, window: int) -> "SearchCache":
+    def windowed(self, groups, window: int) -> SearchCache:
         """A cache over each text joined (by a space) to up to *window* texts before it in the same group.
 
         *groups* gives each text's group (its article). The joined texts are made only when a
@@ -544,7 +544,7 @@ class LemmaCue:
     window: int
 
     @classmethod
-    def compile(cls, slots, window: int) -> "LemmaCue":
+    def compile(cls, slots, window: int) -> LemmaCue:
         """A cue from a list of slots (each a word or phrase, or a list of them; ``word*`` is a prefix).
 
         Raises ``ValueError`` with a one-line reason when a slot or the window is not usable.

@@ -110,3 +110,14 @@ def test_command_line_fails_with_one_line(tmp_path, capsys):
     assert main(["--folder", str(tmp_path), "--data", str(ROOT / "data")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "captures.csv: not found" in err[0]
+
+
+def test_find_validation_walks_up_and_the_seeds_column_needs_hand_codings(tmp_path):
+    from newslens.validation import find_validation, measure_validation
+
+    root = Path(__file__).resolve().parents[1]
+    assert find_validation(root / "chapters") == root / "tests" / "validation"
+    assert find_validation(tmp_path) is None
+    story = root / "tests" / "fixtures" / "html" / "northwind"  # a story with no reference/ folder
+    table = measure_validation(root / "tests" / "validation", data_dir=story)
+    assert list(table.columns) == ["dev", "test"]

@@ -18,7 +18,7 @@ from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 from newslens.corpus import CorpusError, find_data_dir, label_lines, load_corpus
 from newslens.quotes import QuoteError, extract_quotes, load_speakers, match_quotes
 
-__all__ = ["MEASURES", "load_validation", "label_validation", "agreement", "line_errors", "quote_errors",
+__all__ = ["MEASURES", "find_validation", "load_validation", "label_validation", "agreement", "line_errors", "quote_errors",
            "measure_validation", "agreement_markdown"]
 
 #: The rows of the agreement table, in order, with how a reader sees them.
@@ -173,21 +173,33 @@ def _split_measures(folder: Path, furniture_dir: Path, splits: tuple[str, ...]) 
 def measure_validation(folder: str | Path, *, data_dir: str | Path | None = None, reference: str | Path | None = None,
                        splits: tuple[str, ...] = ("dev", "test")) -> pd.DataFrame:
     """The agreement table: one row per measure of :data:`MEASURES`, one column for the seeds (in sample:
-    the project's captures against *reference*, default ``reference/`` inside *data_dir*) and one per split
+    the project's captures against *reference*, default ``reference/`` inside *data_dir*; left out when the story
+    has no hand-coded lines and quotes there) and one per split
     of the validation *folder* (out of sample). The validation captures are labelled with the furniture
     codebook of *data_dir* and their quotes attributed with the folder's own ``codebook/speakers.yml``.
     """
     data = Path(data_dir) if data_dir is not None else find_data_dir()
     ref = Path(reference) if reference is not None else data / "reference"
-    corpus = load_corpus(data)
-    seed_lines = _read_csv(ref / "lines.csv", _LINES).astype({"line": int})
-    seed_quotes = _read_csv(ref / "quotes.csv", _QUOTES).astype({"line": int})
-    columns = {"seeds": agreement(corpus.lines, seed_lines, extract_quotes(corpus.lines, data_dir=data), seed_quotes)}
+    columns = {}
+    if reference is not None or ((ref / "lines.csv").is_file() and (ref / "quotes.csv").is_file()):
+        corpus = load_corpus(data)
+        seed_lines = _read_csv(ref / "lines.csv", _LINES).astype({"line": int})
+        seed_quotes = _read_csv(ref / "quotes.csv", _QUOTES).astype({"line": int})
+        columns["seeds"] = agreement(corpus.lines, seed_lines, extract_quotes(corpus.lines, data_dir=data), seed_quotes)
     columns.update(_split_measures(Path(folder), data, splits))
     table = pd.DataFrame(columns).reindex(list(MEASURES))
     table.index = [MEASURES[k] for k in table.index]
     table.index.name = "measure"
     return table
+
+
+def find_validation(start: str | Path) -> Path | None:
+    """The validation folder (``tests/validation`` with its ``captures.csv``) in *start* or a folder above it, or None."""
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "tests" / "validation" / "captures.csv").is_file():
+            return folder / "tests" / "validation"
+    return None
 
 
 def agreement_markdown(table: pd.DataFrame, *, digits: int = 2) -> str:

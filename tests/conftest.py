@@ -63,3 +63,23 @@ class MiniData:
 @pytest.fixture
 def mini(tmp_path):
     return MiniData(tmp_path / "data")
+
+
+def _reads_seed(item) -> bool:
+    import inspect
+
+    if {"corpus", "study"} & set(getattr(item, "fixturenames", ())):
+        return True
+    try:
+        source = inspect.getsource(item.function)
+    except (OSError, TypeError, AttributeError):
+        return False
+    return "DATA" in source or '/ "data"' in source
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that read the seed story (the ``corpus`` or ``study`` fixture, or the project's data folder) are marked
+    ``seed``: what they expect holds for data/ as committed, so `pytest -m "not seed"` runs the rest on any story."""
+    for item in items:
+        if _reads_seed(item):
+            item.add_marker(pytest.mark.seed)

@@ -61,6 +61,17 @@ class MiniData:
 
 
 @pytest.fixture
+def no_network(monkeypatch):
+    """Nothing is fetched, ever: opening a connection in process fails the test."""
+    import socket
+
+    def refuse(*_a, **_k):
+        raise AssertionError("newslens tried to open a network connection")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture
 def mini(tmp_path):
     return MiniData(tmp_path / "data")
 

@@ -8,7 +8,6 @@ import csv
 import hashlib
 import io
 import shutil
-import socket
 import subprocess
 import sys
 import warnings
@@ -32,13 +31,8 @@ HTML = Path(__file__).parent / "fixtures" / "html"
 STORY = Path(__file__).parent / "fixtures" / "html" / "northwind"
 
 
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch):
-    """Nothing is fetched, ever: opening a connection in process fails the test."""
-    def refuse(*_a, **_k):
-        raise AssertionError("newslens tried to open a network connection")
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+# Nothing is fetched, ever: every test here fails if newslens opens a network connection (conftest.no_network).
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

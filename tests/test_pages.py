@@ -6,7 +6,6 @@ its furniture around the article, and EXPECTED says which text and metadata a re
 from __future__ import annotations
 
 import hashlib
-import socket
 from pathlib import Path
 
 import pytest
@@ -70,13 +69,8 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch):
-    """Nothing is fetched, ever: any attempt to open a connection fails the test."""
-    def refuse(*_a, **_k):
-        raise AssertionError("newslens tried to open a network connection")
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+# Nothing is fetched, ever: every test here fails if newslens opens a network connection (conftest.no_network).
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

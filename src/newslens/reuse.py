@@ -157,6 +157,19 @@ def _rounded(values: np.ndarray, digits: int) -> list[float]:
     return np.array([round(x, digits) for x in uniq.tolist()], dtype=float)[inverse].tolist()
 
 
+def _check_inputs(func: str, lines: pd.DataFrame, articles: pd.DataFrame, *, k: int, share: tuple[str, float]) -> None:
+    need = {"article", "line", "text"}
+    if need - set(lines.columns):
+        raise ReuseError(f"{func} needs a lines table with columns {sorted(need)}; missing {sorted(need - set(lines.columns))}")
+    if "date" not in articles.columns:
+        raise ReuseError(f"{func} needs the articles table (index 'article') with a 'date' column")
+    name, value = share
+    if not 0 < value <= 1:
+        raise ReuseError(f"{name} must be in (0, 1], got {value}")
+    if k < 1:
+        raise ReuseError(f"shingle size k must be at least 1, got {k}")
+
+
 def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, k: int = 5, min_similarity: float = 0.5,
                min_shared: int = 3, max_lines: int | None = MAX_LINES) -> pd.DataFrame:
     """Pairs of body lines in different articles that share text.
@@ -184,15 +197,7 @@ def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, k: int = 5, min_simi
     carry the same date and the order is unknown: then ``article`` is the later one in manifest
     order), ``text`` and ``source_text`` (markers removed), sorted by article and line.
     """
-    need = {"article", "line", "text"}
-    if need - set(lines.columns):
-        raise ReuseError(f"find_reuse needs a lines table with columns {sorted(need)}; missing {sorted(need - set(lines.columns))}")
-    if "date" not in articles.columns:
-        raise ReuseError("find_reuse needs the articles table (index 'article') with a 'date' column")
-    if not 0 < min_similarity <= 1:
-        raise ReuseError(f"min_similarity must be in (0, 1], got {min_similarity}")
-    if k < 1:
-        raise ReuseError(f"shingle size k must be at least 1, got {k}")
+    _check_inputs("find_reuse", lines, articles, k=k, share=("min_similarity", min_similarity))
     if max_lines is not None and max_lines < 2:
         raise ReuseError(f"max_lines must be at least 2 (or None), got {max_lines}")
     body = lines[lines["label"] == "body"] if "label" in lines.columns else lines
@@ -288,15 +293,7 @@ def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, m
     (1 when ``sites`` <= *stock_sites*), ``words`` (of the line) and ``text`` (the line, markers
     removed), sorted by cluster, then date, manifest order and line.
     """
-    need = {"article", "line", "text"}
-    if need - set(lines.columns):
-        raise ReuseError(f"reuse_clusters needs a lines table with columns {sorted(need)}; missing {sorted(need - set(lines.columns))}")
-    if "date" not in articles.columns:
-        raise ReuseError("reuse_clusters needs the articles table (index 'article') with a 'date' column")
-    if not 0 < min_jaccard <= 1:
-        raise ReuseError(f"min_jaccard must be in (0, 1], got {min_jaccard}")
-    if k < 1:
-        raise ReuseError(f"shingle size k must be at least 1, got {k}")
+    _check_inputs("reuse_clusters", lines, articles, k=k, share=("min_jaccard", min_jaccard))
     body = lines[lines["label"] == "body"] if "label" in lines.columns else lines
     undated = sorted(set(body["article"]) - set(articles.index[articles["date"].notna()]))
     if undated:

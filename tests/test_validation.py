@@ -121,3 +121,16 @@ def test_find_validation_walks_up_and_the_seeds_column_needs_hand_codings(tmp_pa
     story = root / "tests" / "fixtures" / "html" / "northwind"  # a story with no reference/ folder
     table = measure_validation(root / "tests" / "validation", data_dir=story)
     assert list(table.columns) == ["dev", "test"]
+
+
+def test_the_seeds_column_is_measured_on_the_articles_the_hand_labels_cover(tmp_path):
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data)
+    for name in ("lines.csv", "quotes.csv"):
+        table = pd.read_csv(data / "reference" / name, dtype=str, keep_default_na=False)
+        table[table["article"].isin(["npr", "ap"])].to_csv(data / "reference" / name, index=False)
+    seeds = measure_validation(root / "tests" / "validation", data_dir=data)["seeds"]
+    assert seeds["captures"] == 2 and seeds["body-line F1"] == 1.0

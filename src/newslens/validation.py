@@ -185,7 +185,9 @@ def measure_validation(folder: str | Path, *, data_dir: str | Path | None = None
         corpus = load_corpus(data)
         seed_lines = _read_csv(ref / "lines.csv", _LINES).astype({"line": int})
         seed_quotes = _read_csv(ref / "quotes.csv", _QUOTES).astype({"line": int})
-        columns["seeds"] = agreement(corpus.lines, seed_lines, extract_quotes(corpus.lines, data_dir=data), seed_quotes)
+        # agreement on the articles the story's hand labelling covers (it may cover some only)
+        lines = corpus.lines[corpus.lines["article"].isin(set(seed_lines["article"]))]
+        columns["seeds"] = agreement(lines, seed_lines, extract_quotes(lines, data_dir=data), seed_quotes)
     columns.update(_split_measures(Path(folder), data, splits))
     table = pd.DataFrame(columns).reindex(list(MEASURES))
     table.index = [MEASURES[k] for k in table.index]

@@ -87,3 +87,16 @@ def test_share_phrase():
     assert share_phrase(0, 5, "article") == "none of the 5 articles"
     assert share_phrase(0, 2, "article") == "neither article"
     assert share_phrase(1, 1, "article") == "the only article"
+
+
+def test_commentary_written_for_other_articles_says_so(tmp_path):
+    from newslens.display import commentary
+
+    (tmp_path / "commentary" / "ch").mkdir(parents=True)
+    (tmp_path / "commentary" / "ch" / "a.md").write_text("Both outlets agree.\n", encoding="utf-8")
+    (tmp_path / "articles.csv").write_text("id,file\nx,x.txt\ny,y.txt\n", encoding="utf-8")
+    (tmp_path / "commentary" / "articles.txt").write_text("x\ny\n", encoding="utf-8")
+    assert commentary(tmp_path, "ch/a").data == "Both outlets agree.\n"
+    (tmp_path / "articles.csv").write_text("id,file\nx,x.txt\ny,y.txt\nz,z.txt\n", encoding="utf-8")
+    shown = commentary(tmp_path, "ch/a").data
+    assert shown.startswith("```{note}") and "1 article added" in shown and shown.endswith("Both outlets agree.\n")

@@ -28,7 +28,7 @@ STAMP = ".executed.json"
 MARKER = ".newslens-story"
 
 #: The pages of the book that do not depend on the story (copied into a book assembled for another story).
-GENERIC_PAGES = ("glossary.md", "bibliography.md", "references.bib")
+GENERIC_PAGES = ("guide.md", "glossary.md", "bibliography.md", "references.bib")
 
 #: Pages that only include the story's commentary file of the same name (``commentary/<name>``): a book assembled
 #: for another story has them when that story brings the file, and goes without them otherwise.

@@ -96,15 +96,32 @@ def commentary(data_dir, name: str):
 
     Interpretation that holds for one story only lives in ``<data_dir>/commentary/<name>.md`` (MyST Markdown; it may
     use ``{glue:text}`` keys of the chapter and ``{numref}``), so a new story brings its own commentary or none.
+    When ``commentary/articles.txt`` lists the articles the commentary was written for (one id a line) and the
+    manifest now holds others, the commentary is shown under a note saying so: its numbers follow the data, its
+    words may not.
     """
+    import csv
     from pathlib import Path
 
     from IPython.display import Markdown
 
-    path = Path(getattr(data_dir, "data_dir", data_dir)) / "commentary" / f"{name}.md"
+    folder = Path(getattr(data_dir, "data_dir", data_dir))
+    path = folder / "commentary" / f"{name}.md"
     if not path.is_file():
         return None
-    return Markdown(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    written = folder / "commentary" / "articles.txt"
+    if written.is_file():
+        then = {line.strip() for line in written.read_text(encoding="utf-8").splitlines() if line.strip()}
+        with (folder / "articles.csv").open(encoding="utf-8-sig", newline="") as fh:
+            now = {row["id"] for row in csv.DictReader(fh)}
+        if then != now:
+            new, gone = len(now - then), len(then - now)
+            changes = join_names([p for p in (plural(new, "article") + " added" if new else "",
+                                              plural(gone, "article") + " gone" if gone else "") if p])
+            text = (f"```{{note}}\nThe analyst wrote this commentary for the corpus as it was ({changes} since): "
+                    "its numbers follow the data, its words may not.\n```\n\n" + text)
+    return Markdown(text)
 
 
 def share_phrase(k: int, n: int, word: str, words: str | None = None) -> str:

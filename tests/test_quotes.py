@@ -218,3 +218,50 @@ def test_embedded_post_and_block_quotes_without_marks():
 
 def test_names_in_marks_are_not_quotes():
     assert _who("The ship “Ever Given” was stuck, Lu Pin said.") == []
+
+
+def test_speech_verb_the_codebook_does_not_list_after_the_subject():
+    # "admitted", "mentioned" are not in the codebook's verbs: the subject right after the quote still speaks
+    assert _who("“It was hard,” Lu Pin admitted.")[0][1] == "Lu Pin"
+    assert _who("“We respect it,” defence lawyer Ann Wells mentioned in a statement.")[0][1:3] == ["Ann Wells", "expert"]
+    # a past-tense word that is no speech verb in that place ("... Ann Wells arrived later") is no attribution
+    assert _who("“It was hard.” Then Ann Wells walked home.")[0][1] == "unattributed"
+
+
+def test_a_quote_that_ends_in_an_inner_single_mark_and_editors_brackets():
+    q = _who("“I was like, ‘I think we should go,’” she said, per the paper. “[We’re] people too.”")
+    assert [r[3] for r in q] == ["full", "full"]  # "[We’re]" opens a sentence: full, kept with the same speaker
+    assert _who("Lu Pin spoke. “I was like, ‘no,’” she said.")[0][1] == "Lu Pin"
+
+
+def test_attribution_that_closes_the_reporters_sentence():
+    q = _who("Engineers “partly freed” the ship on Monday, professors said, without details.")
+    assert q == [["partly freed", "professors", "expert", "partial"]]  # a bare plural role noun
+    q = _who("The ruling is a “warning” to others, the lawyer for the family said on Friday.")
+    assert q[0][1:3] == ["the lawyer", "expert"]
+    assert _who("The “dark money” went abroad, and the case goes on.") == []  # no attribution: a term
+
+
+def test_role_type_comes_from_the_head_noun_of_the_description():
+    # "activist" is a cue too, but the head noun of "the activist lawyer" is "lawyer"
+    assert _who("“We appeal,” the activist lawyer said.")[0][1:3] == ["the activist lawyer", "expert"]
+
+
+def test_introduction_with_a_semicolon_and_a_statement_attributed_to_someone():
+    assert _who("Here is a statement from Lu Pin on the ruling; “We will go on.”")[0][1:4] == ["Lu Pin", "activist", "full"]
+    q = _who("A statement by the company, attributed to chief executive Daniel Zhang, said the move “was needed.”")
+    assert q[0][1] == "Daniel Zhang"
+
+
+def test_a_person_described_by_age_is_the_person_named_before():
+    q = _who("Lu Pin left early. The 24-year-old activist said she would “take it one day at a time.”")
+    assert q[0][1:3] == ["Lu Pin", "activist"]
+
+
+def test_a_cut_off_quote_takes_the_introduction_of_the_previous_paragraph():
+    q = _who("Ann Wells discussed the case on radio and said it mattered.", "“The easiest way to say this is that we nee")
+    assert q == [["The easiest way to say this is that we nee", "Ann Wells", "other", "full"]]
+
+
+def test_dotted_initials_are_part_of_a_title_not_a_name():
+    assert _who("“We have no patience for it,” said Manhattan U.S. Attorney Daniel Zhang.")[0][1] == "Daniel Zhang"

@@ -32,6 +32,7 @@ _BOUNDARY = re.compile(r"[.?!]+[\"”’')\]]*\s+(?=[A-Z0-9“\"\[(])")
 _INLINE_MARKERS = re.compile(r"\s*\[(?:Source|…|\.\.\.)\]\s*")
 _PRONOUN = re.compile(r"\b(she|he|it|they|her|him|them)\b", re.IGNORECASE)
 _LISTENER_VERBS = {"told", "tells", "asked", "asks"}
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.S.", "U.K."
 _INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")  # "u.s", "u.k": dotted initials end no sentence
 # The subject of a speech verb that stands for a body named earlier ("the statement said", "the organization
 # said in a tweet"): generic English, not a list of this or any story's actors.
@@ -40,8 +41,14 @@ _BODY_ANAPHORS = re.compile(r"\b(?:the|its|their)\s+(statement|organi[sz]ation|f
 # A participle or a colon that introduces a quote without a listed verb ("..., declaring, '...'").
 # An embedded social-media post printed as a paragraph: the post, then "— Name (@handle) July 27, 2021".
 _POST = re.compile(r"^(?P<post>.+?)\s[—–-]\s(?P<who>[^()]{1,60}?)\s*\(@\w{1,30}\)\s+[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$")
+# A person described by age ("the 24-year-old phenom said") is someone the article has named: an anaphor.
+_AGE_ANAPHOR = re.compile(r"\bthe\s+\d{1,3}-year-old(?:\s+[a-z][\w-]*)?\s*$", re.IGNORECASE)
+# A speech verb the codebook does not list, right after its subject ("," Simone admitted.", "... Mark Cohen
+# mentioned in a press release"): a past-tense word that ends the subject's clause or is followed by a preposition.
+_UNLISTED_VERB = re.compile(r"\s+([a-z]+ed)\b(?=\s*(?:[.,;]|$|\b(?:in|on|at|to|per|during|after|before)\b))")
+_ATTRIBUTED_TO = re.compile(r"\battributed to\s+(?:[\w.]+\s+){0,4}$", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(I|me|my|I'm|I’m|I've|I’ve)\b")
-_INTRO_TAIL = re.compile(r"(?:\b[a-z]+ing\s*[,:]?|:)\s*$")
+_INTRO_TAIL = re.compile(r"(?:\b[a-z]+ing\s*[,:]?|[:;])\s*$")
 
 
 class QuoteError(NewslensError):
@@ -279,7 +286,7 @@ def _mentions(text: str, masked: str, sp: Speakers) -> list[Mention]:
             taken[i] = True
     if "name_re" not in sp.extra:
         title_re = "|".join(re.escape(t) for t in sp.titles) or "(?!)"
-        sp.extra["name_re"] = re.compile(r"(?:(?:" + title_re + r")\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
+        sp.extra["name_re"] = re.compile(r"(?:(?:" + title_re + r")\s+)?(?:(?:[A-Z]\.){2,}|[A-Z][\w'-]*)(?:\s+(?:(?:[A-Z]\.){2,}|[A-Z][\w'-]*))*")
     for m in sp.extra["name_re"].finditer(norm):
         if any(taken[m.start():m.end()]):
             continue
@@ -295,7 +302,7 @@ def _mentions(text: str, masked: str, sp: Speakers) -> list[Mention]:
         words = [w[:-2] if w.endswith("'s") else w for w in words]
         if not words or all(w.lower() == "x" * len(w) for w in words):
             continue
-        if re.fullmatch(r"x+", words[0], re.IGNORECASE) or all(len(w) == 1 for w in words):
+        if re.fullmatch(r"x+", words[0], re.IGNORECASE) or all(len(w.rstrip(".")) == 1 or _DOTTED.fullmatch(w) for w in words):
             continue  # masked words, or the letters of an initialism ("U.S.")
         out.append(Mention(m.start(), m.end(), " ".join(words), "name", "any"))
     for m in _PRONOUN.finditer(masked):
@@ -308,6 +315,8 @@ def _mentions(text: str, masked: str, sp: Speakers) -> list[Mention]:
 
 
 def _compatible(pronoun_gender: str, gender: str) -> bool:
+    if pronoun_gender == "person":  # a description of somebody ("the 24-year-old"): any person, no body
+        return gender != "none"
     if gender == "any":  # a name the codebook does not know: a person or a body
         return True
     return gender == pronoun_gender
@@ -342,12 +351,19 @@ class _Quote:
     chain: int = -1
 
 
-def _role_type(context: str, sp: Speakers) -> str:
+def _role_type(context: str, sp: Speakers, *, head: bool = False) -> str:
+    """The speaker type the role words of *context* give: the first type of the codebook with a cue in it, or,
+    with *head* (*context* is one noun phrase), the type of the last cue, the phrase's head noun ("the chief
+    government prosecutor" is a prosecutor); ``other`` when no cue is there."""
     low = _norm(context).lower()
+    found = []
     for stype, cues in sp.roles:
-        if any(re.search(r"(?<!\w)" + re.escape(c) + r"(?!\w)", low) for c in cues):
+        for c in cues:
+            for m in re.finditer(r"(?<!\w)" + re.escape(c) + r"s?(?!\w)", low):  # "lawyers" too
+                found.append((m.end(), stype))
+        if found and not head:
             return stype
-    return "other"
+    return max(found)[1] if found else "other"
 
 
 def _describe(m: Mention, para: _Para, sp: Speakers) -> tuple[str, str]:
@@ -365,13 +381,22 @@ def _describe(m: Mention, para: _Para, sp: Speakers) -> tuple[str, str]:
     return m.name, _role_type(" ".join([before, title, after]), sp)
 
 
-def _description(text: str, sp: Speakers, *, at_start: bool = False) -> tuple[str, str] | None:
+def _description(text: str, sp: Speakers, *, at_start: bool = False, bare: bool = False) -> tuple[str, str] | None:
     """A speaker described, not named ("the clerk said", "said a spokesperson"): the description as printed and
-    the type its role word gives; the last one in *text*, or the one *text* starts with."""
+    the type its role word gives; the last one in *text*, or the one *text* starts with. With *bare*, *text* may
+    also be a plural role noun without an article and nothing else ("authorities", "federal prosecutors")."""
+    if bare:
+        if "bare_re" not in sp.extra:
+            plurals = {c[:-1] + "ies" if c.endswith("y") else c + "s" for _t, cs in sp.roles for c in cs}
+            body = "|".join(re.escape(c) for c in sorted(plurals, key=len, reverse=True)) or "(?!)"
+            sp.extra["bare_re"] = re.compile(r"\s*((?:[a-z][\w-]*\s+){0,2}?(?:" + body + r"))\s*", re.IGNORECASE)
+        m = sp.extra["bare_re"].fullmatch(text)
+        if m:
+            return m.group(1), _role_type(re.sub(r"ies\b", "y", m.group(1)), sp, head=True)
     if "description_re" not in sp.extra:
         cues = sorted({c for _t, cs in sp.roles for c in cs}, key=len, reverse=True)
         body = "|".join(re.escape(c) for c in cues) or "(?!)"
-        sp.extra["description_re"] = re.compile(r"\b(?:the|a|an|one)\s+(?:[a-z][\w-]*\s+){0,2}?(?:" + body + r")s?\b",
+        sp.extra["description_re"] = re.compile(r"\b(?:the|a|an|one)\s+(?:[a-z][\w-]*\s+){0,2}(?:" + body + r")s?\b",
                                                 re.IGNORECASE)
     found = list(sp.extra["description_re"].finditer(text))
     if at_start:
@@ -379,7 +404,7 @@ def _description(text: str, sp: Speakers, *, at_start: bool = False) -> tuple[st
     if not found:
         return None
     phrase = found[-1].group(0)
-    return phrase, _role_type(phrase, sp)
+    return phrase, _role_type(phrase, sp, head=True)
 
 
 def _possessive(para: _Para, m: Mention) -> bool:
@@ -398,7 +423,7 @@ def _preferred(cands: list[Mention], gender: str, para: _Para) -> list[Mention]:
     """The candidates a pronoun most likely stands for: not possessors, and named people of the pronoun's own
     gender before capitalised words the codebook does not know ("American", "Twitter")."""
     owners = [m for m in cands if not _possessive(para, m)] or cands
-    if gender not in ("female", "male"):  # "it" and "they" stand as often for a body the codebook does not know
+    if gender not in ("female", "male", "person"):  # "it", "they" stand as often for a body the codebook does not know
         return owners
     owners = _strong(owners)
     exact = [m for m in owners if m.gender == gender]
@@ -451,7 +476,7 @@ def _subject(mention: Mention, pi: int, qi: int, resolver: _Resolver) -> tuple[s
 def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Resolver):
     """Attribution after the closing mark: '," she wrote', '," said Ann Lee, a ...', '?" X asked Y.'"""
     para = resolver.paras[pi]
-    quoted = para.text[q.start:q.end].rstrip()
+    quoted = para.text[q.start:q.end].rstrip().rstrip("’'")  # '"... without me,’" she said': the inner quote's mark
     if not q.closed or not quoted or quoted[-1] not in ",?!":
         return None
     close = q.end + 1
@@ -461,7 +486,7 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
     region = para.masked[close:region_end]
     verb = resolver.sp.verb_re.search(region)
     if not verb or len(region[: verb.start()].split()) > 20:
-        return None
+        return _unlisted_verb_attribution(pi, qi, close, region_end, resolver)
     vstart, vend = close + verb.start(), close + verb.end()
     after = [m for m in para.mentions if vend <= m.start < region_end]
     if verb.group(1).lower() in _RECALL_VERBS:
@@ -474,6 +499,8 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
         return _subject(between[0], pi, qi, resolver)
     if _BODY_ANAPHORS.search(para.masked[close:vstart]):  # '," the statement said'
         return resolver.resolve_body(pi, q.start)
+    if _AGE_ANAPHOR.search(para.masked[close:vstart]):  # '," the 24-year-old said'
+        return resolver.resolve(pi, close, "person", qi)
     described = _description(para.masked[close:vstart], resolver.sp)  # '," the clerk said'
     if described:
         return described
@@ -485,6 +512,42 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
     if _BODY_ANAPHORS.match(para.masked[vend:vend + 40].lstrip()):  # '," said the organization'
         return resolver.resolve_body(pi, q.start)
     return _description(para.masked[vend:region_end], resolver.sp, at_start=True)  # '," said a spokesperson'
+
+
+def _unlisted_verb_attribution(pi: int, qi: int, close: int, region_end: int, resolver: _Resolver):
+    """'," Simone admitted.', '," defence lawyer Ann Lee mentioned in a statement': the first person named
+    within six words after the closing mark, followed by a past-tense word that the codebook does not list as a
+    speech verb but that stands where one would (it ends the clause or takes a preposition)."""
+    para = resolver.paras[pi]
+    first = [m for m in para.mentions if close <= m.start < region_end and m.kind != "object"]
+    if first and len(para.masked[close:first[0].start].split()) <= 6 and _UNLISTED_VERB.match(para.masked, first[0].end):
+        return _subject(first[0], pi, qi, resolver)
+    return None
+
+
+def _clause_end_attribution(pi: int, qi: int, q: _Quote, resolver: _Resolver):
+    """A quote whose attribution closes the reporter's sentence after a comma: 'Engineers "partially refloated"
+    the ship, authorities said.', 'X is a "warning", the chief prosecutor said at the courthouse.' The subject
+    between the comma and the verb: a person or body named, "the statement", "the 24-year-old", or a
+    description by role ("authorities", "the chief prosecutor")."""
+    para = resolver.paras[pi]
+    begin, end = q.end + 1, _sentence_of(para.starts, q.end, len(para.text))[1]
+    if _MARKS.search(para.text[begin:end]):
+        return None  # another quote in the sentence: its own attribution speaks for it
+    for verb in resolver.sp.verb_re.finditer(para.masked, begin, end):
+        comma = para.masked.rfind(",", begin, verb.start())
+        if comma < 0 or len(para.masked[comma:verb.start()].split()) > 9:
+            continue
+        subject = para.masked[comma + 1:verb.start()]
+        named = _strong([m for m in para.mentions if comma < m.start and m.end <= verb.start() and m.kind != "object"])
+        if named:
+            return _subject(named[0], pi, qi, resolver)
+        if _BODY_ANAPHORS.search(subject):
+            return resolver.resolve_body(pi, q.start)
+        if _AGE_ANAPHOR.search(subject):
+            return resolver.resolve(pi, comma, "person", qi)
+        return _description(subject, resolver.sp, bare=True)
+    return None
 
 
 def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Resolver):
@@ -508,9 +571,14 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
         vstart = begin + tail.start()
     sentence = [m for m in para.mentions if sent_start <= m.start and m.end <= vstart and m.kind != "object"]
     sentence = _strong([m for m in sentence if not _possessive(para, m)] or sentence)
+    for m in sentence:  # 'a statement attributed to chairman Ann Lee said "'
+        if _ATTRIBUTED_TO.search(para.masked, sent_start, m.start):
+            return _subject(m, pi, qi, resolver)
     if not sentence:
         if _BODY_ANAPHORS.search(para.masked[sent_start:vstart]):
             return resolver.resolve_body(pi, sent_start)
+        if _AGE_ANAPHOR.search(para.masked[sent_start:vstart]):  # 'the 24-year-old phenom said "'
+            return resolver.resolve(pi, sent_start, "person", qi)
         return _description(para.masked[sent_start:vstart], resolver.sp)  # 'the clerk said, "
     last = sentence[-1]
     gap = para.masked[last.end:vstart]
@@ -527,10 +595,10 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
 
 
 def _kind(para: _Para, q: _Quote) -> str:
-    quoted = para.text[q.start:q.end].lstrip()
+    quoted = para.text[q.start:q.end].lstrip(" [(‘'…")  # "[We're] not just athletes": the editor's bracket
     before = para.text[: q.start - 1].rstrip()
     starts_upper = bool(quoted) and (quoted[0].isupper() or quoted[0].isdigit())
-    opens_sentence = before == "" or before[-1] in ",:.?!”\"" or before.endswith("]")
+    opens_sentence = before == "" or before[-1] in ",:;.?!”\"" or before.endswith("]")
     return "full" if starts_upper and opens_sentence else "partial"
 
 
@@ -596,6 +664,8 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
         how = "post"
         if not found or not found[0]:
             found, how = _pre_attribution(q.para, qi, q, prev_close, resolver), "pre"
+        if not found or not found[0]:
+            found, how = _clause_end_attribution(q.para, qi, q, resolver), "clause end"
         if (not found or not found[0]) and qi > 0:
             prev = quotes[qi - 1]
             same_sentence = prev.para == q.para and \
@@ -628,13 +698,13 @@ def _nearby_attribution(paras: list[_Para], quotes: list[_Quote], resolver: _Res
     quote, the last sentence of the paragraph before when it introduces speech ('... announced in a tweet.')."""
     verb_re = resolver.sp.verb_re
     for qi, q in enumerate(quotes):
-        if q.speaker or q.kind != "full" or not q.closed or q.how == "post":
+        if q.speaker or q.kind != "full" or q.how == "post":
             continue
         para = paras[q.para]
         _, end = _sentence_of(para.starts, q.end, len(para.text))
         nxt_end = _sentence_of(para.starts, end, len(para.text))[1] if end < len(para.text) else end
         after = para.masked[end:nxt_end]
-        if end < len(para.text) and not _MARKS.search(para.text[end:nxt_end]) and verb_re.search(after):
+        if q.closed and end < len(para.text) and not _MARKS.search(para.text[end:nxt_end]) and verb_re.search(after):
             vpos = end + verb_re.search(after).start()
             who = _strong([m for m in para.mentions if end <= m.start and m.end <= vpos and m.kind != "object"])
             if who:

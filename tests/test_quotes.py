@@ -1,4 +1,6 @@
 """Contract of newslens.quotes on tiny hand-made paragraphs, and agreement with the hand-coded reference."""
+import random
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +16,7 @@ from newslens.quotes import (
     quote_summary,
     share_of_voice,
 )
+from newslens.quotes import _ends_sentence, _last_capital_word
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -265,3 +268,34 @@ def test_a_cut_off_quote_takes_the_introduction_of_the_previous_paragraph():
 
 def test_dotted_initials_are_part_of_a_title_not_a_name():
     assert _who("“We have no patience for it,” said Manhattan U.S. Attorney Daniel Zhang.")[0][1] == "Daniel Zhang"
+
+
+# The string helpers answer exactly what the end-anchored regexes they replace would (those are quadratic in a
+# long paragraph, since each mention asks them about the paragraph up to that mention).
+_ENDS = re.compile(r"(^|[.?!:][\"”’)\]]*)\s*$")
+_CAPITAL = re.compile(r"([A-Z][\w'-]+)\s+$")
+_ALPHABET = ["a", "B", "Z", "x", "1", "_", "'", "-", ".", "?", "!", ":", '"', "”", "’", ")", "]", " ", "\n", "\t", "\xa0",
+             "é", "É", ",", "(", "“"]
+
+
+def _random_strings(n: int, seed: int = 7):
+    rng = random.Random(seed)
+    for _ in range(n):
+        yield "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 9)))
+
+
+def test_string_helpers_agree_with_the_regexes():
+    for s in _random_strings(30_000):
+        assert _ends_sentence(s) == (_ENDS.search(s) is not None), repr(s)
+        m = _CAPITAL.search(s)
+        assert _last_capital_word(s) == ((m.start(1), m.group(1)) if m else None), repr(s)
+
+
+def test_string_helpers_on_examples():
+    assert _ends_sentence("") and _ends_sentence("He left.” ") and not _ends_sentence("He said")
+    assert _last_capital_word("said Viola ") == (5, "Viola") and _last_capital_word("said Viola") is None
+
+
+def test_sentences_of_a_paragraph_come_from_the_one_splitter():
+    # "U.S." and "Mr." end no sentence inside the attribution; the quote's own stop does
+    assert _who("“We won.” U.S. lawyer Ann Wells said so. Mr. Zhang agreed.")[0][1] == "Ann Wells"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from newslens.text import article_stats, clean_line, sentence_table, split_sentences, tokenize_words
+from newslens.text import article_stats, clean_line, sentence_spans, sentence_table, split_sentences, tokenize_words
 
 
 @pytest.mark.parametrize(
@@ -30,6 +30,28 @@ from newslens.text import article_stats, clean_line, sentence_table, split_sente
 )
 def test_split_sentences(text, expected):
     assert split_sentences(text) == expected
+
+
+def test_sentence_spans_are_offsets_into_the_text_as_given():
+    text = "  “We won.”  Mr. Li said so.\nThen  calm"
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == ["“We won.”", "Mr. Li said so.", "Then  calm"]
+    assert spans[0][0] == 2 and sentence_spans("") == [] and sentence_spans("  ") == []
+    # a masked paragraph (quoted words replaced by x, the final stop kept) splits where the original does
+    assert [a for a, _ in sentence_spans("“Xx xxx.” Ann said.")] == [0, 10]
+
+
+def test_the_word_before_a_stop_is_what_the_regex_would_find():
+    import random
+    import re
+
+    from newslens.text import _token_before
+
+    rng = random.Random(3)
+    for _ in range(5_000):
+        s = "".join(rng.choice("aZ1_. ,é-’") for _ in range(rng.randint(0, 8)))
+        m = re.search(r"([\w.]+)$", s)
+        assert _token_before(s, len(s)) == (m.group(1) if m else ""), repr(s)
 
 
 def test_tokens_keep_hashtags_numbers_and_hyphens():

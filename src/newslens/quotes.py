@@ -12,7 +12,7 @@ import pandas as pd
 
 from newslens.corpus import CorpusError, load_codebook
 from newslens.errors import NewslensError
-from newslens.text import ABBREVIATIONS, word_count
+from newslens.text import sentence_spans, word_count
 
 __all__ = ["QuoteError", "load_speakers", "find_quote_spans", "extract_quotes", "share_of_voice", "exclusive_speakers",
            "match_quotes", "quote_summary"]
@@ -28,12 +28,10 @@ _LINK_WORDS = {"has", "have", "had", "also", "later", "then", "previously", "onc
 _RECALL_VERBS = {"recalled", "remembered", "recalls", "remembers"}
 _MARKS = re.compile("[“”\"]")
 _NON_SPACE = re.compile(r"\S")
-_BOUNDARY = re.compile(r"[.?!]+[\"”’')\]]*\s+(?=[A-Z0-9“\"\[(])")
 _INLINE_MARKERS = re.compile(r"\s*\[(?:Source|…|\.\.\.)\]\s*")
 _PRONOUN = re.compile(r"\b(she|he|it|they|her|him|them)\b", re.IGNORECASE)
 _LISTENER_VERBS = {"told", "tells", "asked", "asks"}
 _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.S.", "U.K."
-_INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")  # "u.s", "u.k": dotted initials end no sentence
 # The subject of a speech verb that stands for a body named earlier ("the statement said", "the organization
 # said in a tweet"): generic English, not a list of this or any story's actors.
 _BODY_ANAPHORS = re.compile(r"\b(?:the|its|their)\s+(statement|organi[sz]ation|federation|team|company|agency|"
@@ -181,19 +179,12 @@ def _masked(text: str, spans) -> str:
     return "".join(parts) + text[done:]
 
 
-def _sentence_bounds(masked: str) -> list[int]:
-    """Start offsets of sentences in a masked paragraph (0 always included)."""
-    starts = [0]
-    for m in _BOUNDARY.finditer(masked):
-        if masked[m.start()] == ".":
-            word = (_word_before_boundary(masked[: m.end()]) or "").rstrip(".").lower()
-            if word in ABBREVIATIONS or (len(word) == 1 and "a" <= word <= "z") or _INITIALISM.fullmatch(word):
-                continue
-        starts.append(m.end())
-    return starts
+def _sentence_starts(masked: str) -> list[int]:
+    """Start offsets of the sentences of a masked paragraph (0 always included), by the package's one splitter."""
+    return sorted({0, *(a for a, _ in sentence_spans(masked))})
 
 
-# The three helpers below answer what a regex anchored at the end of a string would ("...$"),
+# The two helpers below answer what a regex anchored at the end of a string would ("...$"),
 # walking back from the end instead of trying every start: the regex is quadratic in a long
 # paragraph, since each mention asks it about the paragraph up to that mention.
 
@@ -219,32 +210,6 @@ def _last_capital_word(s: str) -> tuple[int, str] | None:
         if "A" <= t[i] <= "Z":
             return i, t[i:]
     return None
-
-
-def _word_before_boundary(s: str) -> str | None:
-    r"""Group 1 of ``re.search(r"([\w.]+)[.?!]*[\"”’')\]]*\s+$", s)``, or None."""
-    t = s.rstrip()
-    if len(t) == len(s):
-        return None
-    end = len(t.rstrip("\"”’')]"))
-    j, first, seen_word = end, None, False
-    while j > 0:
-        ch = s[j - 1]
-        if _is_word_char(ch):
-            seen_word = True
-        elif ch in "?!" and not seen_word:  # trailing ?! belong to [.?!]*
-            j -= 1
-            continue
-        elif ch != ".":
-            break
-        j -= 1
-        first = j
-    if first is None:
-        return None
-    k = first
-    while k < end and (_is_word_char(s[k]) or s[k] == "."):
-        k += 1
-    return s[first:k]
 
 
 def _sentence_of(starts: list[int], pos: int, length: int) -> tuple[int, int]:
@@ -637,7 +602,7 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
         post = _POST.match(para.text)
         para.spans = [(0, len(post.group("post")), True)] if post else find_quote_spans(para.text)
         para.masked = _masked(para.text, para.spans)
-        para.starts = _sentence_bounds(para.masked)
+        para.starts = _sentence_starts(para.masked)
         para.mentions = _mentions(para.text, para.masked, sp)
         for si, (s, e, closed) in enumerate(para.spans):
             q = _Quote(pi, s, e, closed, "")

@@ -14,7 +14,7 @@ import simplemma
 
 from newslens.corpus import fold_for_literals, literals_of, regex_structure
 
-__all__ = ["ABBREVIATIONS", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats", "voice_summary",
+__all__ = ["ABBREVIATIONS", "sentence_spans", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats", "voice_summary",
            "words_by_label", "any_of", "SearchCache", "required_literals", "fold_for_literals", "word_forms", "LemmaCue", "LemmaIndex"]
 
 #: Abbreviations after which a full stop does not end a sentence (lower-case, without the dot).
@@ -44,13 +44,17 @@ def clean_line(text: str) -> str:
 
 
 def _token_before(text: str, end: int) -> str:
-    m = re.search(r"([\w.]+)$", text[:end])
-    return m.group(1) if m else ""
+    r"""Group 1 of ``re.search(r"([\w.]+)$", text[:end])`` (or ""), found by walking back from *end*: the regex
+    would try every start of a long paragraph at every candidate boundary."""
+    k = end
+    while k > 0 and (text[k - 1].isalnum() or text[k - 1] in "_."):
+        k -= 1
+    return text[k:end]
 
 
 def _is_boundary(text: str, m: re.Match) -> bool:
     punct, closers = m.group(1), m.group(2)
-    after = text[m.end():]
+    after = text[m.end():m.end() + 40]  # the next word is all it needs
     if not after:
         return False
     nxt = after[0]
@@ -73,28 +77,39 @@ def _next_word(after: str) -> str:
     return m.group(0) if m else ""
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences.
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of a paragraph as ``(start, end)`` offsets into *text* as given (nothing normalised), so that
+    a caller can map them back to its own string (the quote extractor splits a paragraph whose quoted words are
+    masked out).
 
     Handles abbreviations such as "Aug. 7", "Mr.", "U.S." and initials, quotes closed after the
     stop (``."`` and ``?”``), and dashes. A comma inside a closing quote (``,"``) never ends a
     sentence. Rule-based on purpose: it is transparent and needs no model download.
 
+    Returns the spans in order, each without surrounding space (``text[start:end]`` is the sentence with its
+    closing marks); a blank text gives ``[]``.
+    """
+    cuts, start = [], 0
+    for m in _BOUNDARY.finditer(text or ""):
+        if _is_boundary(text, m):
+            cuts.append((start, m.end(2)))
+            start = m.end()
+    cuts.append((start, len(text or "")))
+    spans = []
+    for a, b in cuts:
+        part = text[a:b]
+        if part.strip():
+            spans.append((a + len(part) - len(part.lstrip()), a + len(part.rstrip())))
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences (by :func:`sentence_spans`, after runs of white space are made one space).
+
     Returns the sentences stripped of surrounding space; an empty text gives ``[]``.
     """
     text = re.sub(r"\s+", " ", text or "").strip()
-    if not text:
-        return []
-    out, start = [], 0
-    for m in _BOUNDARY.finditer(text):
-        if _is_boundary(text, m):
-            cut = m.end(2)
-            out.append(text[start:cut].strip())
-            start = m.end()
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
-    return [s for s in out if s]
+    return [text[a:b] for a, b in sentence_spans(text)]
 
 
 def tokenize_words(text: str) -> list[str]:

@@ -8,6 +8,8 @@ import pytest
 
 from newslens.quotes import (
     QuoteError,
+    _ends_sentence,
+    _last_capital_word,
     exclusive_speakers,
     extract_quotes,
     find_quote_spans,
@@ -16,7 +18,6 @@ from newslens.quotes import (
     quote_summary,
     share_of_voice,
 )
-from newslens.quotes import _ends_sentence, _last_capital_word
 
 ROOT = Path(__file__).resolve().parents[1]
 

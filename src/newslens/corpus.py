@@ -39,6 +39,7 @@ __all__ = [
     "load_manifest",
     "read_capture",
     "load_codebook",
+    "inline_markers",
     "label_lines",
     "assign_voice",
     "load_corpus",
@@ -829,6 +830,12 @@ def _furniture(furniture: dict | None, data_dir: Path | None) -> _Furniture:
     if not path.is_file():
         raise CorpusError(f"{path}: codebook not found")
     return _furniture_from_path(str(path), path.stat().st_mtime)
+
+
+def inline_markers(*, data_dir: str | Path | None = None) -> re.Pattern:
+    """The ``inline_markers`` of the furniture codebook (an aggregator's "[Source]", "[…]", "®") as one pattern,
+    for callers that take them out of body text."""
+    return _furniture(None, Path(data_dir) if data_dir is not None else None).markers
 
 
 def _words(text: str) -> int:

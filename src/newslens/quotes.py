@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 
-from newslens.corpus import CorpusError, load_codebook
+from newslens.corpus import CorpusError, inline_markers, load_codebook
 from newslens.errors import NewslensError
 from newslens.text import sentence_spans, word_count
 
@@ -28,7 +29,6 @@ _LINK_WORDS = {"has", "have", "had", "also", "later", "then", "previously", "onc
 _RECALL_VERBS = {"recalled", "remembered", "recalls", "remembers"}
 _MARKS = re.compile("[“”\"]")
 _NON_SPACE = re.compile(r"\S")
-_INLINE_MARKERS = re.compile(r"\s*\[(?:Source|…|\.\.\.)\]\s*")
 _PRONOUN = re.compile(r"\b(she|he|it|they|her|him|them)\b", re.IGNORECASE)
 _LISTENER_VERBS = {"told", "tells", "asked", "asks"}
 _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.S.", "U.K."
@@ -36,7 +36,6 @@ _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.S.", "U.K."
 # said in a tweet"): generic English, not a list of this or any story's actors.
 _BODY_ANAPHORS = re.compile(r"\b(?:the|its|their)\s+(statement|organi[sz]ation|federation|team|company|agency|"
                             r"authority|group|association|committee|body|ministry|department|firm|union)\b", re.IGNORECASE)
-# A participle or a colon that introduces a quote without a listed verb ("..., declaring, '...'").
 # An embedded social-media post printed as a paragraph: the post, then "— Name (@handle) July 27, 2021".
 _POST = re.compile(r"^(?P<post>.+?)\s[—–-]\s(?P<who>[^()]{1,60}?)\s*\(@\w{1,30}\)\s+[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$")
 # A person described by age ("the 24-year-old phenom said") is someone the article has named: an anaphor.
@@ -46,6 +45,7 @@ _AGE_ANAPHOR = re.compile(r"\bthe\s+\d{1,3}-year-old(?:\s+[a-z][\w-]*)?\s*$", re
 _UNLISTED_VERB = re.compile(r"\s+([a-z]+ed)\b(?=\s*(?:[.,;]|$|\b(?:in|on|at|to|per|during|after|before)\b))")
 _ATTRIBUTED_TO = re.compile(r"\battributed to\s+(?:[\w.]+\s+){0,4}$", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(I|me|my|I'm|I’m|I've|I’ve)\b")
+# A participle, a colon or a semicolon that introduces a quote without a listed verb ("..., declaring, '...'").
 _INTRO_TAIL = re.compile(r"(?:\b[a-z]+ing\s*[,:]?|[:;])\s*$")
 
 
@@ -56,20 +56,47 @@ class QuoteError(NewslensError):
 # --------------------------------------------------------------------------- codebook
 
 
+class Span(NamedTuple):
+    """Words between quotation marks in one paragraph: ``text[start:end]``; ``closed`` is False when the
+    paragraph ends inside the quote."""
+
+    start: int
+    end: int
+    closed: bool
+
+
+class Attribution(NamedTuple):
+    """Who said a quote: the speaker's name and speaker type."""
+
+    speaker: str
+    speaker_type: str
+
+
+class Role(NamedTuple):
+    """A speaker type and the role words that give it (``roles`` in ``speakers.yml``)."""
+
+    type: str
+    cues: list[str]
+
+
 @dataclass
 class Speakers:
-    """The speakers codebook, compiled: alias matcher, role cues, verbs."""
+    """The speakers codebook, compiled: actors and their aliases, role cues, titles, speech verbs and the
+    matchers built from them."""
 
     types: list[str]
     actors: dict[str, dict]  # canonical name -> {type, gender}
     alias_re: re.Pattern
     alias_to_name: dict[str, str]
     case_sensitive: set[str]
-    roles: list[tuple[str, list[str]]]
+    roles: list[Role]
     not_speakers: set[str]
     titles: list[str]
     verb_re: re.Pattern
-    extra: dict = field(default_factory=dict)
+    verb_words: set[str] = field(default_factory=set)  # the one-word speech verbs, lower case
+    name_re: re.Pattern = field(default=re.compile("(?!)"))  # a run of capitalised words, after an optional title
+    description_re: re.Pattern = field(default=re.compile("(?!)"))  # "the clerk", "a spokesperson"
+    bare_re: re.Pattern = field(default=re.compile("(?!)"))  # "authorities", "federal prosecutors"
 
 
 def _norm(text: str) -> str:
@@ -90,7 +117,46 @@ def _with_gerunds(verbs: list[str]) -> set[str]:
     return out
 
 
-def load_speakers(book: dict | None = None, data_dir=None) -> Speakers:
+def _compile_actors(book: dict, types: list[str], other: dict) -> tuple[dict[str, dict], dict[str, str], set[str]]:
+    """The codebook's actors (``name -> {type, gender}``), every alias (lower case) to its actor's name (with the
+    aliases that ``actors.yml`` gives the same names), and the one-word capitalised aliases that match only when
+    capitalised ("Lee" but not "lee")."""
+    actors: dict[str, dict] = {}
+    alias_to_name: dict[str, str] = {}
+    for i, entry in enumerate(book["actors"], 1):
+        if not isinstance(entry, dict) or "name" not in entry or "type" not in entry:
+            raise QuoteError(f"speakers codebook: actor {i} needs 'name' and 'type'")
+        if entry["type"] not in types:
+            raise QuoteError(f"speakers codebook: actor '{entry['name']}' has type '{entry['type']}', not one of {types}")
+        name = str(entry["name"])
+        actors[name] = {"type": entry["type"], "gender": entry.get("gender", "none")}
+        for alias in [name, *entry.get("aliases", [])]:
+            alias_to_name[_norm(str(alias)).lower()] = name
+    for entry in (other.get("actors") or []) if isinstance(other, dict) else []:
+        if isinstance(entry, dict) and entry.get("name") in actors:
+            for alias in entry.get("aliases") or []:
+                alias_to_name.setdefault(_norm(str(alias)).lower(), entry["name"])
+    case_sensitive = {_norm(str(alias)).lower() for entry in book["actors"] for alias in [entry["name"], *entry.get("aliases", [])]
+                      if " " not in str(alias) and str(alias)[:1].isupper()}
+    return actors, alias_to_name, case_sensitive
+
+
+def _compile_roles(book: dict, types: list[str]) -> list[Role]:
+    roles = []
+    for i, role in enumerate(book["roles"], 1):
+        if role.get("type") not in types:
+            raise QuoteError(f"speakers codebook: role {i} has type '{role.get('type')}', not one of {types}")
+        roles.append(Role(role["type"], [str(c).lower() for c in role.get("cues", [])]))
+    return roles
+
+
+def _alternatives(words) -> str:
+    """A regex alternation of *words*, longest first (so that "chief executive" wins over "chief"); never
+    matches when there are none."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
+
+
+def load_speakers(book: dict | None = None, *, data_dir=None) -> Speakers:
     """Compile the speakers codebook (``speakers.yml``) into matchers.
 
     If ``data/codebook/actors.yml`` exists and lists actors with ``name`` and ``aliases``, the
@@ -109,49 +175,35 @@ def load_speakers(book: dict | None = None, data_dir=None) -> Speakers:
         if key not in book:
             raise QuoteError(f"speakers codebook: missing key '{key}'")
     types = list(book["speaker_types"])
-    actors: dict[str, dict] = {}
-    alias_to_name: dict[str, str] = {}
-    for i, entry in enumerate(book["actors"], 1):
-        if not isinstance(entry, dict) or "name" not in entry or "type" not in entry:
-            raise QuoteError(f"speakers codebook: actor {i} needs 'name' and 'type'")
-        if entry["type"] not in types:
-            raise QuoteError(f"speakers codebook: actor '{entry['name']}' has type '{entry['type']}', not one of {types}")
-        name = str(entry["name"])
-        actors[name] = {"type": entry["type"], "gender": entry.get("gender", "none")}
-        for alias in [name, *entry.get("aliases", [])]:
-            alias_to_name[_norm(str(alias)).lower()] = name
-    for entry in (other.get("actors") or []) if isinstance(other, dict) else []:
-        if isinstance(entry, dict) and entry.get("name") in actors:
-            for alias in entry.get("aliases") or []:
-                alias_to_name.setdefault(_norm(str(alias)).lower(), entry["name"])
-    originals = sorted(alias_to_name, key=len, reverse=True)
-    case_sensitive = set()
-    for entry in book["actors"]:
-        for alias in [entry["name"], *entry.get("aliases", [])]:
-            if " " not in str(alias) and str(alias)[:1].isupper():
-                case_sensitive.add(_norm(str(alias)).lower())
-    alias_re = re.compile(r"(?<![\w'])(" + "|".join(re.escape(a) for a in originals) + r")(?![\w])", re.IGNORECASE)
-    roles = []
-    for i, role in enumerate(book["roles"], 1):
-        if role.get("type") not in types:
-            raise QuoteError(f"speakers codebook: role {i} has type '{role.get('type')}', not one of {types}")
-        roles.append((role["type"], [str(c).lower() for c in role.get("cues", [])]))
-    verbs = sorted(_with_gerunds([str(v) for v in book["speech_verbs"]]), key=len, reverse=True)
-    verb_re = re.compile(r"\b(" + "|".join(re.escape(v) for v in verbs) + r")\b", re.IGNORECASE)
-    return Speakers(types, actors, alias_re, alias_to_name, case_sensitive, roles,
-                    set(book.get("not_speakers", [])), list(book.get("titles", [])), verb_re,
-                    extra={"verb_words": {v.lower() for v in verbs if " " not in v}})
+    actors, alias_to_name, case_sensitive = _compile_actors(book, types, other)
+    roles = _compile_roles(book, types)
+    titles = list(book.get("titles", []))
+    verbs = _with_gerunds([str(v) for v in book["speech_verbs"]])
+    cues = {c for role in roles for c in role.cues}
+    plurals = {c[:-1] + "ies" if c.endswith("y") else c + "s" for c in cues}
+    word = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w'-]*)"  # a capitalised word, or dotted initials ("U.S.")
+    return Speakers(
+        types=types, actors=actors, alias_to_name=alias_to_name, case_sensitive=case_sensitive, roles=roles,
+        alias_re=re.compile(r"(?<![\w'])(" + _alternatives(alias_to_name) + r")(?![\w])", re.IGNORECASE),
+        not_speakers=set(book.get("not_speakers", [])), titles=titles,
+        verb_re=re.compile(r"\b(" + _alternatives(verbs) + r")\b", re.IGNORECASE),
+        verb_words={v.lower() for v in verbs if " " not in v},
+        name_re=re.compile(r"(?:(?:" + _alternatives(titles) + r")\s+)?" + word + r"(?:\s+" + word + ")*"),
+        description_re=re.compile(r"\b(?:the|a|an|one)\s+(?:[a-z][\w-]*\s+){0,2}(?:" + _alternatives(cues) + r")s?\b",
+                                  re.IGNORECASE),
+        bare_re=re.compile(r"\s*((?:[a-z][\w-]*\s+){0,2}?(?:" + _alternatives(plurals) + r"))\s*", re.IGNORECASE),
+    )
 
 
 # --------------------------------------------------------------------------- quote spans
 
 
-def find_quote_spans(text: str) -> list[tuple[int, int, bool]]:
+def find_quote_spans(text: str) -> list[Span]:
     """Spans of text between double quotation marks in one paragraph.
 
     Curly marks pair as opening/closing; straight ``"`` marks toggle. Single marks are ignored
-    (they are apostrophes far more often than quotes). Returns ``(start, end, closed)`` with
-    ``text[start:end]`` the words between the marks; ``closed`` is False when the paragraph ends
+    (they are apostrophes far more often than quotes). Returns :class:`Span` records ``(start, end, closed)``
+    with ``text[start:end]`` the words between the marks; ``closed`` is False when the paragraph ends
     inside the quote (a quote that runs on into the next paragraph).
     """
     spans, start = [], None
@@ -160,18 +212,19 @@ def find_quote_spans(text: str) -> list[tuple[int, int, bool]]:
         if start is None and (ch == _OPEN or ch == _STRAIGHT):
             start = i + 1
         elif start is not None and (ch == _CLOSE or ch == _STRAIGHT):
-            spans.append((start, i, True))
+            spans.append(Span(start, i, True))
             start = None
     if start is not None and text[start:].strip():
-        spans.append((start, len(text), False))
+        spans.append(Span(start, len(text), False))
     return spans
 
 
-def _masked(text: str, spans) -> str:
+def _masked(text: str, spans: list[Span]) -> str:
     """The paragraph with quoted words replaced by 'x' (a final . ? ! kept), so that boundaries and
     mentions are found only in the reporter's words."""
     parts, done = [], 0
-    for s, e, _ in spans:
+    for span in spans:
+        s, e = span.start, span.end
         keep_end = e - 1 if e > s and text[e - 1] in ".?!" else e
         if keep_end > s:
             parts += [text[done:s], _NON_SPACE.sub("x", text[s:keep_end])]
@@ -230,11 +283,9 @@ class Mention:
     gender: str  # female | male | none | any
 
 
-def _mentions(text: str, masked: str, sp: Speakers) -> list[Mention]:
-    """People and bodies named in the reporter's words (quoted words are masked out)."""
-    norm = _norm(masked)
-    out: list[Mention] = []
-    taken = [False] * len(text)
+def _alias_mentions(norm: str, sp: Speakers) -> list[Mention]:
+    """The codebook's actors named by one of their aliases."""
+    out = []
     for m in sp.alias_re.finditer(norm):
         key = m.group(1).lower()
         if key in sp.case_sensitive and not m.group(1)[:1].isupper():
@@ -247,12 +298,14 @@ def _mentions(text: str, masked: str, sp: Speakers) -> list[Mention]:
             continue
         name = sp.alias_to_name[key]
         out.append(Mention(m.start(), m.end(), name, "alias", sp.actors[name]["gender"]))
-        for i in range(m.start(), m.end()):
-            taken[i] = True
-    if "name_re" not in sp.extra:
-        title_re = "|".join(re.escape(t) for t in sp.titles) or "(?!)"
-        sp.extra["name_re"] = re.compile(r"(?:(?:" + title_re + r")\s+)?(?:(?:[A-Z]\.){2,}|[A-Z][\w'-]*)(?:\s+(?:(?:[A-Z]\.){2,}|[A-Z][\w'-]*))*")
-    for m in sp.extra["name_re"].finditer(norm):
+    return out
+
+
+def _name_mentions(norm: str, sp: Speakers, taken: list[bool]) -> list[Mention]:
+    """Names the codebook does not know: runs of capitalised words, without titles and the words of
+    ``not_speakers``, that do not overlap a known alias (*taken*)."""
+    out = []
+    for m in sp.name_re.finditer(norm):
         if any(taken[m.start():m.end()]):
             continue
         words = [w[:-2] if w.endswith("'s") else w for w in m.group(0).split()]
@@ -270,13 +323,29 @@ def _mentions(text: str, masked: str, sp: Speakers) -> list[Mention]:
         if re.fullmatch(r"x+", words[0], re.IGNORECASE) or all(len(w.rstrip(".")) == 1 or _DOTTED.fullmatch(w) for w in words):
             continue  # masked words, or the letters of an initialism ("U.S.")
         out.append(Mention(m.start(), m.end(), " ".join(words), "name", "any"))
+    return out
+
+
+def _pronoun_mentions(masked: str) -> list[Mention]:
+    out = []
     for m in _PRONOUN.finditer(masked):
         w = m.group(1).lower()
         if w in _PRONOUNS:
             out.append(Mention(m.start(), m.end(), w, "pronoun", _PRONOUNS[w]))
         else:
             out.append(Mention(m.start(), m.end(), w, "object", _OBJECT_PRONOUNS[w]))
-    return sorted(out, key=lambda x: x.start)
+    return out
+
+
+def _mentions(text: str, masked: str, sp: Speakers) -> list[Mention]:
+    """People and bodies named in the reporter's words (quoted words are masked out), in order: known aliases,
+    other names, pronouns."""
+    norm = _norm(masked)
+    aliases = _alias_mentions(norm, sp)
+    taken = [False] * len(text)
+    for m in aliases:
+        taken[m.start:m.end] = [True] * (m.end - m.start)
+    return sorted(aliases + _name_mentions(norm, sp, taken) + _pronoun_mentions(masked), key=lambda x: x.start)
 
 
 def _compatible(pronoun_gender: str, gender: str) -> bool:
@@ -312,8 +381,12 @@ class _Quote:
     kind: str
     speaker: str = ""
     stype: str = ""
-    how: str = ""  # post | pre | inherit | chain
-    chain: int = -1
+    how: str = ""  # post | pre | clause end | inherit | chain | next sentence | previous paragraph | block
+    chain: int = -1  # index of the first quote of a quote running over several paragraphs, else -1
+    evidence: str = ""  # the attribution's text when it stands outside the quote's own sentences
+
+    def attribute(self, found: Attribution, how: str, evidence: str = "") -> None:
+        self.speaker, self.stype, self.how, self.evidence = found.speaker, found.speaker_type, how, evidence
 
 
 def _role_type(context: str, sp: Speakers, *, head: bool = False) -> str:
@@ -331,10 +404,10 @@ def _role_type(context: str, sp: Speakers, *, head: bool = False) -> str:
     return max(found)[1] if found else "other"
 
 
-def _describe(m: Mention, para: _Para, sp: Speakers) -> tuple[str, str]:
+def _describe(m: Mention, para: _Para, sp: Speakers) -> Attribution:
     """Canonical speaker name and type of a (non-pronoun) mention."""
     if m.kind == "alias":
-        return m.name, sp.actors[m.name]["type"]
+        return Attribution(m.name, sp.actors[m.name]["type"])
     # An unknown name: the two words before it and its appositive (", a lawyer and director of ...,") say who it is.
     text = para.masked
     before = " ".join(re.findall(r"[\w'-]+", text[max(0, m.start - 40): m.start])[-2:])
@@ -343,33 +416,24 @@ def _describe(m: Mention, para: _Para, sp: Speakers) -> tuple[str, str]:
     app = re.match(r"\s*,\s*([^,\]]+)", text[m.end:])
     if app:
         after = app.group(1)
-    return m.name, _role_type(" ".join([before, title, after]), sp)
+    return Attribution(m.name, _role_type(" ".join([before, title, after]), sp))
 
 
-def _description(text: str, sp: Speakers, *, at_start: bool = False, bare: bool = False) -> tuple[str, str] | None:
+def _description(text: str, sp: Speakers, *, at_start: bool = False, bare: bool = False) -> Attribution | None:
     """A speaker described, not named ("the clerk said", "said a spokesperson"): the description as printed and
-    the type its role word gives; the last one in *text*, or the one *text* starts with. With *bare*, *text* may
+    the type its head noun gives; the last one in *text*, or the one *text* starts with. With *bare*, *text* may
     also be a plural role noun without an article and nothing else ("authorities", "federal prosecutors")."""
     if bare:
-        if "bare_re" not in sp.extra:
-            plurals = {c[:-1] + "ies" if c.endswith("y") else c + "s" for _t, cs in sp.roles for c in cs}
-            body = "|".join(re.escape(c) for c in sorted(plurals, key=len, reverse=True)) or "(?!)"
-            sp.extra["bare_re"] = re.compile(r"\s*((?:[a-z][\w-]*\s+){0,2}?(?:" + body + r"))\s*", re.IGNORECASE)
-        m = sp.extra["bare_re"].fullmatch(text)
+        m = sp.bare_re.fullmatch(text)
         if m:
-            return m.group(1), _role_type(re.sub(r"ies\b", "y", m.group(1)), sp, head=True)
-    if "description_re" not in sp.extra:
-        cues = sorted({c for _t, cs in sp.roles for c in cs}, key=len, reverse=True)
-        body = "|".join(re.escape(c) for c in cues) or "(?!)"
-        sp.extra["description_re"] = re.compile(r"\b(?:the|a|an|one)\s+(?:[a-z][\w-]*\s+){0,2}(?:" + body + r")s?\b",
-                                                re.IGNORECASE)
-    found = list(sp.extra["description_re"].finditer(text))
+            return Attribution(m.group(1), _role_type(re.sub(r"ies\b", "y", m.group(1)), sp, head=True))
+    found = list(sp.description_re.finditer(text))
     if at_start:
         found = [m for m in found if not text[: m.start()].strip()]
     if not found:
         return None
     phrase = found[-1].group(0)
-    return phrase, _role_type(phrase, sp, head=True)
+    return Attribution(phrase, _role_type(phrase, sp, head=True))
 
 
 def _possessive(para: _Para, m: Mention) -> bool:
@@ -402,7 +466,7 @@ class _Resolver:
     def __init__(self, paras: list[_Para], quotes: list[_Quote], sp: Speakers):
         self.paras, self.quotes, self.sp = paras, quotes, sp
 
-    def resolve(self, pi: int, pos: int, gender: str, before_quote: int) -> tuple[str, str]:
+    def resolve(self, pi: int, pos: int, gender: str, before_quote: int) -> Attribution | None:
         para = self.paras[pi]
         cands = [m for m in para.mentions if m.end <= pos and m.kind in ("alias", "name") and _compatible(gender, m.gender)]
         if cands:
@@ -412,15 +476,15 @@ class _Resolver:
             q = earlier[-1]
             g = self.sp.actors.get(q.speaker, {}).get("gender", "any")
             if pi - q.para <= 2 and _compatible(gender, g):
-                return q.speaker, q.stype
+                return Attribution(q.speaker, q.stype)
         for back in range(pi - 1, max(-1, pi - 6), -1):
             prev = self.paras[back]
             cands = [m for m in prev.mentions if m.kind in ("alias", "name") and _compatible(gender, m.gender)]
             if cands:
                 return _describe(_preferred(cands, gender, prev)[-1], prev, self.sp)
-        return "", ""
+        return None
 
-    def resolve_body(self, pi: int, pos: int) -> tuple[str, str]:
+    def resolve_body(self, pi: int, pos: int) -> Attribution | None:
         """Who "the statement", "the organization" or "the team" is: the body (an actor without gender in the
         codebook) named last before *pos*, in this paragraph or the three before it."""
         for back in range(pi, max(-1, pi - 4), -1):
@@ -428,17 +492,18 @@ class _Resolver:
             cands = [m for m in para.mentions if m.kind == "alias" and m.gender == "none" and (back < pi or m.end <= pos)]
             if cands:
                 return _describe(cands[-1], para, self.sp)
-        return "", ""
+        return None
 
 
-def _subject(mention: Mention, pi: int, qi: int, resolver: _Resolver) -> tuple[str, str]:
+def _subject(mention: Mention, pi: int, qi: int, resolver: _Resolver) -> Attribution | None:
+    """Who the subject *mention* is: a pronoun resolved, a name described."""
     para = resolver.paras[pi]
     if mention.kind in ("pronoun", "object"):
         return resolver.resolve(pi, mention.start, mention.gender, qi)
     return _describe(mention, para, resolver.sp)
 
 
-def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Resolver):
+def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Resolver) -> Attribution | None:
     """Attribution after the closing mark: '," she wrote', '," said Ann Lee, a ...', '?" X asked Y.'"""
     para = resolver.paras[pi]
     quoted = para.text[q.start:q.end].rstrip().rstrip("’'")  # '"... without me,’" she said': the inner quote's mark
@@ -479,7 +544,7 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
     return _description(para.masked[vend:region_end], resolver.sp, at_start=True)  # '," said a spokesperson'
 
 
-def _unlisted_verb_attribution(pi: int, qi: int, close: int, region_end: int, resolver: _Resolver):
+def _unlisted_verb_attribution(pi: int, qi: int, close: int, region_end: int, resolver: _Resolver) -> Attribution | None:
     """'," Simone admitted.', '," defence lawyer Ann Lee mentioned in a statement': the first person named
     within six words after the closing mark, followed by a past-tense word that the codebook does not list as a
     speech verb but that stands where one would (it ends the clause or takes a preposition)."""
@@ -490,7 +555,7 @@ def _unlisted_verb_attribution(pi: int, qi: int, close: int, region_end: int, re
     return None
 
 
-def _clause_end_attribution(pi: int, qi: int, q: _Quote, resolver: _Resolver):
+def _clause_end_attribution(pi: int, qi: int, q: _Quote, resolver: _Resolver) -> Attribution | None:
     """A quote whose attribution closes the reporter's sentence after a comma: 'Engineers "partially refloated"
     the ship, authorities said.', 'X is a "warning", the chief prosecutor said at the courthouse.' The subject
     between the comma and the verb: a person or body named, "the statement", "the 24-year-old", or a
@@ -515,7 +580,7 @@ def _clause_end_attribution(pi: int, qi: int, q: _Quote, resolver: _Resolver):
     return None
 
 
-def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Resolver):
+def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Resolver) -> Attribution | None:
     """Attribution before the opening mark, within the same sentence: 'X told her: "', 'calling her a "'."""
     para = resolver.paras[pi]
     open_mark = q.start - 1
@@ -547,7 +612,7 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
         return _description(para.masked[sent_start:vstart], resolver.sp)  # 'the clerk said, "
     last = sentence[-1]
     gap = para.masked[last.end:vstart]
-    verb_words = resolver.sp.extra.get("verb_words", set())
+    verb_words = resolver.sp.verb_words
     described = _description(gap, resolver.sp)  # a described subject right before the verb: "..., the clerk said"
     if described and gap.rstrip().lower().endswith(described[0].lower()):
         return described
@@ -567,8 +632,9 @@ def _kind(para: _Para, q: _Quote) -> str:
     return "full" if starts_upper and opens_sentence else "partial"
 
 
-def _paragraphs(table: pd.DataFrame):
-    """The body paragraphs of each article, article by article: pairs (article, list of _Para).
+def _paragraphs(table: pd.DataFrame, markers: re.Pattern):
+    """The body paragraphs of each article, article by article: pairs (article, list of _Para), with the
+    aggregator's inline *markers* (``inline_markers`` of ``furniture.yml``) taken out of the text.
 
     A generator, so that one article's working state is dropped before the next is built.
     """
@@ -586,71 +652,110 @@ def _paragraphs(table: pd.DataFrame):
         # A sentence table has several rows per line: join them back into the paragraph.
         frame = frame.groupby(["article", "line"], sort=False).agg(
             {"text": " ".join, "voice": "first", "quoted_outlet": "first"}).reset_index()
-    cols = [frame[c].tolist() for c in ("article", "line", "text", "voice", "quoted_outlet")]
-    rows: dict[str, list[int]] = {}
-    for i, article in enumerate(cols[0]):
-        rows.setdefault(article, []).append(i)
-    for article, idx in rows.items():
-        yield article, [_Para(article, int(cols[1][i]), _INLINE_MARKERS.sub(" ", str(cols[2][i])).strip(), cols[3][i], cols[4][i], [])
-                        for i in idx]
+    by_article: dict[str, list[_Para]] = {}
+    for row in frame.itertuples(index=False):
+        text = markers.sub(" ", str(row.text)).strip()
+        by_article.setdefault(row.article, []).append(_Para(row.article, int(row.line), text, row.voice, row.quoted_outlet, []))
+    yield from by_article.items()
 
 
-def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
+def _prepare(para: _Para, sp: Speakers) -> re.Match | None:
+    """Fill in a paragraph's quote spans, masked text, sentence starts and mentions; return the match of an
+    embedded post ("text — Name (@handle) date"), whose text is one quote."""
+    post = _POST.match(para.text)
+    para.spans = [Span(0, len(post.group("post")), True)] if post else find_quote_spans(para.text)
+    para.masked = _masked(para.text, para.spans)
+    para.starts = _sentence_starts(para.masked)
+    para.mentions = _mentions(para.text, para.masked, sp)
+    return post
+
+
+def _find_quotes(paras: list[_Para], sp: Speakers) -> list[_Quote]:
+    """The quotes of an article, paragraph by paragraph, before attribution. An embedded post is signed by its
+    author; a paragraph that opens with a quote after a paragraph that ended inside one continues it (the
+    quotes share ``chain``, the index of the first)."""
     quotes: list[_Quote] = []
     carry = False  # the previous paragraph ended inside a quote
     for pi, para in enumerate(paras):
-        post = _POST.match(para.text)
-        para.spans = [(0, len(post.group("post")), True)] if post else find_quote_spans(para.text)
-        para.masked = _masked(para.text, para.spans)
-        para.starts = _sentence_starts(para.masked)
-        para.mentions = _mentions(para.text, para.masked, sp)
-        for si, (s, e, closed) in enumerate(para.spans):
-            q = _Quote(pi, s, e, closed, "")
+        post = _prepare(para, sp)
+        for si, span in enumerate(para.spans):
+            q = _Quote(pi, span.start, span.end, span.closed, "")
             q.kind = _kind(para, q)
-            if post:  # the post's author signs it
-                q.kind, q.how = "full", "post"
-                q.speaker, q.stype = _named(post.group("who").strip(), sp)
-            if si == 0 and carry and s == 1:
+            if post:
+                q.kind = "full"
+                q.attribute(_named(post.group("who").strip(), sp), "post")
+            if si == 0 and carry and span.start == 1:
                 q.chain = quotes[-1].chain if quotes[-1].chain >= 0 else len(quotes) - 1
                 q.kind = "full"
             quotes.append(q)
-        carry = bool(para.spans) and not para.spans[-1][2]
+        carry = bool(para.spans) and not para.spans[-1].closed
         if carry and quotes[-1].chain < 0:
             quotes[-1].chain = len(quotes) - 1
-    resolver = _Resolver(paras, quotes, sp)
-    for qi, q in enumerate(quotes):
-        if q.how == "post":
-            continue
-        para = paras[q.para]
-        idx = [i for i, sp_ in enumerate(para.spans) if sp_[0] == q.start][0]
-        next_open = para.spans[idx + 1][0] - 1 if idx + 1 < len(para.spans) else len(para.text)
-        prev_close = para.spans[idx - 1][1] + 1 if idx > 0 else 0
-        found = _post_attribution(q.para, qi, q, next_open, resolver)
-        how = "post"
-        if not found or not found[0]:
-            found, how = _pre_attribution(q.para, qi, q, prev_close, resolver), "pre"
-        if not found or not found[0]:
-            found, how = _clause_end_attribution(q.para, qi, q, resolver), "clause end"
-        if (not found or not found[0]) and qi > 0:
-            prev = quotes[qi - 1]
-            same_sentence = prev.para == q.para and \
-                _sentence_of(para.starts, prev.start, len(para.text))[0] == _sentence_of(para.starts, q.start, len(para.text))[0]
-            neighbour = prev.para == q.para or (prev.para == q.para - 1 and idx == 0)
-            if prev.speaker and (same_sentence or (q.kind == "full" and neighbour)):
-                found, how = (prev.speaker, prev.stype), "inherit"
-        if found and found[0]:
-            q.speaker, q.stype, q.how = found[0], found[1], how
-    # A quote running over several paragraphs has one speaker, wherever its attribution stands.
+    return quotes
+
+
+def _inherited(qi: int, q: _Quote, span_index: int, resolver: _Resolver) -> Attribution | None:
+    """The previous quote's speaker, when that quote is in the same sentence, or, for a full quote, in the same
+    paragraph or (for the paragraph's first quote) in the paragraph before: a speaker's quotes go on without a
+    new attribution."""
+    if qi == 0:
+        return None
+    prev, para = resolver.quotes[qi - 1], resolver.paras[q.para]
+    same_sentence = prev.para == q.para and \
+        _sentence_of(para.starts, prev.start, len(para.text))[0] == _sentence_of(para.starts, q.start, len(para.text))[0]
+    neighbour = prev.para == q.para or (prev.para == q.para - 1 and span_index == 0)
+    if prev.speaker and (same_sentence or (q.kind == "full" and neighbour)):
+        return Attribution(prev.speaker, prev.stype)
+    return None
+
+
+def _attribute(qi: int, q: _Quote, resolver: _Resolver) -> None:
+    """Give one quote the speaker of the first evidence found, in this order: after the closing mark ('," she
+    said'), before the opening mark ('She said: "'), at the end of the reporter's sentence ('..., officials said.'),
+    else the previous quote's speaker (:func:`_inherited`)."""
+    para = resolver.paras[q.para]
+    idx = next(i for i, span in enumerate(para.spans) if span.start == q.start)
+    next_open = para.spans[idx + 1].start - 1 if idx + 1 < len(para.spans) else len(para.text)
+    prev_close = para.spans[idx - 1].end + 1 if idx > 0 else 0
+    steps = (("post", lambda: _post_attribution(q.para, qi, q, next_open, resolver)),
+             ("pre", lambda: _pre_attribution(q.para, qi, q, prev_close, resolver)),
+             ("clause end", lambda: _clause_end_attribution(q.para, qi, q, resolver)),
+             ("inherit", lambda: _inherited(qi, q, idx, resolver)))
+    for how, step in steps:
+        found = step()
+        if found and found.speaker:
+            q.attribute(found, how)
+            return
+
+
+def _share_chain_speakers(quotes: list[_Quote]) -> None:
+    """A quote running over several paragraphs has one speaker, wherever its attribution stands."""
     chains: dict[int, list[_Quote]] = {}
     for q in quotes:
         if q.chain >= 0:
             chains.setdefault(q.chain, []).append(q)
     for members in chains.values():
         known = [m for m in members if m.speaker]
-        if known:
-            for m in members:
-                if not m.speaker:
-                    m.speaker, m.stype, m.how = known[0].speaker, known[0].stype, "chain"
+        for m in members if known else []:
+            if not m.speaker:
+                m.attribute(Attribution(known[0].speaker, known[0].stype), "chain")
+
+
+def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
+    """Every quote of one article with its speaker, in reading order.
+
+    The steps: find the quotes (:func:`_find_quotes`), attribute each by the evidence around it
+    (:func:`_attribute`), give a quote running over paragraphs one speaker (:func:`_share_chain_speakers`), look
+    next door for full quotes still without one (:func:`_nearby_attribution`), add the paragraphs printed as
+    quotes without marks (:func:`_with_block_quotes`), and give a speaker named by surname the full name used
+    earlier (:func:`_full_names`).
+    """
+    quotes = _find_quotes(paras, sp)
+    resolver = _Resolver(paras, quotes, sp)
+    for qi, q in enumerate(quotes):
+        if q.how != "post":
+            _attribute(qi, q, resolver)
+    _share_chain_speakers(quotes)
     _nearby_attribution(paras, quotes, resolver)
     quotes = _with_block_quotes(paras, quotes, resolver)
     _full_names(paras, quotes, sp)
@@ -660,7 +765,8 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
 def _nearby_attribution(paras: list[_Para], quotes: list[_Quote], resolver: _Resolver) -> None:
     """Full quotes still without a speaker take the one named next door: the sentence right after the quote
     when it says who spoke ('"..." The ministry said so on Monday.'), or, for a paragraph that opens with the
-    quote, the last sentence of the paragraph before when it introduces speech ('... announced in a tweet.')."""
+    quote (closed or cut off by the end of the capture), the last sentence of the paragraph before when it
+    introduces speech ('... announced in a tweet.'). That sentence is kept as the quote's evidence."""
     verb_re = resolver.sp.verb_re
     for qi, q in enumerate(quotes):
         if q.speaker or q.kind != "full" or q.how == "post":
@@ -673,8 +779,9 @@ def _nearby_attribution(paras: list[_Para], quotes: list[_Quote], resolver: _Res
             vpos = end + verb_re.search(after).start()
             who = _strong([m for m in para.mentions if end <= m.start and m.end <= vpos and m.kind != "object"])
             if who:
-                q.speaker, q.stype = _subject(who[0], q.para, qi, resolver)
-                q.how = "next sentence"
+                found = _subject(who[0], q.para, qi, resolver)
+                if found and found.speaker:
+                    q.attribute(found, "next sentence", para.text[end:nxt_end].strip())
                 continue
         if q.start == 1 and q.para > 0:
             prev = paras[q.para - 1]
@@ -684,8 +791,8 @@ def _nearby_attribution(paras: list[_Para], quotes: list[_Quote], resolver: _Res
             if verb_re.search(prev.masked[last_start:]):
                 intro = _Quote(q.para - 1, len(prev.text) + 1, len(prev.text) + 1, True, "full")
                 found = _pre_attribution(q.para - 1, qi, intro, 0, resolver)
-                if found and found[0]:
-                    q.speaker, q.stype, q.how = found[0], found[1], "previous paragraph"
+                if found and found.speaker:
+                    q.attribute(found, "previous paragraph", prev.text[last_start:].strip())
 
 
 def _full_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> None:
@@ -702,11 +809,26 @@ def _full_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> None:
             q.speaker, q.stype = _describe(m, para, sp)
 
 
-def _named(who: str, sp: Speakers) -> tuple[str, str]:
+def _named(who: str, sp: Speakers) -> Attribution:
     """A speaker given by name: the codebook's actor if it lists the name, else the name and the type its
     words give."""
     name = sp.alias_to_name.get(_norm(who).lower())
-    return (name, sp.actors[name]["type"]) if name else (who, _role_type(who, sp))
+    return Attribution(name, sp.actors[name]["type"]) if name else Attribution(who, _role_type(who, sp))
+
+
+def _block_speaker(pi: int, quotes_by_para: dict[int, list[_Quote]], resolver: _Resolver) -> tuple[Attribution | None, str]:
+    """The speaker of paragraph *pi* if it is a block quote (see :func:`_with_block_quotes`), and the evidence."""
+    paras = resolver.paras
+    para, prev = paras[pi], paras[pi - 1]
+    if prev.text.rstrip().endswith(":") and not prev.spans:
+        intro = _Quote(pi - 1, len(prev.text.rstrip()) + 1, len(prev.text.rstrip()) + 1, True, "full")
+        return _pre_attribution(pi - 1, len(resolver.quotes), intro, 0, resolver), prev.text[max(prev.starts):].strip()
+    if _FIRST_PERSON.search(para.text) and quotes_by_para.get(pi - 1) and pi + 1 < len(paras) \
+            and paras[pi + 1].spans and paras[pi + 1].spans[0].start == 1:
+        last = quotes_by_para[pi - 1][-1]
+        if last.kind == "full" and last.speaker and not _MARKS.search(prev.text[last.end + 1:]):
+            return Attribution(last.speaker, last.stype), last.evidence
+    return None, ""
 
 
 def _with_block_quotes(paras: list[_Para], quotes: list[_Quote], resolver: _Resolver) -> list[_Quote]:
@@ -722,25 +844,18 @@ def _with_block_quotes(paras: list[_Para], quotes: list[_Quote], resolver: _Reso
         by_para.setdefault(q.para, []).append(q)
     blocks = []
     for pi in range(1, len(paras)):
-        para, prev = paras[pi], paras[pi - 1]
+        para = paras[pi]
         if para.spans or para.voice == "quoted" or not para.text:
             continue
-        speaker = ("", "")
-        if prev.text.rstrip().endswith(":") and not prev.spans:
-            intro = _Quote(pi - 1, len(prev.text.rstrip()) + 1, len(prev.text.rstrip()) + 1, True, "full")
-            speaker = _pre_attribution(pi - 1, len(quotes), intro, 0, resolver) or ("", "")
-        elif _FIRST_PERSON.search(para.text) and by_para.get(pi - 1) and pi + 1 < len(paras) \
-                and paras[pi + 1].spans and paras[pi + 1].spans[0][0] == 1:
-            last = by_para[pi - 1][-1]
-            if last.kind == "full" and last.speaker and not _MARKS.search(prev.text[last.end + 1:]):
-                speaker = (last.speaker, last.stype)
-        if not speaker[0]:
+        found, evidence = _block_speaker(pi, by_para, resolver)
+        if not found or not found.speaker:
             continue
-        q = _Quote(pi, 0, len(para.text), True, "full", speaker[0], speaker[1], "block")
+        q = _Quote(pi, 0, len(para.text), True, "full")
+        q.attribute(found, "block", evidence)
         blocks.append(q)
         following = by_para.get(pi + 1, [])
         if following and not following[0].speaker and following[0].kind == "full" and following[0].start == 1:
-            following[0].speaker, following[0].stype, following[0].how = q.speaker, q.stype, "inherit"
+            following[0].attribute(found, "inherit", evidence)
     return sorted(quotes + blocks, key=lambda q: (q.para, q.start))
 
 
@@ -750,17 +865,45 @@ def _is_title(text: str) -> bool:
     return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
 
 
-def extract_quotes(sentences_or_lines: pd.DataFrame, actors: dict | Speakers | None = None, data_dir=None) -> pd.DataFrame:
+def _quote_row(article: str, para: _Para, q: _Quote) -> dict:
+    """One row of the quote table; the evidence is the quote's sentence(s), with the attribution's sentence
+    when that stands elsewhere (the paragraph before comes first)."""
+    begin, _ = _sentence_of(para.starts, max(0, q.start - 1), len(para.text))
+    _, end = _sentence_of(para.starts, q.end, len(para.text))
+    evidence = para.text[begin:end].strip()
+    if q.evidence and q.evidence not in evidence:
+        evidence = f"{q.evidence} … {evidence}" if q.how in ("previous paragraph", "block") else f"{evidence} … {q.evidence}"
+    return {"article": article, "line": para.line, "quote": para.text[q.start:q.end], "speaker": q.speaker,
+            "speaker_type": q.stype, "kind": q.kind, "voice": para.voice, "quoted_outlet": para.quoted_outlet,
+            "evidence": evidence}
+
+
+def _markers(data_dir) -> re.Pattern:
+    """The furniture codebook's inline markers as one pattern that also takes the space around them; none when
+    no data folder is given or found (a table and a codebook passed in, nothing on disk)."""
+    try:
+        found = inline_markers(data_dir=data_dir)
+    except CorpusError:
+        if data_dir is not None:
+            raise
+        return re.compile("(?!)")
+    return re.compile(r"\s*(?:" + found.pattern + r")\s*", found.flags)
+
+
+def extract_quotes(lines: pd.DataFrame, speakers: dict | Speakers | None = None, *, data_dir=None) -> pd.DataFrame:
     """Every direct quotation in body text, with its speaker.
 
     Parameters
     ----------
-    sentences_or_lines : DataFrame with ``article``, ``line``, ``text`` and optionally ``label``
+    lines : DataFrame with ``article``, ``line``, ``text`` and optionally ``label``
         (only ``body`` rows are used), ``voice`` and ``quoted_outlet``: ``corpus.lines``, the output of
         :func:`newslens.corpus.body_lines` or of :func:`newslens.text.sentence_table` (sentences are
         joined back into their line, because a quote and its attribution often span sentences).
-    actors : the speakers codebook as a dict (the parsed ``speakers.yml``) or compiled with
-        :func:`load_speakers`; default: ``data/codebook/speakers.yml``.
+    speakers : the speakers codebook as a dict (the parsed ``speakers.yml``) or compiled with
+        :func:`load_speakers`; default: ``speakers.yml`` of *data_dir*.
+    data_dir : the data folder whose codebooks are read: ``speakers.yml`` when *speakers* is not given, and the
+        ``inline_markers`` of ``furniture.yml`` (an aggregator's "[Source]"), taken out of the text; default: the
+        ``data/`` folder found from the working directory.
 
     Returns
     -------
@@ -768,13 +911,14 @@ def extract_quotes(sentences_or_lines: pd.DataFrame, actors: dict | Speakers | N
     (canonical name from the codebook, or the name as printed), ``speaker_type``, ``kind``
     (``full``: the quote is a sentence or more; ``partial``: a fragment inside the reporter's
     sentence), ``voice`` and ``quoted_outlet`` of the line (for an aggregator, the outlet it quotes),
-    and ``evidence`` (the sentence with the quote and its attribution), in corpus order.
+    and ``evidence`` (the sentence with the quote and its attribution; an attribution found in the next
+    sentence or the paragraph before is added, joined by " … "), in corpus order.
     Quoted terms that nobody is said to have said (scare quotes) are left out; a full quote with no
     attribution at all is kept with speaker ``unattributed`` and type ``other``.
     """
-    sp = actors if isinstance(actors, Speakers) else load_speakers(actors, data_dir)
+    sp = speakers if isinstance(speakers, Speakers) else load_speakers(speakers, data_dir=data_dir)
     rows = []
-    for article, paras in _paragraphs(sentences_or_lines):
+    for article, paras in _paragraphs(lines, _markers(data_dir)):
         for q in _attribute_article(paras, sp):
             para = paras[q.para]
             if q.kind == "partial" and _is_title(para.text[q.start:q.end]):
@@ -782,11 +926,8 @@ def extract_quotes(sentences_or_lines: pd.DataFrame, actors: dict | Speakers | N
             if not q.speaker:
                 if q.kind == "partial":
                     continue
-                q.speaker, q.stype = "unattributed", "other"
-            begin, _ = _sentence_of(para.starts, max(0, q.start - 1), len(para.text))
-            _, end = _sentence_of(para.starts, q.end, len(para.text))
-            rows.append((article, para.line, para.text[q.start:q.end], q.speaker, q.stype, q.kind, para.voice,
-                         para.quoted_outlet, para.text[begin:end].strip()))
+                q.attribute(Attribution("unattributed", "other"), "none")
+            rows.append(_quote_row(article, para, q))
     return pd.DataFrame(rows, columns=QUOTE_COLUMNS)
 
 

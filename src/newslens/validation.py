@@ -164,7 +164,7 @@ def _split_measures(folder: Path, furniture_dir: Path, splits: tuple[str, ...]) 
         if part.empty:
             raise CorpusError(f"{folder / 'captures.csv'}: no capture has split {split!r}")
         lines = label_validation(part, furniture_dir=furniture_dir)
-        found = extract_quotes(lines, speakers)
+        found = extract_quotes(lines, speakers, data_dir=furniture_dir)
         out[split] = agreement(lines, ref_lines[ref_lines["article"].isin(part.index)], found,
                                ref_quotes[ref_quotes["article"].isin(part.index)])
     return out

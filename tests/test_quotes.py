@@ -300,3 +300,11 @@ def test_string_helpers_on_examples():
 def test_sentences_of_a_paragraph_come_from_the_one_splitter():
     # "U.S." and "Mr." end no sentence inside the attribution; the quote's own stop does
     assert _who("“We won.” U.S. lawyer Ann Wells said so. Mr. Zhang agreed.")[0][1] == "Ann Wells"
+
+
+def test_speaker_type_from_the_words_attached_to_the_name():
+    # a relative clause is no description of the speaker: its role words ("lawyer") do not type her
+    assert _who("“We lost,” said Ann Wells, who met a lawyer on Monday.")[0][1:3] == ["Ann Wells", "other"]
+    # a body of the codebook attached to the name gives the body's type
+    assert _who("“We lost,” said Ann Wells, a spokeswoman for Acme.")[0][1:3] == ["Ann Wells", "alibaba"]
+    assert _who("“We lost,” said Ann Wells, a lawyer in Beijing.")[0][1:3] == ["Ann Wells", "expert"]

@@ -44,6 +44,10 @@ _AGE_ANAPHOR = re.compile(r"\bthe\s+\d{1,3}-year-old(?:\s+[a-z][\w-]*)?\s*$", re
 # mentioned in a press release"): a past-tense word that ends the subject's clause or is followed by a preposition.
 _UNLISTED_VERB = re.compile(r"\s+([a-z]+ed)\b(?=\s*(?:[.,;]|$|\b(?:in|on|at|to|per|during|after|before)\b))")
 _ATTRIBUTED_TO = re.compile(r"\battributed to\s+(?:[\w.]+\s+){0,4}$", re.IGNORECASE)
+# An appositive after a name (", a lawyer in Beijing,"), not a relative clause (", who ...") or a date.
+_APPOSITIVE = re.compile(r"\s*,\s*(?!\s*(?:who|whose|which|that|where|when)\b)([^,\]]+)", re.IGNORECASE)
+# Words that end the run of role words attached before a name ("a statement by lawyer Ann Lee").
+_NOT_ATTACHED = {"and", "or", "but", "to", "by", "with", "from", "that", "as", "of", "for", "in", "on", "at", "the", "a", "an"}
 _FIRST_PERSON = re.compile(r"\b(I|me|my|I'm|I’m|I've|I’ve)\b")
 # A participle, a colon or a semicolon that introduces a quote without a listed verb ("..., declaring, '...'").
 _INTRO_TAIL = re.compile(r"(?:\b[a-z]+ing\s*[,:]?|[:;])\s*$")
@@ -405,18 +409,27 @@ def _role_type(context: str, sp: Speakers, *, head: bool = False) -> str:
 
 
 def _describe(m: Mention, para: _Para, sp: Speakers) -> Attribution:
-    """Canonical speaker name and type of a (non-pronoun) mention."""
+    """Canonical speaker name and type of a (non-pronoun) mention.
+
+    A name the codebook does not know takes its type from the words attached to it: the role words right
+    before it ("defence lawyer Ann Lee", not the verb or the clause before that: "the team said Ann Lee") and
+    its appositive (", a lawyer and director of ...,"; not a relative clause: ", who joined the team"). When
+    those words name a body of the codebook ("a spokeswoman for the Ministry"), the body's type.
+    """
     if m.kind == "alias":
         return Attribution(m.name, sp.actors[m.name]["type"])
-    # An unknown name: the two words before it and its appositive (", a lawyer and director of ...,") say who it is.
     text = para.masked
-    before = " ".join(re.findall(r"[\w'-]+", text[max(0, m.start - 40): m.start])[-2:])
-    title = text[m.start:m.end]
-    after = ""
-    app = re.match(r"\s*,\s*([^,\]]+)", text[m.end:])
-    if app:
-        after = app.group(1)
-    return Attribution(m.name, _role_type(" ".join([before, title, after]), sp))
+    before = re.findall(r"[\w'-]+", text[max(0, m.start - 40): m.start])[-2:]
+    while before and any(w.lower() in sp.verb_words or w.lower() in _NOT_ATTACHED for w in before):
+        before = before[1:]  # only the words after the last verb or function word are attached to the name
+    app = _APPOSITIVE.match(text, m.end)
+    after = app.group(1) if app else ""
+    attached = (m.start - len(" ".join(before)) - 1, m.start), (m.end, m.end + (app.end() - m.end if app else 0))
+    bodies = [b for b in para.mentions if b.kind == "alias" and b.gender == "none"
+              and any(lo <= b.start and b.end <= hi for lo, hi in attached)]
+    if bodies:
+        return Attribution(m.name, sp.actors[bodies[0].name]["type"])
+    return Attribution(m.name, _role_type(" ".join([*before, text[m.start:m.end], after]), sp))
 
 
 def _description(text: str, sp: Speakers, *, at_start: bool = False, bare: bool = False) -> Attribution | None:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from newslens.corpus import CorpusError
 from newslens.quotes import (
     QuoteError,
     _ends_sentence,
@@ -308,3 +309,14 @@ def test_speaker_type_from_the_words_attached_to_the_name():
     # a body of the codebook attached to the name gives the body's type
     assert _who("“We lost,” said Ann Wells, a spokeswoman for Acme.")[0][1:3] == ["Ann Wells", "alibaba"]
     assert _who("“We lost,” said Ann Wells, a lawyer in Beijing.")[0][1:3] == ["Ann Wells", "expert"]
+
+
+def test_inline_markers_come_from_the_furniture_codebook(tmp_path):
+    (tmp_path / "codebook").mkdir()
+    (tmp_path / "codebook" / "furniture.yml").write_text("inline_markers:\n  - '\\[Via\\]'\n", encoding="utf-8")
+    para = "“We go [Via] on,” Lu Pin said. “It is [Source] hard.”"
+    q = extract_quotes(lines(para), BOOK, data_dir=tmp_path)
+    # the codebook's marker is taken out; a marker this codebook does not list stays
+    assert q["quote"].tolist() == ["We go on,", "It is [Source] hard."]
+    with pytest.raises(CorpusError, match="nowhere: data folder does not exist"):
+        extract_quotes(lines(para), BOOK, data_dir=tmp_path / "nowhere")

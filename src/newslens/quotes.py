@@ -77,10 +77,12 @@ class Attribution(NamedTuple):
 
 
 class Role(NamedTuple):
-    """A speaker type and the role words that give it (``roles`` in ``speakers.yml``)."""
+    """A speaker type and the role words that give it (``roles`` in ``speakers.yml``), with a matcher of the
+    words (singular or plural, lower case)."""
 
     type: str
     cues: list[str]
+    pattern: re.Pattern
 
 
 @dataclass
@@ -150,7 +152,8 @@ def _compile_roles(book: dict, types: list[str]) -> list[Role]:
     for i, role in enumerate(book["roles"], 1):
         if role.get("type") not in types:
             raise QuoteError(f"speakers codebook: role {i} has type '{role.get('type')}', not one of {types}")
-        roles.append(Role(role["type"], [str(c).lower() for c in role.get("cues", [])]))
+        cues = [str(c).lower() for c in role.get("cues", [])]
+        roles.append(Role(role["type"], cues, re.compile(r"(?<!\w)(?:" + _alternatives(cues) + r")s?(?!\w)")))
     return roles
 
 
@@ -399,12 +402,11 @@ def _role_type(context: str, sp: Speakers, *, head: bool = False) -> str:
     government prosecutor" is a prosecutor); ``other`` when no cue is there."""
     low = _norm(context).lower()
     found = []
-    for stype, cues in sp.roles:
-        for c in cues:
-            for m in re.finditer(r"(?<!\w)" + re.escape(c) + r"s?(?!\w)", low):  # "lawyers" too
-                found.append((m.end(), stype))
-        if found and not head:
-            return stype
+    for role in sp.roles:
+        ends = [m.end() for m in role.pattern.finditer(low)]  # "lawyer" and "lawyers"
+        if ends and not head:
+            return role.type
+        found += [(e, role.type) for e in ends]
     return max(found)[1] if found else "other"
 
 

@@ -44,6 +44,11 @@ def clean_line(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_DOTTED_INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+_SENTENCE_OPENERS = frozenset({"The", "A", "An", "It", "He", "She", "They", "But", "In", "On", "This"})
+_NEXT_WORD = re.compile(r"[\w']+")
+
+
 def _token_before(text: str, end: int) -> str:
     r"""Group 1 of ``re.search(r"([\w.]+)$", text[:end])`` (or ""), found by walking back from *end*: the regex
     would try every start of a long paragraph at every candidate boundary."""
@@ -64,17 +69,17 @@ def _is_boundary(text: str, m: re.Match) -> bool:
         bare = word.rstrip(".").lower()
         if bare in ABBREVIATIONS:
             return False
-        if re.fullmatch(r"[A-Za-z]", word):  # an initial: "J. Smith"
+        if len(word) == 1 and word.isascii() and word.isalpha():  # an initial: "J. Smith"
             return False
-        if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):  # "U.S." seen as "U.S" + "."
+        if _DOTTED_INITIALS.fullmatch(word):  # "U.S." seen as "U.S" + "."
             # "U.S." ends a sentence only if the next word starts like a sentence and is not a name part
-            return nxt.isupper() and _next_word(after) in {"The", "A", "An", "It", "He", "She", "They", "But", "In", "On", "This"}
+            return nxt.isupper() and _next_word(after) in _SENTENCE_OPENERS
     # A sentence starts with a capital, a digit, a quote mark, a bracket or a hashtag.
     return nxt.isupper() or nxt.isdigit() or nxt in "\"“‘'([#—–-"
 
 
 def _next_word(after: str) -> str:
-    m = re.match(r"[\w']+", after)
+    m = _NEXT_WORD.match(after)
     return m.group(0) if m else ""
 
 

@@ -294,3 +294,14 @@ def test_outlet_dendrogram_names_every_outlet_in_its_colour():
     assert sorted(ticks(labels)) == ["Alpha", "Beta", "Gamma"]
     assert all(to_hex(t.get_color()).upper() == P.outlet_color(t.get_text()) for t in labels)
     assert readable(fig)
+
+
+def test_word_choice_dots_with_many_articles_keeps_each_term_one_row_with_a_key():
+    arts = [f"a{i}" for i in range(40)]
+    labels = {a: f"Outlet {i // 2}, capture {i % 2}" for i, a in enumerate(arts)}
+    fig, axes = P.word_choice_dots(_choices(arts), labels, "T", outlets={a: f"Outlet {i // 2}" for i, a in enumerate(arts)})
+    ys = [line.get_ydata()[0] for line in axes[0, 0].get_lines() if line.get_marker() not in ("None", None, "")]
+    assert len(ys) == 80 and max(ys) < 1.5 and min(ys) > -0.5  # two terms, rows 0 and 1: no dot strays
+    assert len(axes[0, 0].texts) == 0
+    assert legend_texts(fig.legends[0]) == list(labels.values())
+    assert fig.get_size_inches()[1] < 12 and readable(fig)

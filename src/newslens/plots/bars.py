@@ -191,8 +191,9 @@ def panel_grid(n: int, ncols: int, width: float, height: float):
     return fig, axes.flat[:n]
 
 
-def grid_title(fig, title: str) -> None:
-    """The figure title in a fixed band (inches), so it clears the first row of panels however many rows."""
+def grid_title(fig, title: str, *, bottom: float = 0.0) -> None:
+    """The figure title in a fixed band (inches), so it clears the first row of panels however many rows; the
+    panels are laid out above *bottom* (a share of the figure's height kept for a key)."""
     height = fig.get_figheight()
     fig.suptitle(title, x=0.01, y=1 - 0.08 / height, ha="left", va="top", fontweight="bold")
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / height))
+    fig.tight_layout(rect=(0, bottom, 1, 1 - 0.35 / height))

@@ -12,10 +12,14 @@ from .style import outlet_color, outlet_marker
 _SUBROW = 0.18
 
 
-def word_choice_dots(choices: pd.DataFrame, labels: dict[str, str], title: str, *, outlets: dict[str, str] | None = None):
+def word_choice_dots(choices: pd.DataFrame, labels: dict[str, str], title: str, *, outlets: dict[str, str] | None = None,
+                     max_direct: int = 12):
     """One panel per wording group, all on one x-scale: for each term, one line per article that uses it, a dot
     at its rate per 1,000 body words (filled: own words; open: words it quotes) and the article named at the dot
     with its number of uses.
+
+    With more than *max_direct* articles, each term is one row, its articles' dots side by side within it, and a
+    key below the panels names them (direct labels would not fit).
 
     Parameters
     ----------
@@ -28,38 +32,51 @@ def word_choice_dots(choices: pd.DataFrame, labels: dict[str, str], title: str, 
     used = choices[choices["n"] > 0]
     arts = list(labels)
     outlets = outlets or labels
+    direct = len(arts) <= max_direct
+    gap = 0.6 if direct else 0.0
+    step = min(0.13, 0.7 / max(len(arts) - 1, 1))  # compact rows: the dots of one term stay within its row
+    offsets = {a: (k - (len(arts) - 1) / 2) * step for k, a in enumerate(arts)}
     groups = list(dict.fromkeys(used["group"]))
     blocks = {g: _term_blocks(used[used["group"] == g], choices[choices["group"] == g], arts) for g in groups}
-    sizes = [sum(len(b) for _, b in blocks[g]) + 0.6 * len(blocks[g]) for g in groups]
-    fig, axes = plt.subplots(len(groups), 1, figsize=(8.5, _SUBROW * sum(sizes) + 0.75 * len(groups) + 1.4),
+    sizes = [sum(len(b) for _, b in blocks[g]) + gap * len(blocks[g]) if direct else 2.1 * len(blocks[g]) for g in groups]
+    key_rows = 0 if direct else -(-len(arts) // 3)
+    fig, axes = plt.subplots(len(groups), 1, figsize=(8.5, _SUBROW * sum(sizes) + 0.75 * len(groups) + 1.4 + 0.28 * key_rows),
                              gridspec_kw={"height_ratios": sizes}, sharex=True, squeeze=False)
     xmax = float(used["per_1000"].max()) if len(used) else 1.0
     for ax, group in zip(axes[:, 0], groups):
         sub = used[used["group"] == group]
         y, ticks, names = 0.0, [], []
         for term_label, lines in blocks[group]:
-            ticks.append(y + (len(lines) - 1) / 2)
+            ticks.append(y + (len(lines) - 1) / 2 if direct else y)
             names.append(term_label)
             for art, rows in lines:
                 color, marker = outlet_color(outlets.get(art, art)), outlet_marker(outlets.get(art, art))
+                at = y if direct else y + offsets.get(art, 0.0)
                 for row in rows.itertuples(index=False):
-                    ax.plot(row.per_1000, y, marker, markersize=7, markerfacecolor=color if row.voice == "own" else "white",
-                            markeredgecolor=color, markeredgewidth=1.5)
-                uses = " + ".join(f"{int(r.n)}{'' if r.voice == 'own' else ' quoted'}" for r in rows.itertuples(index=False))
-                ax.annotate(f"{labels.get(art, art)}: {uses}", (rows["per_1000"].max(), y), xytext=(7, 0),
-                            textcoords="offset points", va="center", fontsize=9, color="#222222")
-                y += 1
-            ax.axhline(y - 0.5 + 0.3, color="#DDDDDD", linewidth=0.6)
-            y += 0.6
+                    ax.plot(row.per_1000, at, marker, markersize=7 if direct else 5,
+                            markerfacecolor=color if row.voice == "own" else "white", markeredgecolor=color, markeredgewidth=1.5)
+                if direct:
+                    uses = " + ".join(f"{int(r.n)}{'' if r.voice == 'own' else ' quoted'}" for r in rows.itertuples(index=False))
+                    ax.annotate(f"{labels.get(art, art)}: {uses}", (rows["per_1000"].max(), at), xytext=(7, 0),
+                                textcoords="offset points", va="center", fontsize=9, color="#222222")
+                    y += 1
+            y += gap if direct else 1.0
+            ax.axhline(y - 0.5 - gap / 2, color="#DDDDDD", linewidth=0.6)
         ax.set_yticks(ticks, names)
-        ax.set_ylim(y - 0.6 - 0.5, -0.6)
-        ax.set_xlim(0, xmax * 1.45)  # room for the names written right of the dots
+        ax.set_ylim(y - gap - 0.5, -0.5 - gap / 2)
+        ax.set_xlim(0, xmax * (1.45 if direct else 1.05))  # room for the names written right of the dots
         ax.tick_params(axis="x", labelbottom=True)
         ax.grid(axis="x", color="#EEEEEE", linewidth=0.6)
         ax.set_axisbelow(True)
         ax.set_title(str(sub["group_label"].iloc[0]) if "group_label" in sub else group, loc="left", fontsize=10)
     axes[-1, 0].set_xlabel("Uses per 1,000 body words (filled: own words; open: quoted from other outlets)")
-    grid_title(fig, title)
+    bottom = 0.0
+    if not direct:
+        handles = [plt.Line2D([], [], marker=outlet_marker(outlets.get(a, a)), linestyle="", color=outlet_color(outlets.get(a, a)),
+                              label=labels[a]) for a in arts]
+        fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False)
+        bottom = (0.28 * key_rows + 0.1) / fig.get_figheight()
+    grid_title(fig, title, bottom=bottom)
     return fig, axes
 
 

@@ -136,7 +136,7 @@ def term_bars(top: pd.DataFrame, title: str, xlabel: str, ncols: int = 3):
     """
     outlets = list(dict.fromkeys(top["outlet"]))
     n_max = int(top.groupby("outlet").size().max())
-    fig, axes = panel_grid(len(outlets), ncols, 3.6, 0.2 * n_max + 1.2)
+    fig, axes = panel_grid(len(outlets), ncols, 3.4, 0.2 * n_max + 1.2)
     for ax, outlet in zip(axes, outlets):
         sub = top[top["outlet"] == outlet].sort_values("rank", ascending=False)
         ax.barh(sub["term"], sub["score"], color=outlet_color(outlet))

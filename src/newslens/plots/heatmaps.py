@@ -105,7 +105,7 @@ def term_heatmap(matrix: pd.DataFrame, title: str, cbar_label: str, annotate: bo
     """A heatmap of a labelled matrix (rows top to bottom as given), optionally with each value written in."""
     text = _formatted(matrix, fmt) if annotate else None
     return heatmap(matrix, title, cmap=cmap, vmin=vmin, vmax=vmax, text=text, cbar_label=cbar_label,
-                   cell=(1.1, 0.3 if len(matrix) > 8 else 0.6))
+                   cell=(1.1, 0.24 if len(matrix) > 8 else 0.6))
 
 
 def annotated_heatmap(table: pd.DataFrame, title: str, xlabel: str, ylabel: str, fmt: str = "{:.2f}",

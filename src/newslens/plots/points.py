@@ -134,7 +134,7 @@ def fightin_words(log_odds: pd.DataFrame, title: str, z: float = 1.96, label_top
         (``newslens.terms.log_odds_dirichlet``).
     """
     outlets = list(dict.fromkeys(log_odds["outlet"]))
-    fig, axes = panel_grid(len(outlets), ncols, 3.8, 3.4)
+    fig, axes = panel_grid(len(outlets), ncols, 3.4, 3.4)
     ymax = float(log_odds["z"].abs().max()) * 1.25
     to_label = []
     for ax, outlet in zip(axes, outlets):

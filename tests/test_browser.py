@@ -230,13 +230,15 @@ def test_no_page_loads_thebe():
     assert [p for p in ALL_PAGES if "thebe" in (HTML / p).read_text(encoding="utf-8").lower()] == []
 
 
+@pytest.mark.parametrize("width", [1400, 390])
 @pytest.mark.parametrize("page", ALL_PAGES)
-def test_axe_finds_no_serious_or_critical_violation(server, browser, page):
-    """axe-core (the version pinned in package-lock.json, installed by `make browser`) on the page as built: no
-    critical or serious violation. The message names the page, the rule and the first offending node."""
+def test_axe_finds_no_serious_or_critical_violation(server, browser, page, width):
+    """axe-core (the version pinned in package-lock.json, installed by `make browser`) on the page as built, on a
+    desktop and a phone screen: no critical or serious violation. The message names the page, the rule and the
+    first offending node."""
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing: run `npm ci --no-audit --no-fund` (make browser does)")
-    pg = browser.new_page(viewport={"width": 1400, "height": 900})
+    pg = browser.new_page(viewport={"width": width, "height": 900})
     pg.goto(f"{server}/{page}", wait_until="load")
     pg.add_script_tag(path=str(AXE))
     found = pg.evaluate(
@@ -245,7 +247,7 @@ def test_axe_finds_no_serious_or_critical_violation(server, browser, page):
              .map(v => `${v.impact} ${v.id}: ${v.nodes.length} node(s), first ${v.nodes[0].target.join(" ")}`)"""
     )
     pg.close()
-    assert found == [], f"{page}: " + "; ".join(found)
+    assert found == [], f"{page} at {width} px: " + "; ".join(found)
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)

@@ -18,6 +18,7 @@ from .style import (
     OTHER_TYPE_COLOR,
     OUTLET_MARKERS,
     OUTLET_PALETTE,
+    is_dark,
     message_figure,
     outlet_color,
     outlet_marker,
@@ -28,7 +29,7 @@ from .style import (
 
 __all__ = [
     "DPI", "FACT_STATE_COLORS", "LABEL_COLORS", "MIN_FONT_PT", "OKABE_ITO", "OTHER_TYPE_COLOR", "OUTLET_MARKERS",
-    "OUTLET_PALETTE", "annotated_heatmap", "fact_heatmap", "fightin_words", "heatmap", "label_bars", "message_figure",
+    "OUTLET_PALETTE", "annotated_heatmap", "fact_heatmap", "fightin_words", "heatmap", "is_dark", "label_bars", "message_figure",
     "outlet_color", "outlet_dendrogram", "outlet_marker", "panel_grid", "setup_style", "shared_terms",
     "similarity_strip", "smallest_font", "speaker_type_colors", "stacked_bars", "target_bars", "term_bars",
     "term_heatmap", "timeline", "tone_strips", "voice_bars", "word_choice_dots",

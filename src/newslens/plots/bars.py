@@ -4,7 +4,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .style import LABEL_COLORS, OKABE_ITO, outlet_color, speaker_type_colors
+from .style import LABEL_COLORS, OKABE_ITO, is_dark, outlet_color, speaker_type_colors
 
 #: Height (inches) of one row of legend entries below a chart.
 _LEGEND_ROW = 0.28
@@ -66,7 +66,7 @@ def stacked_bars(table: pd.DataFrame, title: str, xlabel: str, *, colors: dict, 
                 for y, (v, x0) in enumerate(zip(vals, left)):
                     if v > 0:
                         ax.text(x0 + v / 2, y, f"{v:.0f}", ha="center", va="center", fontsize=9,
-                                color="white" if _dark(colors[col]) else "black")
+                                color="white" if is_dark(colors[col]) else "black")
             left = left + vals
         ax.set_xlabel(xlabel)
         if panels:
@@ -79,11 +79,6 @@ def stacked_bars(table: pd.DataFrame, title: str, xlabel: str, *, colors: dict, 
         axes[0, 0].set_title(title, loc="left")
     fig.tight_layout(rect=(0, share, 1, 1))
     return (fig, axes[0]) if panels else (fig, axes[0, 0])
-
-
-def _dark(color) -> bool:
-    r, g, b = plt.matplotlib.colors.to_rgb(color)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45
 
 
 def label_bars(shares: pd.DataFrame, title: str, xlabel: str):

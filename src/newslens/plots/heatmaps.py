@@ -9,13 +9,10 @@ import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
+from .style import is_dark
+
 #: Cell states of the fact heatmap and their colours (absent, quoted only, own words).
 FACT_STATE_COLORS = {"absent": "#F2F2F2", "quoted": "#56B4E9", "own": "#0072B2"}
-
-
-def _luminance(rgb) -> float:
-    r, g, b = rgb[:3]
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def heatmap(values: pd.DataFrame, title: str, *, xlabel: str = "", ylabel: str = "", cmap="cividis",
@@ -59,7 +56,7 @@ def heatmap(values: pd.DataFrame, title: str, *, xlabel: str = "", ylabel: str =
             for j in range(cols):
                 label = str(text.iat[i, j])
                 if label and np.isfinite(data[i, j]):
-                    dark = _luminance(im.cmap(im.norm(data[i, j]))) < 0.45
+                    dark = is_dark(im.cmap(im.norm(data[i, j]))[:3])
                     ax.text(j, i, label, ha="center", va="center", fontsize=9, color="white" if dark else "black")
     if cbar_label is not None:
         fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02).set_label(cbar_label)

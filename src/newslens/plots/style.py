@@ -4,6 +4,7 @@ from __future__ import annotations
 import textwrap
 
 import matplotlib.pyplot as plt
+from matplotlib.colors import to_rgb
 from matplotlib.text import Text
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -83,6 +84,12 @@ def setup_style(outlets: list[str] | None = None) -> None:
     )
     _OUTLETS.clear()
     _OUTLETS.extend(dict.fromkeys(str(name) for name in outlets or []))
+
+
+def is_dark(color) -> bool:
+    """Whether *color* (any matplotlib colour) is dark enough that text on it should be white (relative luminance)."""
+    r, g, b = to_rgb(color)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45
 
 
 def smallest_font(fig) -> float:

@@ -97,7 +97,13 @@ nbval-portable: $(STAMP)
 	  echo "OPENBLAS_CORETYPE=Haswell"; OPENBLAS_CORETYPE=Haswell $(NBVAL); \
 	else echo "no AVX2 on this CPU: the Haswell kernel run is skipped"; fi
 
-browser: $(STAMP) chromium
+## node_modules: axe-core for the browser test, at the version pinned in package-lock.json
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+browser: $(STAMP) chromium $(NODE_STAMP)
 	$(BIN)/python -m pytest -q -m browser tests
 
 chromium:
@@ -112,4 +118,4 @@ clean:
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) node_modules

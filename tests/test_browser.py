@@ -24,12 +24,9 @@ CHROMIUM = "/usr/bin/chromium"
 # Flags for a root, offline, headless machine: no sandbox (root), and no background calls home.
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-# Console messages the theme itself causes, by exact text, each with the reason.
-ALLOWED_CONSOLE: set[str] = {
-    # Jupyter Book 1.x registers sphinx-thebe twice, so its one-line config script is on every page twice
-    # and the second `const` declaration fails; Thebe (live code) is not used by this book.
-    "Identifier 'THEBE_JS_URL' has already been declared",
-}
+# Console messages the theme itself causes, by exact text, each with the reason. None: sphinx-thebe, whose
+# config script was written twice on every page, is left out of the extensions in _config.yml.
+ALLOWED_CONSOLE: set[str] = set()
 
 
 def toc_pages() -> list[str]:
@@ -219,3 +216,62 @@ def test_search_page_finds_a_word_from_a_chapter(server, browser, word, page):
     hits = pg.eval_on_selector_all("#search-results li a", "els => els.map(a => a.getAttribute('href'))")
     pg.close()
     assert any(page in h for h in hits), hits
+
+
+# --------------------------------------------------------------------------- accessibility and phone width
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# Every built page a reader can reach: the table of contents plus Sphinx's index and search pages.
+ALL_PAGES = toc_pages() + ["genindex.html", "search.html"]
+
+
+def test_no_page_loads_thebe():
+    """The live-code machinery is gone: no page carries Thebe's script or config (the source of a console error)."""
+    assert [p for p in ALL_PAGES if "thebe" in (HTML / p).read_text(encoding="utf-8").lower()] == []
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_axe_finds_no_serious_or_critical_violation(server, browser, page, width):
+    """axe-core (the version pinned in package-lock.json, installed by `make browser`) on the page as built, on a
+    desktop and a phone screen: no critical or serious violation. The message names the page, the rule and the
+    first offending node."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `npm ci --no-audit --no-fund` (make browser does)")
+    pg = browser.new_page(viewport={"width": width, "height": 900})
+    pg.goto(f"{server}/{page}", wait_until="load")
+    pg.add_script_tag(path=str(AXE))
+    found = pg.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+             .filter(v => v.impact === "critical" || v.impact === "serious")
+             .map(v => `${v.impact} ${v.id}: ${v.nodes.length} node(s), first ${v.nodes[0].target.join(" ")}`)"""
+    )
+    pg.close()
+    assert found == [], f"{page} at {width} px: " + "; ".join(found)
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_phone_width_no_sideways_page_and_figure_text_at_least_9px(server, browser, page):
+    """At 390 px wide the page body never scrolls sideways (a wide figure or table scrolls inside its own box),
+    and no figure text is drawn smaller than about 9 px.
+
+    The rule for figure text: every figure is drawn by newslens.plots, whose unit tests check that no text in
+    any figure is smaller than MIN_FONT_PT (9 pt, 12.5 px at the figures' 100 dpi). A figure shown at
+    rendered width / natural width = s therefore has no text smaller than s * 12.5 px; s * 12.5 >= 9 must hold
+    for every figure image (s >= 0.72). Wider figures keep that scale and scroll inside their box.
+    """
+    from newslens.plots import DPI, MIN_FONT_PT
+
+    smallest_px = MIN_FONT_PT * DPI / 72
+    pg = browser.new_page(viewport={"width": 390, "height": 844})
+    pg.goto(f"{server}/{page}", wait_until="load")
+    pg.wait_for_load_state("networkidle")
+    sideways = pg.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    images = pg.eval_on_selector_all(
+        ".cell_output img, figure img",
+        "els => els.map(e => [e.getAttribute('src'), e.getBoundingClientRect().width, e.naturalWidth])",
+    )
+    pg.close()
+    assert sideways[0] <= sideways[1], f"{page}: the page is {sideways[0]} px wide in a {sideways[1]} px window"
+    small = [(src, round(w / n * smallest_px, 1)) for src, w, n in images if n and w / n * smallest_px < 9]
+    assert small == [], f"{page}: figures whose smallest text is under 9 px (image, px)"

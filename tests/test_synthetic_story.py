@@ -280,8 +280,8 @@ def test_chapter_2_quotes_and_voices(story, found_quotes):
 def test_chapter_2_voice_bars_show_every_type_of_the_story(story, found_quotes):
     shares = quotes.share_of_voice(found_quotes, story.articles).pivot(index="article", columns="speaker_type",
                                                                        values="share")
-    _fig, ax = plots.voice_bars(shares.fillna(0), "t", "x")
-    legend = {t.get_text() for t in ax.get_legend().get_texts()} if ax.get_legend() else set()
+    fig, _ax = plots.voice_bars(shares.fillna(0), "t", "x")
+    legend = {t.get_text() for lg in fig.legends for t in lg.get_texts()}
     assert len(legend) == len(shares.columns)
 
 

@@ -5,6 +5,7 @@ counted with scikit-learn, compared with scipy; every function returns a DataFra
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from itertools import combinations
@@ -107,6 +108,41 @@ class Tokenizer:
         if self.lemmatize:
             return [_lemma(tok) for tok in toks if tok]
         return [tok for tok in toks if tok]
+
+
+# Where a phrase ends: punctuation before a space or the end (a token never ends in it), punctuation after a space,
+# and dashes. Commas and full stops inside a token ("6,000", "U.S") do not match.
+_PHRASE_BREAK = re.compile(r"[^\w\s'’#-]+(?=\s|$)|(?<=\s)[^\w\s#]+|[—–…]")
+
+
+class Analyzer:
+    """The terms CountVectorizer counts: n-grams of words that stand next to each other in the text.
+
+    scikit-learn's own analyzer removes stop words first and joins the words around them, so "victims who win"
+    counts as the bigram "victims win". Here an n-gram never spans a stop word, a punctuation mark or a line end.
+    A class rather than a closure so its repr is stable.
+    """
+
+    def __init__(self, tokenizer: Tokenizer, stop, ngram_range=(1, 2)):
+        self.tokenizer, self.stop, self.ngram_range = tokenizer, frozenset(stop or ()), tuple(ngram_range)
+
+    def __repr__(self) -> str:
+        return f"Analyzer({self.tokenizer!r}, {len(self.stop)} stop words, ngram_range={self.ngram_range})"
+
+    def __call__(self, doc: str) -> list[str]:
+        lo, hi = self.ngram_range
+        out: list[str] = []
+        for line in doc.split("\n"):
+            for chunk in _PHRASE_BREAK.split(line):
+                run: list[str] = []
+                for tok in [*self.tokenizer(chunk), None]:
+                    if tok is not None and tok not in self.stop:
+                        run.append(tok)
+                        continue
+                    for n in range(lo, hi + 1):
+                        out.extend(" ".join(run[i : i + n]) for i in range(len(run) - n + 1))
+                    run = []
+        return out
 
 
 def tokenize(text: str, lemmatize: bool = False) -> list[str]:
@@ -239,8 +275,8 @@ def count_matrix(
 ) -> pd.DataFrame:
     """Term counts per outlet with scikit-learn's :class:`~sklearn.feature_extraction.text.CountVectorizer`.
 
-    Stop words are removed before n-grams are formed (scikit-learn's order), so a bigram can
-    join two words that had a stop word between them.
+    A bigram is two words next to each other in the text (:class:`Analyzer`): none is formed across a
+    stop word, a punctuation mark or a line end.
 
     Returns
     -------
@@ -259,14 +295,7 @@ def _sparse_counts(docs: pd.Series, *, ngram_range=(1, 2), min_df: int = 1, lemm
     if not (isinstance(min_df, int) and min_df >= 1):
         raise TermsError(f"min_df must be a whole number of documents >= 1, got {min_df!r}")
     tokenizer = Tokenizer(lemmatize)
-    vec = CountVectorizer(
-        tokenizer=tokenizer,
-        token_pattern=None,
-        lowercase=False,
-        stop_words=_closed_stop_words(stop, tokenizer),
-        ngram_range=tuple(ngram_range),
-        min_df=min_df,
-    )
+    vec = CountVectorizer(analyzer=Analyzer(tokenizer, _closed_stop_words(stop, tokenizer), ngram_range), min_df=min_df)
     try:
         x = vec.fit_transform(docs.tolist())
     except ValueError as exc:  # scikit-learn: "empty vocabulary" or min_df too high
@@ -621,8 +650,8 @@ def kwic(
 ) -> pd.DataFrame:
     """Keyword in context: every occurrence of *term* (a unigram or a bigram as counted) in body text.
 
-    A bigram matches two consecutive terms after stop words are removed, as the vectoriser
-    counted it, so pass the same *stop* and *lemmatize* as for the counts.
+    A bigram matches two words next to each other, as the vectoriser counted it (no stop word or
+    punctuation between them), so pass the same *stop* and *lemmatize* as for the counts.
 
     Returns
     -------
@@ -647,10 +676,12 @@ def kwic(
         if outlet is not None and out_name != outlet:
             continue
         text = clean_line(rec.text)
-        spans = [s for s in _spans(text, tokenizer) if s[0] not in stops]
+        spans = _spans(text, tokenizer)
         for k in range(len(spans) - len(parts) + 1):
             window = spans[k : k + len(parts)]
-            if [w[0] for w in window] != parts:
+            if [w[0] for w in window] != parts or any(w[0] in stops for w in window):
+                continue
+            if len(window) == 2 and _PHRASE_BREAK.search(text[window[0][2] : window[1][1]]):
                 continue
             start, end = window[0][1], window[-1][2]
             left = text[max(0, start - width) : start]

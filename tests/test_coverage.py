@@ -121,8 +121,6 @@ def test_lemma_cues_match_rewordings_and_keep_with_without():
     ])
     hits = cv.fact_hits(s, LEMMA_FACTS)
     assert hits[["article", "line", "fact"]].values.tolist() == [["a", 1, "fired"], ["a", 2, "fired"], ["b", 1, "letter"], ["b", 3, "letter"]]
-    compiled = cv.compile_facts(LEMMA_FACTS)
-    assert [[f.id for f in compiled if f.matches(t)] for t in s["text"]] == [["fired"], ["fired"], [], [], ["letter"], [], ["letter"]]
 
 
 @pytest.mark.parametrize("pattern, message", [

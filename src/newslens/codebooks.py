@@ -16,6 +16,7 @@ from typing import Any
 
 from newslens.corpus import CorpusError, find_data_dir, hang_risk, load_codebook, parse_date
 from newslens.coverage import DEFAULT_WINDOW
+from newslens.errors import InputError, TableError
 from newslens.framing import FramingError, compile_codebook
 from newslens.text import LemmaCue
 
@@ -111,11 +112,9 @@ def _texts(value: Any, where: _Where, *, regex: bool = False, empty: bool = True
 
 
 def _date(value: Any, where: _Where) -> None:
-    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):  # YAML reads 2021-09-14 as a date
-        return
     try:
         parse_date(value)
-    except ValueError:
+    except CorpusError:
         raise where.error(f"expected a date (YYYY-MM-DD), got {_kind(value)}") from None
 
 
@@ -210,7 +209,7 @@ def _lemmas(slots: Any, window: Any, where: _Where) -> None:
             _word(slot, sw)
     try:
         LemmaCue.compile(slots, window)
-    except ValueError as exc:
+    except InputError as exc:
         raise (where / "lemmas").error(str(exc)) from None
 
 
@@ -358,7 +357,7 @@ def check_codebooks(names: Iterable[str] = CODEBOOKS, data_dir: str | Path | Non
     books = {}
     for name in names:
         if name not in _CHECKS:
-            raise ValueError(f"no codebook {name!r}; the codebooks are {', '.join(CODEBOOKS)}")
+            raise TableError(f"no codebook {name!r}; the codebooks are {', '.join(CODEBOOKS)}")
         books[name] = load_codebook(name, folder)
         _CHECKS[name](books[name], _Where(folder / "codebook" / f"{name}.yml"))
     if "facts" in books and "events" in books:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from newslens.errors import NewslensError
+from newslens.errors import InputError
 
 __all__ = [
     "CorpusError",
@@ -76,7 +76,7 @@ _FRAME_RE = {name: (re.compile(rf"<{name}\b[^<>]*>", re.IGNORECASE), re.compile(
 MIN_HTML_TAGS = 10
 
 
-class CorpusError(NewslensError):
+class CorpusError(InputError):
     """Bad input in the manifest, a capture or a codebook; the message names the file, row and fix."""
 
 
@@ -125,16 +125,26 @@ def _bad(where: str, msg: str) -> CorpusError:
     return CorpusError(f"{where}: {msg}")
 
 
-def parse_date(text: str) -> _dt.date:
-    """A calendar date written ``YYYY-MM-DD``, and only that.
+def parse_date(value, *, where: str = "", name: str = "date") -> _dt.date:
+    """A calendar date: a :class:`datetime.date` (YAML reads ``2021-09-14`` as one) or a text written
+    ``YYYY-MM-DD``, and only that: the one date parser of the package.
 
     :meth:`datetime.date.fromisoformat` also reads ISO week dates (``2021-W37-2``) and compact
     forms (``20210914``), which pandas then refuses later; this accepts the one form the manifest
-    and the codebooks document. Raises :class:`ValueError` for anything else.
+    and the codebooks document. A date with a time is refused (the time would be dropped silently).
+
+    Raises
+    ------
+    CorpusError ``"<where>: <name> '2021-13-01' is not a date (YYYY-MM-DD)"``.
     """
-    if not isinstance(text, str) or not _DATE_RE.fullmatch(text):
-        raise ValueError(f"{text!r} is not YYYY-MM-DD")
-    return _dt.date.fromisoformat(text)
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value
+    if isinstance(value, str) and _DATE_RE.fullmatch(value):
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:  # 2021-13-01: the right shape, not a day of the calendar
+            pass
+    raise CorpusError(f"{where + ': ' if where else ''}{name} {value!r} is not a date (YYYY-MM-DD)")
 
 
 def _first_line_with(text: str, char: str) -> int:
@@ -215,10 +225,7 @@ def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None 
         if art in seen:
             raise _bad(where, f"duplicate id {art!r} (first used in row {seen[art]}); ids must be unique")
         seen[art] = n
-        try:
-            date = parse_date(row["date"])
-        except ValueError:
-            raise _bad(where, f"date {row['date']!r} is not a date (YYYY-MM-DD)") from None
+        date = parse_date(row["date"], where=where)
         if date > today:
             raise _bad(where, f"date {row['date']} is in the future (today is {today.isoformat()}); check the year")
         if not re.fullmatch(r"[0-9a-f]{64}", row["sha256"].lower()):
@@ -818,7 +825,8 @@ def _compile_furniture(book: dict, source: str) -> _Furniture:
 
 
 @lru_cache(maxsize=8)
-def _furniture_from_path(path: str, mtime: float) -> _Furniture:
+def _furniture_from_path(path: str, mtime_ns: int, size: int) -> _Furniture:
+    """The compiled furniture codebook, kept while the file's (mtime, size) is unchanged: an edit is read again."""
     return _compile_furniture(_read_yaml(Path(path)), path)
 
 
@@ -828,7 +836,8 @@ def _furniture(furniture: dict | None, data_dir: Path | None) -> _Furniture:
     path = _data_dir(data_dir) / "codebook" / "furniture.yml"
     if not path.is_file():
         raise CorpusError(f"{path}: codebook not found")
-    return _furniture_from_path(str(path), path.stat().st_mtime)
+    info = path.stat()
+    return _furniture_from_path(str(path), info.st_mtime_ns, info.st_size)
 
 
 def _words(text: str) -> int:
@@ -1164,11 +1173,7 @@ def load_events(data_dir: str | Path | None = None) -> pd.DataFrame:
             if value is None:
                 dates.append(pd.NaT)
                 continue
-            try:
-                day = value if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime) else parse_date(str(value))
-                dates.append(pd.Timestamp(day))
-            except ValueError:
-                raise CorpusError(f"{where}: {key} {value!r} is not a date (YYYY-MM-DD)") from None
+            dates.append(pd.Timestamp(parse_date(value if isinstance(value, _dt.date) else str(value), where=where, name=key)))
         rows.append({"id": str(ev["id"]), "date": dates[0], "end": dates[1], "label": str(ev["label"])})
     return pd.DataFrame(rows).sort_values("date", kind="stable").reset_index(drop=True)
 

@@ -5,7 +5,6 @@ codebooks ``facts.yml``, ``events.yml``, ``actors.yml`` and ``wording.yml``.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,8 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from newslens.corpus import CorpusError, hang_risk
-from newslens.text import LemmaCue, LemmaIndex, SearchCache, any_of, tokenize_words
+from newslens.corpus import CorpusError, hang_risk, parse_date
+from newslens.errors import InputError, TableError
+from newslens.text import LemmaCue, SearchCache, any_of, tokenize_words
 
 __all__ = [
     "SENTENCE_COLUMNS",
@@ -41,10 +41,10 @@ _SEP = " | "
 
 def _check_sentences(sentences: pd.DataFrame, func: str) -> pd.DataFrame:
     if not isinstance(sentences, pd.DataFrame):
-        raise TypeError(f"{func} needs a DataFrame of sentences (from newslens.text.sentence_table), got {type(sentences).__name__}")
+        raise TableError(f"{func} needs a DataFrame of sentences (from newslens.text.sentence_table), got {type(sentences).__name__}")
     missing = [c for c in SENTENCE_COLUMNS if c not in sentences.columns]
     if missing:
-        raise ValueError(f"{func}: the sentence table lacks column(s) {missing}; make it with newslens.text.sentence_table")
+        raise TableError(f"{func}: the sentence table lacks column(s) {missing}; make it with newslens.text.sentence_table")
     if "quoted_outlet" not in sentences.columns:
         sentences = sentences.assign(quoted_outlet="")
     return sentences.fillna({"quoted_outlet": "", "voice": ""})
@@ -98,16 +98,9 @@ class _Pattern:
         object.__setattr__(self, "any_of", any_of(self.any) if self.any else None)
         object.__setattr__(self, "without_any", any_of(self.without) if self.without else None)
 
-    def match(self, text: str) -> bool:
-        return (
-            (self.any_of is None or self.any_of.search(text) is not None)
-            and all(p.search(text) for p in self.with_)
-            and not (self.without_any is not None and self.without_any.search(text))
-            and (self.cue is None or bool(LemmaIndex([text]).hits(self.cue)[0]))
-        )
-
     def rows(self, cache: SearchCache, rows: np.ndarray) -> np.ndarray:
-        """The rows of *cache* among *rows* that this pattern matches (as :meth:`match` does)."""
+        """The rows of *cache* among *rows* that this pattern matches: the lemma cue and one of ``any``, all of
+        ``with``, none of ``without``."""
         # The lemma cue first: it is read from an index for all texts at once, while each regex
         # is searched row by row; rows the cue rules out are never searched.
         if self.cue is not None:
@@ -134,14 +127,8 @@ class Fact:
     def __post_init__(self):
         object.__setattr__(self, "exclude_any", any_of(self.exclude) if self.exclude else None)
 
-    def matches(self, text: str) -> bool:
-        """True if *text* (one sentence) reports this fact."""
-        if self.exclude_any is not None and self.exclude_any.search(text):
-            return False
-        return any(p.match(text) for p in self.patterns)
-
     def rows(self, cache: SearchCache) -> np.ndarray:
-        """The rows of *cache* (sentences) that report this fact, ascending: :meth:`matches` for many sentences."""
+        """The rows of *cache* (sentences) that report this fact, ascending: no ``exclude`` regex and one of the patterns."""
         rows = np.arange(len(cache.texts))
         if self.exclude_any is not None:
             rows = rows[~cache.hits(self.exclude_any, rows)]
@@ -177,7 +164,7 @@ def _compile_pattern(spec, where: str) -> _Pattern:
     if "lemmas" in spec:
         try:
             cue = LemmaCue.compile(spec["lemmas"], spec.get("window", DEFAULT_WINDOW))
-        except ValueError as exc:
+        except InputError as exc:
             raise CorpusError(f"{where}: {exc}") from None
     elif "window" in spec:
         raise CorpusError(f"{where}: 'window' belongs to a 'lemmas' cue; add 'lemmas' or remove 'window'")
@@ -314,7 +301,7 @@ def fact_matrix(sentences: pd.DataFrame, facts: dict | list, articles: list[str]
 def _check_matrix(matrix: pd.DataFrame, func: str) -> pd.DataFrame:
     missing = [c for c in ("article", "fact", "present") if c not in getattr(matrix, "columns", [])]
     if missing:
-        raise ValueError(f"{func}: the fact table lacks column(s) {missing}; make it with fact_matrix")
+        raise TableError(f"{func}: the fact table lacks column(s) {missing}; make it with fact_matrix")
     return matrix
 
 
@@ -364,17 +351,6 @@ def evidence_table(matrix: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- events
 
 
-def _date(value, where: str) -> _dt.date:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise CorpusError(f"{where}: date {value!r} is not a date (YYYY-MM-DD)") from None
-
-
 def event_coverage(articles: pd.DataFrame, matrix: pd.DataFrame, events: dict | list, facts: dict | list) -> pd.DataFrame:
     """For each article and timeline event: had it happened by the article's date, and was it reported?
 
@@ -400,13 +376,13 @@ def event_coverage(articles: pd.DataFrame, matrix: pd.DataFrame, events: dict | 
     _check_matrix(matrix, "event_coverage")
     arts = articles.reset_index() if "article" not in articles.columns else articles
     if "article" not in arts.columns or "date" not in arts.columns:
-        raise ValueError("event_coverage: articles need an 'article' index or column and a 'date' column (corpus.articles)")
+        raise TableError("event_coverage: articles need an 'article' index or column and a 'date' column (corpus.articles)")
     compiled = _facts(facts)
     known_events = []
     for i, ev in enumerate(_items(events, "events", "events.yml"), start=1):
         if not isinstance(ev, dict) or "id" not in ev or "date" not in ev:
             raise CorpusError(f"events.yml: event #{i} needs an id and a date")
-        known_events.append((str(ev["id"]), _date(ev["date"], f"events.yml: event '{ev['id']}'"), str(ev.get("label", ""))))
+        known_events.append((str(ev["id"]), parse_date(ev["date"], where=f"events.yml: event '{ev['id']}'"), str(ev.get("label", ""))))
     ids = {e[0] for e in known_events}
     for fact in compiled:
         if fact.event and fact.event not in ids:
@@ -415,7 +391,7 @@ def event_coverage(articles: pd.DataFrame, matrix: pd.DataFrame, events: dict | 
     present = set(map(tuple, matrix.loc[matrix["present"] == 1, ["article", "fact"]].itertuples(index=False)))
     rows = []
     for art, adate in arts[["article", "date"]].itertuples(index=False):
-        adate = _date(pd.Timestamp(adate).date(), f"article '{art}'")
+        adate = pd.Timestamp(adate).date()
         for eid, edate, label in known_events:
             belongs = [f.id for f in compiled if f.event == eid]
             carried = [f for f in belongs if (art, f) in present]
@@ -452,7 +428,7 @@ def missed_events(articles: pd.DataFrame, fact_hits: pd.DataFrame, events: dict 
 def _check_hits(hits: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("article", "fact") if c not in getattr(hits, "columns", [])]
     if missing:
-        raise ValueError(f"missed_events: the fact table lacks column(s) {missing}; make it with fact_matrix")
+        raise TableError(f"missed_events: the fact table lacks column(s) {missing}; make it with fact_matrix")
     return hits[["article", "fact"]].drop_duplicates().assign(present=1)
 
 
@@ -616,7 +592,7 @@ def actor_counts(mentions: pd.DataFrame, articles: list[str] | None = None) -> p
     """
     missing = [c for c in ("article", "actor", "name", "speaker_type") if c not in getattr(mentions, "columns", [])]
     if missing:
-        raise ValueError(f"actor_counts: the mentions table lacks column(s) {missing}; make it with actor_mentions")
+        raise TableError(f"actor_counts: the mentions table lacks column(s) {missing}; make it with actor_mentions")
     order = list(articles) if articles is not None else list(dict.fromkeys(mentions["article"]))
     wide = pd.crosstab(mentions["actor"], mentions["article"]).reindex(columns=order, fill_value=0)
     wide.columns.name = None
@@ -811,7 +787,7 @@ def term_use(choices: pd.DataFrame, *, voice: str = "own", articles: list[str] |
     """
     need = {"article", "group", "group_label", "term", "label", "voice", "n", "per_1000"}
     if not need <= set(getattr(choices, "columns", [])):
-        raise ValueError(f"term_use: the table lacks column(s) {sorted(need - set(choices.columns))}; make it with word_choices")
+        raise TableError(f"term_use: the table lacks column(s) {sorted(need - set(choices.columns))}; make it with word_choices")
     order = list(dict.fromkeys(articles if articles is not None else choices["article"]))
     rank = {a: i for i, a in enumerate(order)}
     part = choices[(choices["voice"] == voice) & choices["article"].isin(rank)]
@@ -843,7 +819,7 @@ def agreement(coded: pd.DataFrame, reference: pd.DataFrame) -> dict:
     dict with ``cells`` (compared), ``agree`` (count), ``accuracy`` (share), ``kappa`` (Cohen's
     kappa, :func:`sklearn.metrics.cohen_kappa_score`) and ``disagreements`` (a DataFrame of the
     cells that differ: ``article``, ``fact``, ``reference``, ``coded``).
-    Raises ValueError if a reference cell has no coded counterpart.
+    Raises TableError if a reference cell has no coded counterpart.
     """
     from sklearn.metrics import cohen_kappa_score
 
@@ -855,7 +831,7 @@ def agreement(coded: pd.DataFrame, reference: pd.DataFrame) -> dict:
     lost = merged[merged["present_coded"].isna()]
     if len(lost):
         first = lost.iloc[0]
-        raise ValueError(f"agreement: {len(lost)} reference cell(s) have no coded value, e.g. {first['article']}/{first['fact']}")
+        raise TableError(f"agreement: {len(lost)} reference cell(s) have no coded value, e.g. {first['article']}/{first['fact']}")
     ref = merged["present_ref"].astype(int)
     got = merged["present_coded"].astype(int)
     diff = merged[ref != got].rename(columns={"present_ref": "reference", "present_coded": "coded"}).astype({"coded": int})

@@ -16,7 +16,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from newslens.errors import NewslensError
+from newslens.errors import TableError
 from newslens.text import _WORD, clean_line, tokenize_words, word_count
 
 __all__ = ["ReuseError", "shingles", "find_reuse", "reuse_share", "reuse_clusters", "cluster_summary",
@@ -43,7 +43,7 @@ _SEP = "\x00"
 _TOKEN_OR_SEP = re.compile(_SEP + "|" + _WORD.pattern)
 
 
-class ReuseError(NewslensError):
+class ReuseError(TableError):
     """Bad input to the reuse finder (missing columns, undated articles, bad parameters)."""
 
 

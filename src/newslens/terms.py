@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer,
 from sklearn.metrics.pairwise import cosine_similarity
 
 from newslens.corpus import load_codebook
-from newslens.errors import NewslensError
+from newslens.errors import TableError
 from newslens.text import clean_line, tokenize_words, word_count
 
 __all__ = [
@@ -66,7 +66,7 @@ BASELINE = {"view": "own", "ngram_range": (1, 2), "sublinear_tf": True, "lemmati
 _REQUIRED_LINE_COLUMNS = ("article", "label", "text", "voice")
 
 
-class TermsError(NewslensError):
+class TermsError(TableError):
     """Bad input to a term comparison; the message says what was expected."""
 
 

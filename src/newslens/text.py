@@ -13,6 +13,7 @@ import pandas as pd
 import simplemma
 
 from newslens.corpus import fold_for_literals, literals_of, regex_structure
+from newslens.errors import InputError, TableError
 
 __all__ = ["ABBREVIATIONS", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats", "voice_summary",
            "words_by_label", "any_of", "SearchCache", "required_literals", "fold_for_literals", "word_forms", "LemmaCue", "LemmaIndex"]
@@ -122,7 +123,7 @@ def sentence_table(lines: pd.DataFrame) -> pd.DataFrame:
     """
     missing = {"article", "line", "text", "label", "voice", "quoted_outlet"} - set(lines.columns)
     if missing:
-        raise ValueError(f"sentence_table needs a lines table with columns {sorted(missing)} (from label_lines)")
+        raise TableError(f"sentence_table needs a lines table with columns {sorted(missing)} (from label_lines)")
     rows = []
     body = lines[lines["label"] == "body"]
     counter: dict[str, int] = {}
@@ -547,27 +548,28 @@ class LemmaCue:
     def compile(cls, slots, window: int) -> LemmaCue:
         """A cue from a list of slots (each a word or phrase, or a list of them; ``word*`` is a prefix).
 
-        Raises ``ValueError`` with a one-line reason when a slot or the window is not usable.
+        Raises :class:`~newslens.errors.InputError` with a one-line reason when a slot or the window is not usable
+        (the caller adds the file and the entry).
         """
         if not isinstance(slots, list) or not slots:
-            raise ValueError("'lemmas' must be a non-empty list of slots (each a word or a list of words)")
+            raise InputError("'lemmas' must be a non-empty list of slots (each a word or a list of words)")
         if isinstance(window, bool) or not isinstance(window, int) or window < len(slots):
-            raise ValueError(f"'window' must be a whole number of tokens, at least the number of slots ({len(slots)}), got {window!r}")
+            raise InputError(f"'window' must be a whole number of tokens, at least the number of slots ({len(slots)}), got {window!r}")
         out = []
         for i, slot in enumerate(slots, 1):
             alternatives = slot if isinstance(slot, list) else [slot]
             if not alternatives:
-                raise ValueError(f"slot {i} of 'lemmas' is an empty list")
+                raise InputError(f"slot {i} of 'lemmas' is an empty list")
             compiled = []
             for alt in alternatives:
                 if isinstance(alt, bool) or alt is None or isinstance(alt, (dict, list)) or not str(alt).strip():
-                    raise ValueError(f"slot {i} of 'lemmas': expected a word or phrase, got {alt!r}")
+                    raise InputError(f"slot {i} of 'lemmas': expected a word or phrase, got {alt!r}")
                 words = []
                 for w in str(alt).split():
                     if w.endswith("*"):
                         stem = w[:-1].lower()
                         if len(stem) < 3 or "*" in stem:
-                            raise ValueError(f"slot {i} of 'lemmas': a prefix needs at least 3 letters before one final '*', got {w!r}")
+                            raise InputError(f"slot {i} of 'lemmas': a prefix needs at least 3 letters before one final '*', got {w!r}")
                         words.append(stem)
                     else:
                         words.append(frozenset(word_forms(w, parts=False)))

@@ -57,7 +57,7 @@ def test_same_day_is_flagged():
 
 def test_bad_inputs():
     lines, articles = tiny()
-    with pytest.raises(ReuseError, match="missing \\['text'\\]"):
+    with pytest.raises(ReuseError, match=r"find_reuse: the lines table lacks column\(s\) text"):
         find_reuse(lines.drop(columns="text"), articles)
     with pytest.raises(ReuseError, match="no date for article\\(s\\) \\['late'\\]"):
         find_reuse(lines, articles.loc[["early"]])

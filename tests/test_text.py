@@ -84,7 +84,7 @@ def test_sentence_table_keeps_article_line_and_voice():
 
 
 def test_sentence_table_rejects_unlabelled_lines():
-    with pytest.raises(ValueError, match=r"sentence_table needs a lines table with columns \['label', 'quoted_outlet', 'voice'\]"):
+    with pytest.raises(ValueError, match=r"sentence_table: the lines table lacks column\(s\) label, voice, quoted_outlet; make it with newslens"):
         sentence_table(pd.DataFrame({"article": ["a"], "line": [1], "text": ["x"]}))
 
 

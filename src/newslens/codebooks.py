@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from newslens.corpus import CorpusError, find_data_dir, hang_risk, load_codebook, parse_date
+from newslens.corpus import CorpusError, compile_regex, find_data_dir, load_codebook, parse_date
 from newslens.coverage import DEFAULT_WINDOW
 from newslens.errors import InputError, TableError
 from newslens.framing import FramingError, compile_codebook
@@ -33,9 +32,11 @@ class _Where:
     def __truediv__(self, part: str) -> _Where:
         return _Where(self.path, (*self.parts, part))
 
+    def __str__(self) -> str:
+        return ": ".join((str(self.path), *self.parts))
+
     def error(self, problem: str) -> CorpusError:
-        at = ": ".join(self.parts)
-        return CorpusError(f"{self.path}: {at + ': ' if at else ''}{problem}")
+        return CorpusError(f"{self}: {problem}")
 
 
 def _mapping(value: Any, where: _Where, keys: Iterable[str] | None = None) -> dict:
@@ -86,13 +87,7 @@ def _text(value: Any, where: _Where) -> str:
 
 def _regex(value: Any, where: _Where, group: str | None = None) -> None:
     _text(value, where)
-    try:
-        compiled = re.compile(value)
-    except re.error as exc:
-        raise where.error(f"{value!r} is not a valid regular expression ({exc})") from None
-    risk = hang_risk(value)
-    if risk:
-        raise where.error(risk)
+    compiled = compile_regex(value, where=str(where), what="", flags=0)
     if group and group not in compiled.groupindex:
         raise where.error(f"{value!r} needs a named group (?P<{group}>...)")
 

@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 import simplemma
 
-from newslens.corpus import fold_for_literals, literals_of, regex_structure
-from newslens.errors import InputError, TableError
+from newslens.corpus import LABELS, fold_for_literals, literals_of, regex_structure
+from newslens.errors import InputError, require_columns
+from newslens.words import tokenize_words, word_count
 
 __all__ = ["ABBREVIATIONS", "split_sentences", "clean_line", "sentence_table", "tokenize_words", "word_count", "article_stats", "voice_summary",
            "words_by_label", "any_of", "SearchCache", "required_literals", "fold_for_literals", "word_forms", "LemmaCue", "LemmaIndex"]
@@ -31,7 +32,6 @@ ABBREVIATIONS = frozenset(
 # Inline markers an aggregator adds to quoted passages; not part of anybody's words.
 _MARKERS = re.compile(r"\s*\[(?:Source|…|\.\.\.)\]\s*|\s*®\s*$")
 _SPACES = re.compile(r"\s{2,}")
-_WORD = re.compile(r"#?[^\W_](?:[\w'’]|[-.,](?=\w))*", re.UNICODE)
 _CLOSERS = "\"”’')]"
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
 _BOUNDARY = re.compile(r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
@@ -98,16 +98,6 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in out if s]
 
 
-def tokenize_words(text: str) -> list[str]:
-    """Word tokens, case kept: ``#MeToo``, ``6,000``, ``9 a.m`` parts, ``e-commerce`` and ``China's`` stay whole."""
-    return _WORD.findall(text)
-
-
-def word_count(text: str) -> int:
-    """How many word tokens :func:`tokenize_words` finds."""
-    return len(tokenize_words(text))
-
-
 def sentence_table(lines: pd.DataFrame) -> pd.DataFrame:
     """One row per sentence of body text.
 
@@ -121,9 +111,8 @@ def sentence_table(lines: pd.DataFrame) -> pd.DataFrame:
     DataFrame with ``article``, ``line``, ``sentence`` (1-based within the article), ``text``
     (inline markers removed), ``voice`` and ``quoted_outlet``, in corpus order.
     """
-    missing = {"article", "line", "text", "label", "voice", "quoted_outlet"} - set(lines.columns)
-    if missing:
-        raise TableError(f"sentence_table needs a lines table with columns {sorted(missing)} (from label_lines)")
+    require_columns(lines, ("article", "line", "text", "label", "voice", "quoted_outlet"), func="sentence_table", what="the lines table",
+                    made_by="newslens.corpus.label_lines")
     rows = []
     body = lines[lines["label"] == "body"]
     counter: dict[str, int] = {}
@@ -159,7 +148,7 @@ def article_stats(articles: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     out["words_furniture"] = out["words_raw"] - out["words_body"]
     out["share_body"] = (100 * out["words_body"] / out["words_raw"]).round(1)
     counts = lines.groupby(["article", "label"]).size().unstack(fill_value=0)
-    for lab in ("headline", "dek", "byline", "body", "caption", "boilerplate", "blank"):
+    for lab in LABELS:
         out[f"lines_{lab}"] = (counts[lab] if lab in counts else pd.Series(dtype=int)).reindex(out.index, fill_value=0).astype(int)
     out = out.astype({c: int for c in out.columns if c.startswith("words_")})
     return out
@@ -181,7 +170,7 @@ def voice_summary(lines: pd.DataFrame) -> pd.DataFrame:
     return g
 
 
-def words_by_label(lines: pd.DataFrame, share: bool = False) -> pd.DataFrame:
+def words_by_label(lines: pd.DataFrame, *, share: bool = False) -> pd.DataFrame:
     """Words per article and line label (blank lines dropped); with ``share=True``, % of the article's words.
 
     Returns a DataFrame indexed by ``article`` (corpus order) with one column per label present.
@@ -248,7 +237,7 @@ def required_literals(pattern) -> tuple[str, ...] | None:
 
 _WORD_RUN = re.compile(r"\w+")
 _WORD_RUN_OR_SEP = re.compile(r"\x00|\w+")
-# _WORD's tokens, or a NUL: the same language as _WORD written without a lookahead at every
+# newslens.words.WORD's tokens, or a NUL: the same language as WORD written without a lookahead at every
 # character, which makes one pass over a large joined text about a third faster.
 _WORD_OR_SEP = re.compile(r"\x00|#?[^\W_][\w'’]*(?:[-.,]\w[\w'’]*)*", re.UNICODE)
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")

@@ -1269,14 +1269,16 @@ def label_agreement(lines: pd.DataFrame, reference: pd.DataFrame) -> dict[str, f
     m = reference.merge(lines, on=["article", "line"], suffixes=("_ref", ""), how="left", indicator=True)
     if (m["_merge"] != "both").any() or len(reference) != len(lines):
         raise CorpusError("the reference labels must cover exactly the labelled lines (same articles and line numbers)")
-    pred, true = m["label"] == "body", m["label_ref"] == "body"
-    tp, fp, fn = int((pred & true).sum()), int((pred & ~true).sum()), int((~pred & true).sum())
+    from sklearn.metrics import precision_recall_fscore_support  # imported here: loading a corpus does not need it
+
+    true = m["label_ref"] == "body"
+    p, r, f, _ = precision_recall_fscore_support(true, m["label"] == "body", average="binary", zero_division=0)
     nonblank = m[m["label_ref"] != "blank"]
     body = m[true]
     return {
-        "body_precision": tp / (tp + fp) if tp + fp else 0.0,
-        "body_recall": tp / (tp + fn) if tp + fn else 0.0,
-        "body_f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0,
+        "body_precision": float(p),
+        "body_recall": float(r),
+        "body_f1": float(f),
         "accuracy_nonblank": float((nonblank["label"] == nonblank["label_ref"]).mean()),
         "voice_accuracy": float(((body["voice"] == body["voice_ref"]) & (body["quoted_outlet"] == body["quoted_outlet_ref"])).mean()),
     }

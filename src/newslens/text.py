@@ -79,7 +79,9 @@ def split_sentences(text: str) -> list[str]:
 
     Handles abbreviations such as "Aug. 7", "Mr.", "U.S." and initials, quotes closed after the
     stop (``."`` and ``?”``), and dashes. A comma inside a closing quote (``,"``) never ends a
-    sentence. Rule-based on purpose: it is transparent and needs no model download.
+    sentence. Rule-based on purpose: it is transparent and needs no model download. Kept over pysbd and syntok
+    (``benchmarks/sentence_splitters.py``): on the 287 hand-labelled paragraph ends of the seeds and the validation
+    set it cuts 96.2% (pysbd 94.1%, syntok 94.4%), at 59 ms per 1,000 paragraphs (pysbd 2,437, syntok 610).
 
     Returns the sentences stripped of surrounding space; an empty text gives ``[]``.
     """

@@ -38,7 +38,7 @@ class FramingError(NewslensError):
 
 def _require(table: pd.DataFrame, columns: set[str], name: str) -> None:
     """Raise FramingError naming the table and the columns it lacks."""
-    require_columns(table, sorted(columns), func="framing", what=name, error=FramingError)
+    require_columns(table, sorted(columns), func=name, what="the table", error=FramingError)
 
 
 # --------------------------------------------------------------------------- the codebook

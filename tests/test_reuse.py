@@ -28,11 +28,11 @@ def tiny(dates=("2021-08-01", "2021-08-05")):
 
 
 def test_shingles_ignore_case_and_punctuation_and_need_k_words():
-    assert shingles("One, two THREE four five!", 5) == shingles("one two three four five", 5)
-    assert len(shingles("one two three four five six", 5)) == 2
-    assert shingles("too short", 5) == set()
+    assert shingles("One, two THREE four five!", k=5) == shingles("one two three four five", k=5)
+    assert len(shingles("one two three four five six", k=5)) == 2
+    assert shingles("too short", k=5) == set()
     with pytest.raises(ReuseError, match="at least 1"):
-        shingles("x", 0)
+        shingles("x", k=0)
 
 
 def test_finds_edited_copy_with_direction_and_skips_shared_phrase():

@@ -189,7 +189,7 @@ def _compile_pattern(spec, where: str) -> _Pattern:
     )
 
 
-def compile_facts(facts: dict | list, source: str = "facts.yml") -> list[Fact]:
+def compile_facts(facts: dict | list, *, source: str = "facts.yml") -> list[Fact]:
     """Check and compile the facts codebook (the dict from ``load_codebook("facts")`` or its list).
 
     A pattern is a regex, or a mapping of ``any``/``words`` (one must occur), ``lemmas`` and

@@ -116,7 +116,7 @@ def _token_codes(cleaned: list[str], chunk: int = 20_000) -> tuple[np.ndarray, l
     return np.concatenate(all_codes), list(vocab), np.concatenate(all_owner)
 
 
-def shingles(text: str, k: int = 5) -> set[int]:
+def shingles(text: str, *, k: int = 5) -> set[int]:
     """Hashed k-word shingles of a text (lower-cased words, punctuation ignored).
 
     A text of fewer than *k* words has no shingles. Each word is hashed with BLAKE2b (the same in

@@ -109,7 +109,7 @@ class Tokenizer:
         return [tok for tok in toks if tok]
 
 
-def tokenize(text: str, lemmatize: bool = False) -> list[str]:
+def tokenize(text: str, *, lemmatize: bool = False) -> list[str]:
     """The terms of *text* as the vectorisers see them, before stop words are removed."""
     return Tokenizer(lemmatize)(text)
 
@@ -298,7 +298,7 @@ def _check_counts(counts: pd.DataFrame) -> None:
         raise TermsError("counts: expected non-negative numbers")
 
 
-def top_terms(scores: pd.DataFrame, n: int = 15) -> pd.DataFrame:
+def top_terms(scores: pd.DataFrame, *, n: int = 15) -> pd.DataFrame:
     """The *n* highest-scoring terms per outlet (positive scores only; ties broken alphabetically).
 
     Returns
@@ -348,7 +348,7 @@ def cosine_pairs(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["change", "pair"], ascending=[False, True]).reset_index(drop=True)
 
 
-def outlet_linkage(tfidf: pd.DataFrame, method: str = "average") -> np.ndarray:
+def outlet_linkage(tfidf: pd.DataFrame, *, method: str = "average") -> np.ndarray:
     """Hierarchical clustering of outlets on cosine distance (scipy ``linkage``), for a dendrogram."""
     _check_counts(tfidf)
     return linkage(pdist(tfidf.to_numpy(), metric="cosine"), method=method)
@@ -397,7 +397,7 @@ def _long(counts: pd.DataFrame, **cols: np.ndarray) -> pd.DataFrame:
     return out
 
 
-def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None, alpha0: float | None = None) -> pd.DataFrame:
+def log_odds_dirichlet(counts: pd.DataFrame, *, prior: pd.Series | None = None, alpha0: float | None = None) -> pd.DataFrame:
     """Log-odds ratio with an informative Dirichlet prior, each outlet against the rest.
 
     Monroe, Colaresi and Quinn (2008), eqs. 16 and 18 (their "fightin' words"): with y the
@@ -540,7 +540,7 @@ def _check_table(table: pd.DataFrame, methods: Iterable[str]) -> None:
     require_columns(table, ("outlet", "term", *methods), func="terms", what="table", made_by="term_table", error=TermsError)
 
 
-def method_agreement(table: pd.DataFrame, n: int = 15, methods: Iterable[str] = METHODS) -> pd.DataFrame:
+def method_agreement(table: pd.DataFrame, *, n: int = 15, methods: Iterable[str] = METHODS) -> pd.DataFrame:
     """How far two methods agree on an outlet's top terms.
 
     For every outlet and pair of methods: ``shared``, how many terms the two top-*n* lists have
@@ -568,7 +568,7 @@ def method_agreement(table: pd.DataFrame, n: int = 15, methods: Iterable[str] = 
     return pd.DataFrame(rows)
 
 
-def agreed_terms(table: pd.DataFrame, n: int = 15, methods: Iterable[str] = METHODS) -> pd.DataFrame:
+def agreed_terms(table: pd.DataFrame, *, n: int = 15, methods: Iterable[str] = METHODS) -> pd.DataFrame:
     """Terms in the top *n* of an outlet under every method: the ones the prose may call distinctive.
 
     Returns

@@ -116,3 +116,21 @@ def test_a_bad_lemma_cue_is_named(tmp_path, pattern, message):
 def test_a_good_lemma_cue_passes(tmp_path):
     data = _broken(tmp_path, "facts", _with_pattern({"lemmas": [["injure", "crush*"], "belt"], "window": 6, "without": ["drill"]}))
     assert "facts" in check_codebooks(data_dir=data)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda b: b["items"]["R1"]["cues"][0].__setitem__("alll", ["x"]), r"frames\.yml: items: item R1: cue 1: unknown key 'alll'; did you mean 'all'\?"),
+    (lambda b: b["responsibility"]["cues"][0].__setitem__("looks", "x"), r"frames\.yml: responsibility: cue 1: unknown key 'looks'"),
+    (lambda b: b["lexicons"].__setitem__("new", "x"), r"frames\.yml: lexicons: new: expected a list, got the text 'x'"),
+    (lambda b: b["nmf"].__setitem__("top_terms", 2.5), r"frames\.yml: nmf: top_terms: expected a whole number, got the number 2\.5"),
+])
+def test_a_schema_error_is_told_with_the_place_a_reader_finds(tmp_path, change, message):
+    data = _broken(tmp_path, "frames", change)
+    with pytest.raises(CorpusError, match=message):
+        check_codebooks(["frames"], data)
+
+
+def test_every_codebook_kind_has_a_schema():
+    from newslens.codebooks import SCHEMAS
+
+    assert set(SCHEMAS) == set(CODEBOOKS)

@@ -73,7 +73,7 @@ def test_lexicon_expands_inside_patterns(book):
 
 @pytest.mark.parametrize("change, message", [
     (lambda b: b["items"]["R1"]["cues"][0].update({"all": ["{nope}"]}), "unknown lexicon '{nope}'"),
-    (lambda b: b["items"]["R1"]["cues"][0].update({"all": ["(unclosed"]}), "bad regular expression"),
+    (lambda b: b["items"]["R1"]["cues"][0].update({"all": ["(unclosed"]}), "'(unclosed' is not a valid regular expression"),
     (lambda b: b["items"]["R1"].pop("rule"), "item R1 needs a one-line 'rule'"),
     (lambda b: b["frames"]["responsibility"]["items"].append("R9"), "frame item(s) without a rule: R9"),
     (lambda b: b["items"].update({"X1": {"rule": "r", "cues": [{"all": ["a"]}]}}), "item X1 belongs to no frame"),
@@ -125,7 +125,7 @@ def test_window_joins_previous_sentence_of_same_article():
 
 
 def test_code_items_rejects_table_without_text():
-    with pytest.raises(F.FramingError, match="missing column"):
+    with pytest.raises(F.FramingError, match="lacks column"):
         F.code_items(pd.DataFrame({"article": ["a"], "line": [1]}), TINY)
 
 
@@ -150,7 +150,7 @@ def _codes(answers: dict) -> pd.DataFrame:
 def test_agreement_percent_and_kappa():
     manual = _codes({("a", "R1"): 1, ("b", "R1"): 0, ("c", "R1"): 1, ("d", "R1"): 0, ("a", "H2"): 1, ("b", "H2"): 1})
     rule = _codes({("a", "R1"): 1, ("b", "R1"): 0, ("c", "R1"): 0, ("d", "R1"): 0, ("a", "H2"): 1, ("b", "H2"): 1})
-    ag = F.agreement(rule, manual)
+    ag = F.frame_agreement(rule, manual)
     assert ag.loc["responsibility", "percent_agreement"] == 0.75
     assert ag.loc["responsibility", "kappa"] == pytest.approx(0.5)   # po .75, pe .5
     assert ag.loc["overall", "cells"] == 6 and ag.loc["overall", "agree"] == 5
@@ -169,7 +169,7 @@ def test_disagreements_lists_the_differing_cells():
 
 def test_agreement_needs_the_same_cells():
     with pytest.raises(F.FramingError, match="b R1 is missing from the manual coding"):
-        F.agreement(_codes({("a", "R1"): 1, ("b", "R1"): 1}), _codes({("a", "R1"): 1}))
+        F.frame_agreement(_codes({("a", "R1"): 1, ("b", "R1"): 1}), _codes({("a", "R1"): 1}))
 
 
 @pytest.mark.parametrize("row, message", [
@@ -229,7 +229,7 @@ def test_responsibility_counts_fill_both_voices():
     assert counts.loc[("a", "own")].tolist() == [1, 1, 0]
     assert counts.loc[("a", "quoted")].tolist() == [0, 0, 0]
     assert counts.loc[("b", "quoted"), "x"] == 1
-    with pytest.raises(F.FramingError, match="missing column"):
+    with pytest.raises(F.FramingError, match="lacks column"):
         F.responsibility_counts(attr.drop(columns="voice"))
 
 
@@ -280,7 +280,7 @@ def test_every_positive_answer_has_evidence(real):
 
 def test_agreement_with_manual_coding_reaches_target(real):
     """The rule coder agrees with the hand coding (data/reference/frames_manual.csv)."""
-    ag = F.agreement(F.code_items(real), F.load_manual(DATA / "reference" / "frames_manual.csv"))
+    ag = F.frame_agreement(F.code_items(real), F.load_manual(DATA / "reference" / "frames_manual.csv"))
     assert ag.loc["overall", "cells"] == 95
     assert ag.loc["overall", "percent_agreement"] >= 0.85
     assert ag.loc["overall", "kappa"] >= 0.6

@@ -232,7 +232,7 @@ def test_chapter_2_facts_and_events(story, sentences):
     assert set(missed["article"]) <= set(order)
     ref = pd.read_csv(REF / "facts.csv")
     assert set(ref["article"]) == {"ledger-first", "valley-radio"}
-    agreement = cv.agreement(_covered(matrix, ref), ref)
+    agreement = cv.fact_agreement(_covered(matrix, ref), ref)
     assert agreement["cells"] == 2 * len(facts["facts"])
     assert agreement["accuracy"] == 1.0, agreement["disagreements"]
     _figure(plots.fact_heatmap(matrix, {a: a for a in order}, "t"))
@@ -386,7 +386,7 @@ def test_chapter_4_agreement_on_the_hand_coded_article(story, sentences):
     manual = F.load_manual(REF / "frames_manual.csv", book)
     assert set(manual["article"]) == {"ledger-update"} and len(manual) == len(book["items"])
     codes = _covered(F.code_items(sentences, book), manual)
-    table = F.agreement(codes, manual)
+    table = F.frame_agreement(codes, manual)
     assert table.loc["overall", "cells"] == len(book["items"])
     assert table.loc["overall", "yes_manual"] == int(manual["answer"].sum())
     disagree = F.disagreements(codes, manual)

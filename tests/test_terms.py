@@ -110,7 +110,7 @@ def test_outlet_documents_bad_input(mini_lines):
     lines, articles = mini_lines
     with pytest.raises(TermsError, match="view must be one of own, all, got 'mine'"):
         T.outlet_documents(lines, articles, "mine")
-    with pytest.raises(TermsError, match=r"missing column\(s\) voice"):
+    with pytest.raises(TermsError, match=r"lacks column\(s\) voice"):
         T.outlet_documents(lines.drop(columns="voice"), articles)
     with pytest.raises(TermsError, match=r"article\(s\) b1 not in the articles table"):
         T.outlet_documents(lines, articles.drop(index="b1"))
@@ -337,7 +337,7 @@ def test_agreed_terms(scored):
         {"term": "q", "rank_m1": 2, "rank_m2": 2},
     ]
     assert T.agreed_terms(scored, n=2, methods=["m1", "m3"]).empty
-    with pytest.raises(TermsError, match=r"missing column\(s\) m9"):
+    with pytest.raises(TermsError, match=r"lacks column\(s\) m9"):
         T.agreed_terms(scored, methods=["m1", "m9"])
 
 
@@ -409,8 +409,9 @@ def test_terms_export_table(corpus, study):
 def test_quote_flows_counts_quoted_body_words_per_outlet_and_source(mini_lines):
     lines, articles = mini_lines
     flows = T.quote_flows(lines, articles)
-    # b1 line 2: "The sexual assault case drew anger, Alpha News wrote. [Source]" is 10 word tokens (the marker counts as one)
-    assert flows.to_dict("records") == [{"outlet": "Beta Times", "source": "Alpha News", "words": 10}]
+    # b1 line 2: "The sexual assault case drew anger, Alpha News wrote. [Source]" is 9 words: the marker is nobody's
+    # words, as in newslens.reuse.reuse_share and newslens.text.article_stats
+    assert flows.to_dict("records") == [{"outlet": "Beta Times", "source": "Alpha News", "words": 9}]
 
 
 def test_quote_flows_empty_when_nobody_quotes(mini_lines):
@@ -423,8 +424,8 @@ def test_shared_passages_only_counts_quoted_lines_that_repeat_another_outlets_ca
     lines, articles = mini_lines
     reuse = pd.DataFrame({"article": ["b1", "a2"], "line": [2, 1], "source_article": ["a1", "a1"]})
     out = T.shared_passages(lines, articles, reuse)
-    # b1 line 2 (quoted, 10 words) repeats a1; a2 line 1 repeats a1 too, but in the same outlet and its own voice
-    assert out.to_dict("records") == [{"outlet": "Beta Times", "source": "Alpha News", "lines": 1, "words": 10}]
+    # b1 line 2 (quoted, 9 words, its marker left out) repeats a1; a2 line 1 repeats a1 too, but in the same outlet and its own voice
+    assert out.to_dict("records") == [{"outlet": "Beta Times", "source": "Alpha News", "lines": 1, "words": 9}]
     assert T.shared_passages(lines, articles, reuse.iloc[0:0]).empty
     with pytest.raises(TermsError, match="source_article"):
         T.shared_passages(lines, articles, reuse.drop(columns="source_article"))

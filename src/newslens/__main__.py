@@ -17,8 +17,8 @@ from newslens.add import describe, plan_captures, write_captures
 from newslens.codebooks import check_codebooks
 from newslens.corpus import CorpusWarning, find_data_dir, load_manifest, read_capture
 from newslens.display import TABLE_DECIMALS
+from newslens.errors import NewslensError
 from newslens.export import (
-    INPUT_ERRORS,
     PROVENANCE,
     TABLES,
     check_output_folder,
@@ -154,7 +154,7 @@ def _add(args: argparse.Namespace) -> int:
             warnings.simplefilter("always", CorpusWarning)
             plans = plan_captures(args.files, args.data, outlet=args.outlet, date=args.date, url=args.url,
                                   article_id=args.article_id, site=args.site, headline=args.headline)
-    except INPUT_ERRORS as exc:
+    except NewslensError as exc:
         return _fail(exc)
     for message in dict.fromkeys(str(w.message) for w in caught):
         print(f"newslens: warning: {message}", file=sys.stderr)
@@ -174,7 +174,7 @@ def _add(args: argparse.Namespace) -> int:
 def _text(args: argparse.Namespace) -> int:
     try:
         text = read_capture(args.capture)
-    except INPUT_ERRORS as exc:
+    except NewslensError as exc:
         return _fail(exc)
     sys.stdout.write(text)
     return 0
@@ -198,7 +198,7 @@ def _export(args, progress: _Progress) -> int:
                 print(f"newslens: warning: {message}", file=sys.stderr)
             try:
                 paths = write_export(study, out, names, keep=keep, progress=progress)
-            except INPUT_ERRORS as exc:
+            except NewslensError as exc:
                 raise type(exc)(f"{exc} (nothing written: {out} is as it was)") from None
             except OSError as exc:
                 raise OSError(f"cannot write into {out}: {exc.strerror or exc} (nothing written: {out} is as it was)") from None
@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     progress = _Progress(args.progress_seconds)
     try:
         return _export(args, progress)
-    except INPUT_ERRORS as exc:
+    except NewslensError as exc:
         return _fail(exc)
     except OSError as exc:
         return _fail(exc.strerror and f"{exc.filename or args.out}: {exc.strerror}" or exc)

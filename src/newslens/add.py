@@ -27,6 +27,7 @@ from newslens.corpus import (
     label_lines,
     load_codebook,
     load_manifest,
+    parse_date,
     read_capture,
 )
 from newslens.pages import HTML_SUFFIXES, Page, extractor_name, is_binary, is_html_name, looks_like_html, read_page, url_date
@@ -53,10 +54,8 @@ class NewCapture:
 
 def _date_option(value: str, today: _dt.date) -> str:
     try:
-        day = _dt.date.fromisoformat(value)
-        if len(value) != 10:
-            raise ValueError
-    except ValueError:
+        day = parse_date(value)
+    except CorpusError:
         raise CorpusError(f"--date {value!r} is not a date; give it as YYYY-MM-DD") from None
     if day > today:
         raise CorpusError(f"--date {value} is in the future (today is {today.isoformat()}); check the year")

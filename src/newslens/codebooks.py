@@ -4,20 +4,30 @@ The analyses compile their own codebook and reject most mistakes with a message;
 checks, in one place and up front, the shapes they take for granted (a list where a list is read,
 a regular expression that compiles, a named group the aggregator rule needs), so that a codebook
 mistake always stops ``newslens export`` with one line naming the file and the entry.
+
+The shape of each codebook (which keys, which types, which lists may not be empty) is a JSON Schema
+(:data:`SCHEMAS`), checked with jsonschema; its first error, in the order of the file, is told in one
+line that names the entry as a reader finds it (``facts #3 (id 'x'): pattern 1: any: entry 2``).
+What a schema cannot say (a regular expression that compiles and cannot hang, a date, ids that are
+unique, a speaker type that is declared, a lemma cue that can match) is checked here in Python.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import difflib
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from newslens.corpus import CorpusError, find_data_dir, hang_risk, load_codebook, parse_date
+from jsonschema import Draft202012Validator
+
+from newslens.corpus import CorpusError, compile_regex, find_data_dir, load_codebook, parse_date
 from newslens.coverage import DEFAULT_WINDOW
+from newslens.errors import InputError, TableError
 from newslens.framing import FramingError, compile_codebook
 from newslens.text import LemmaCue
+
+__all__ = ["CODEBOOKS", "SCHEMAS", "check_codebooks"]
 
 #: The codebooks of a story, in the order the chapters use them.
 CODEBOOKS = ("furniture", "events", "facts", "actors", "speakers", "wording", "terms", "frames")
@@ -32,27 +42,199 @@ class _Where:
     def __truediv__(self, part: str) -> _Where:
         return _Where(self.path, (*self.parts, part))
 
+    def __str__(self) -> str:
+        return ": ".join((str(self.path), *self.parts))
+
     def error(self, problem: str) -> CorpusError:
-        at = ": ".join(self.parts)
-        return CorpusError(f"{self.path}: {at + ': ' if at else ''}{problem}")
+        return CorpusError(f"{self}: {problem}")
 
 
-def _mapping(value: Any, where: _Where, keys: Iterable[str] | None = None) -> dict:
-    """*value* as a mapping; with *keys*, every key must be one of them (a misspelt key would be ignored)."""
-    if not isinstance(value, dict):
-        raise where.error(f"expected a mapping (key: value lines), got {_kind(value)}")
-    if keys is not None:
-        _known(value, tuple(keys), where)
-    return value
+# --------------------------------------------------------------------------- the schemas
+# Besides JSON Schema's own keywords, three annotations say how a reader names a place in the file:
+# "x-item" on a list names its entries ("entry {n}" after the list's key; with a leading "=", instead of
+# it: "=pattern {n}"; "=#" is "<key> #<n> (<x-name> '<value>')"), "x-key" on a mapping of names names its
+# values the same way ("item {key}"), and "x-expect" says in words what a value should be.
+
+_TEXT = {"type": "string", "pattern": r"\S", "x-expect": "a non-empty text"}
+# A word may be a number (2021 stays the word "2021"); YAML 1.1 reads a bare On or No as a boolean, refused.
+_WORD = {"type": ["string", "number"], "pattern": r"\S", "x-expect": "a word or phrase"}
 
 
-def _known(mapping: dict, keys: tuple[str, ...], where: _Where, *, also: frozenset = frozenset()) -> None:
-    for key in mapping:
-        if key in keys or key in also:
-            continue
-        near = difflib.get_close_matches(str(key), keys, n=1)
-        hint = f"did you mean {near[0]!r}?" if near else f"the keys here are {', '.join(keys)}"
-        raise where.error(f"unknown key {key!r}; {hint}")
+def _list(item: dict, *, label: str = "entry {n}", empty: bool = True) -> dict:
+    return {"type": "array", "items": item, "x-item": label, **({} if empty else {"minItems": 1})}
+
+
+def _words(*, empty: bool = True) -> dict:
+    return _list(_WORD, empty=empty)
+
+
+def _regexes(*, empty: bool = True) -> dict:
+    return _list(_TEXT, empty=empty)
+
+
+def _mapping(properties: dict, *, required: Iterable[str] = ()) -> dict:
+    return {"type": "object", "properties": properties, "additionalProperties": False, "required": list(required)}
+
+
+def _named(value: dict, label: str) -> dict:
+    """A mapping of names (chosen by the codebook's author) to values of one shape."""
+    return {"type": "object", "additionalProperties": value, "x-key": label}
+
+
+def _entries(entry: dict, *, name: str = "id") -> dict:
+    """A non-empty list of entries, each named in messages by its position and its *name* key."""
+    return {"type": "array", "minItems": 1, "items": entry, "x-item": "=#", "x-name": name}
+
+
+_PATTERN = {
+    "type": ["string", "object"], "pattern": r"\S",
+    "x-expect": "a regular expression or a mapping with any/words/lemmas/with/without",
+    "properties": {"any": _regexes(), "words": _words(), "with": _regexes(), "without": _regexes(), "window": {},
+                   "lemmas": _list({"type": ["string", "number", "array"], "pattern": r"\S", "minItems": 1, "items": _WORD,
+                                    "x-item": "entry {n}", "x-expect": "a word or phrase, or a list of them"},
+                                   label="slot {n}", empty=False)},
+    "additionalProperties": False,
+}
+
+#: One JSON Schema per codebook: the keys each mapping may have, the type of each value, the lists that may not be empty.
+SCHEMAS: dict[str, dict] = {
+    "furniture": _mapping({
+        "boilerplate": _regexes(), "caption": _regexes(), "byline": _regexes(), "inline_markers": _regexes(),
+        "block_quotes": _mapping({"intro": _list(_TEXT, label="=intro {n}"), "end": _TEXT, "continuation": _TEXT}),
+    }),
+    "events": _mapping({
+        "story": {},
+        "events": _entries(_mapping({"id": _TEXT, "date": {"x-expect": "a date (YYYY-MM-DD)"}, "end": {}, "label": _TEXT},
+                                    required=("id", "date", "label"))),
+    }, required=("events",)),
+    "facts": _mapping({
+        "facts": _entries(_mapping({"id": _TEXT, "definition": _TEXT, "event": _TEXT, "exclude": _regexes(),
+                                    "patterns": _list(_PATTERN, label="=pattern {n}", empty=False)},
+                                   required=("id", "definition", "patterns"))),
+    }, required=("facts",)),
+    "actors": _mapping({
+        "actors": _entries(_mapping({"id": _TEXT, "name": _TEXT, "kind": _TEXT, "role": _TEXT, "speaker_type": _TEXT,
+                                     "aliases": _words(), "surnames": _words(), "patterns": _regexes(), "surname_intro": _regexes()},
+                                    required=("id",))),
+        "ignore": _words(),
+    }, required=("actors",)),
+    "speakers": _mapping({
+        "speaker_types": _words(empty=False), "focus": _words(), "not_speakers": _words(), "titles": _words(),
+        "speech_verbs": _words(empty=False),
+        "actors": _entries(_mapping({"name": _TEXT, "type": {}, "aliases": _words(),
+                                     "gender": {"enum": ["female", "male", "none"]}}, required=("name",)), name="name"),
+        "roles": _entries(_mapping({"type": {}, "cues": _words(empty=False)}, required=("cues",)), name="type"),
+    }, required=("speaker_types", "actors", "roles", "speech_verbs")),
+    "wording": _mapping({
+        "exclude": _regexes(),
+        "groups": _entries(_mapping({"id": _TEXT, "label": _TEXT, "terms": _entries(
+            _mapping({"id": _TEXT, "label": _TEXT, "patterns": _regexes(empty=False)}, required=("id", "patterns")))},
+            required=("id", "terms"))),
+    }, required=("groups",)),
+    "terms": _mapping({"stop_words": _words(), "keep": _words()}),
+    "frames": _mapping({
+        "lexicons": _named(_regexes(), "{key}"),
+        "frames": _named(_mapping({"label": {}, "items": {}}), "frame {key}"),
+        "items": _named(_mapping({"question": {}, "rule": {}, "min_sentences": {},
+                                  "cues": {"type": "array", "x-item": "=cue {n}",
+                                           "items": _mapping({"all": {}, "none": {}, "window": {}})}}), "item {key}"),
+        "entman": _mapping({"min_score": {"type": "integer"},
+                            "functions": _named(_mapping({"rule": {}, "cues": _words(empty=False)}, required=("cues",)), "=function {key}")}),
+        "responsibility": _mapping({
+            "window": {"type": "integer"},
+            "targets": _named(_mapping({"label": {}, "lexicon": {}}), "=target {key}"),
+            "cues": {"type": "array", "minItems": 1, "x-item": "=cue {n}", "items": _mapping({"look": {}, "pattern": {}, "target": {}})},
+        }, required=("cues",)),
+        "issue_frames": _named(_mapping({"label": {}, "patterns": _words(empty=False)}, required=("patterns",)), "{key}"),
+        "nmf": _mapping({"ks": _list({"type": "integer"}, empty=False), "seeds": _list({"type": "integer"}, empty=False),
+                         "min_df": {"type": "number"}, "max_df": {"type": "number"}, "stability_threshold": {"type": "number"},
+                         "top_terms": {"type": "integer"}, "random_state": {"type": "integer"}, "extra_stop_words": _words()}),
+    }),
+}
+
+
+# --------------------------------------------------------------------------- a schema error, told in one line
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return f"the text {value!r}" if len(value) < 40 else "a text"
+    if isinstance(value, _dt.datetime):
+        return f"a date with a time ({value.isoformat(sep=' ')})"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"the number {value!r}"
+    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)
+
+
+def _expect(schema: dict) -> str:
+    if "x-expect" in schema:
+        return schema["x-expect"]
+    kind = schema.get("type")
+    if kind == "array":
+        return "a non-empty list" if schema.get("minItems") else "a list"
+    return {"object": "a mapping", "integer": "a whole number", "number": "a number", "string": "a non-empty text"}.get(kind, "a value")
+
+
+def _place(schema: dict, book: Any, path: Iterable, where: _Where) -> _Where:
+    """The location of *path* (keys and list positions) as a reader names it, from the schemas' annotations."""
+    node, value, parts, key = schema, book, list(where.parts), None
+    for p in path:
+        if isinstance(p, int):
+            label = node.get("x-item", "entry {n}")
+            if label == "=#":
+                name_key = node.get("x-name", "id")
+                name = value[p].get(name_key) if isinstance(value[p], dict) else None
+                label = f"={key} #{p + 1}" + (f" ({name_key} {name!r})" if name else "")
+            node = node.get("items", {})
+            label = label.format(n=p + 1)
+        elif p in node.get("properties", {}):
+            node, label = node["properties"][p], str(p)
+        else:
+            label = node.get("x-key", "{key}").format(key=p)
+            node = node.get("additionalProperties") if isinstance(node.get("additionalProperties"), dict) else {}
+        if label.startswith("=") and parts:
+            parts[-1] = label[1:]
+        else:
+            parts.append(label.lstrip("="))
+        key, value = p, value[p]
+    return _Where(where.path, tuple(parts))
+
+
+def _order(book: Any, path: Iterable) -> list[int]:
+    """Where *path* is in the file: the position of each key or entry, so the first error told is the first one met."""
+    out, value = [], book
+    for p in path:
+        out.append(p if isinstance(p, int) else list(value).index(p))
+        value = value[p]
+    return out
+
+
+def _check_shape(name: str, book: dict, where: _Where) -> None:
+    """Raise the first error of *book* against ``SCHEMAS[name]``, in the order of the file, as one line."""
+    schema = SCHEMAS[name]
+    anchors = _aliased(book)  # keys that only hold a YAML anchor reused elsewhere: not the codebook's own
+    shown = {k: v for k, v in book.items() if k not in anchors}
+    errors = list(Draft202012Validator(schema).iter_errors(shown))
+    if not errors:
+        return
+    err = min(errors, key=lambda e: _order(shown, e.absolute_path))
+    at, value, rule = _place(schema, shown, err.absolute_path, where), err.instance, err.schema
+    if err.validator == "required":
+        missing = next(k for k in err.validator_value if k not in value)
+        raise (at / missing).error(f"expected {_expect(rule['properties'].get(missing, {}))}, got nothing")
+    if err.validator == "additionalProperties":
+        keys = tuple(rule.get("properties", {}))
+        extra = next(k for k in value if k not in keys)
+        near = difflib.get_close_matches(str(extra), keys, n=1)
+        raise at.error(f"unknown key {extra!r}; " + (f"did you mean {near[0]!r}?" if near else f"the keys here are {', '.join(keys)}"))
+    if err.validator == "enum":
+        allowed = [str(v) for v in err.validator_value]
+        raise at.error(f"{value!r} is not {', '.join(allowed[:-1])} or {allowed[-1]}")
+    if isinstance(value, bool) and "string" in rule.get("type", ()):
+        raise at.error(f"YAML read this word as {str(value).lower()}; put it in quotes (for example \"On\")")
+    raise at.error(f"expected {'a non-empty list' if err.validator == 'minItems' else _expect(rule)}, got {_kind(value)}")
 
 
 def _aliased(book: dict) -> frozenset:
@@ -71,268 +253,123 @@ def _aliased(book: dict) -> frozenset:
     return frozenset(k for k, v in book.items() if isinstance(v, (dict, list)) and seen.get(id(v), 0) > 1)
 
 
-def _list(value: Any, where: _Where, *, empty: bool = True) -> list:
-    if not isinstance(value, list) or (not empty and not value):
-        raise where.error(f"expected a {'' if empty else 'non-empty '}list, got {_kind(value)}")
-    return value
+# --------------------------------------------------------------------------- what a schema cannot say
 
 
-def _text(value: Any, where: _Where) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise where.error(f"expected a non-empty text, got {_kind(value)}")
-    return value
-
-
-def _regex(value: Any, where: _Where, group: str | None = None) -> None:
-    _text(value, where)
-    try:
-        compiled = re.compile(value)
-    except re.error as exc:
-        raise where.error(f"{value!r} is not a valid regular expression ({exc})") from None
-    risk = hang_risk(value)
-    if risk:
-        raise where.error(risk)
+def _regex(value: str, where: _Where, group: str | None = None) -> None:
+    compiled = compile_regex(value, where=str(where), what="", flags=0)
     if group and group not in compiled.groupindex:
         raise where.error(f"{value!r} needs a named group (?P<{group}>...)")
 
 
-def _word(value: Any, where: _Where) -> None:
-    # YAML 1.1 reads a bare On, Off, Yes or No as true/false: the word itself would be lost
-    if isinstance(value, bool):
-        raise where.error(f"YAML read this word as {str(value).lower()}; put it in quotes (for example \"On\")")
-    # numbers are read with str(): 2021 stays the word "2021"
-    if value is None or isinstance(value, (dict, list)) or not str(value).strip():
-        raise where.error(f"expected a word or phrase, got {_kind(value)}")
-
-
-def _texts(value: Any, where: _Where, *, regex: bool = False, empty: bool = True) -> None:
-    for i, v in enumerate(_list(value, where, empty=empty), 1):
-        (_regex if regex else _word)(v, where / f"entry {i}")
+def _regexes_of(values: list, where: _Where) -> None:
+    for i, v in enumerate(values, 1):
+        _regex(v, where / f"entry {i}")
 
 
 def _date(value: Any, where: _Where) -> None:
-    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):  # YAML reads 2021-09-14 as a date
-        return
     try:
         parse_date(value)
-    except ValueError:
+    except CorpusError:
         raise where.error(f"expected a date (YYYY-MM-DD), got {_kind(value)}") from None
 
 
-def _number(value: Any, where: _Where, *, whole: bool = False) -> None:
-    ok = isinstance(value, int) if whole else isinstance(value, (int, float))
-    if not ok or isinstance(value, bool):
-        raise where.error(f"expected a {'whole ' if whole else ''}number, got {_kind(value)}")
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, str):
-        return f"the text {value!r}" if len(value) < 40 else "a text"
-    if isinstance(value, _dt.datetime):
-        return f"a date with a time ({value.isoformat(sep=' ')})"
-    return {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number"}.get(type(value), type(value).__name__)
-
-
-def _entries(book: dict, key: str, where: _Where, *, name_key: str = "id", keys: Iterable[str] | None = None,
-             unique: bool = True) -> Iterable[tuple[dict, _Where]]:
-    """Each entry of the list *book[key]*, with its location; with *keys*, the keys an entry may have;
-    with *unique*, no two entries share a *name_key*."""
+def _named_entries(book: dict, key: str, where: _Where, *, name_key: str = "id", unique: bool = True) -> Iterable[tuple[dict, _Where]]:
+    """Each entry of the list *book[key]* (its shape already checked), with its location; with *unique*, no two
+    entries share a *name_key*."""
     first: dict = {}
-    for i, entry in enumerate(_list(book.get(key), where / key, empty=False), 1):
-        label = entry.get(name_key) if isinstance(entry, dict) else None
+    for i, entry in enumerate(book.get(key) or [], 1):
+        label = entry.get(name_key)
         w = where / (f"{key} #{i}" + (f" ({name_key} {label!r})" if label else ""))
-        _mapping(entry, w, keys)
         if unique and label is not None:
-            try:
-                if label in first:
-                    raise (w / name_key).error(f"duplicate {name_key} {label!r} (first at {key} #{first[label]}); each must be unique")
-                first[label] = i
-            except TypeError:  # an unhashable id is reported by the entry's own check
-                pass
+            if label in first:
+                raise (w / name_key).error(f"duplicate {name_key} {label!r} (first at {key} #{first[label]}); each must be unique")
+            first[label] = i
         yield entry, w
 
 
-def _optional(spec: dict, key: str, where: _Where, check: Callable[..., None], **kw) -> None:
-    if key in spec:
-        check(spec[key], where / key, **kw)
-
-
-# --------------------------------------------------------------------------- one check per codebook
-
-
 def _furniture(book: dict, w: _Where) -> None:
-    _known(book, ("boilerplate", "caption", "byline", "inline_markers", "block_quotes"), w, also=_aliased(book))
     for key in ("boilerplate", "caption", "byline", "inline_markers"):
-        _optional(book, key, w, _texts, regex=True)
-    if "block_quotes" in book:
-        bq = _mapping(book["block_quotes"], w / "block_quotes", ("intro", "end", "continuation"))
-        for i, p in enumerate(_list(bq.get("intro", []), w / "block_quotes" / "intro"), 1):
-            _regex(p, w / "block_quotes" / f"intro {i}", group="outlet")
-        for key in ("end", "continuation"):
-            _optional(bq, key, w / "block_quotes", _regex)
+        _regexes_of(book.get(key) or [], w / key)
+    bq = book.get("block_quotes") or {}
+    for i, p in enumerate(bq.get("intro") or [], 1):
+        _regex(p, w / "block_quotes" / f"intro {i}", group="outlet")
+    for key in ("end", "continuation"):
+        if key in bq:
+            _regex(bq[key], w / "block_quotes" / key)
 
 
 def _events(book: dict, w: _Where) -> None:
-    _known(book, ("story", "events"), w, also=_aliased(book))
-    for ev, ew in _entries(book, "events", w, keys=("id", "date", "end", "label")):
-        _text(ev.get("id"), ew / "id")
-        _date(ev.get("date"), ew / "date")
-        _optional(ev, "end", ew, _date)
-        _text(ev.get("label"), ew / "label")
+    for ev, ew in _named_entries(book, "events", w):
+        _date(ev["date"], ew / "date")
+        if "end" in ev:
+            _date(ev["end"], ew / "end")
 
 
-_PATTERN_KEYS = ("any", "words", "lemmas", "window", "with", "without")
-
-
-def _pattern(spec: Any, where: _Where) -> None:
+def _pattern(spec: str | dict, where: _Where) -> None:
     if isinstance(spec, str):
         return _regex(spec, where)
-    spec = _mapping(spec, where, _PATTERN_KEYS)
     if not any(k in spec for k in ("any", "words", "lemmas")):
         raise where.error("a pattern needs 'any' (regexes), 'words' (literal words) or 'lemmas' (word sets)")
     for key in ("any", "with", "without"):
-        _optional(spec, key, where, _texts, regex=True)
-    _optional(spec, "words", where, _texts)
+        _regexes_of(spec.get(key) or [], where / key)
     if "lemmas" in spec:
-        _lemmas(spec["lemmas"], spec.get("window", DEFAULT_WINDOW), where)
+        try:
+            LemmaCue.compile(spec["lemmas"], spec.get("window", DEFAULT_WINDOW))
+        except InputError as exc:
+            raise (where / "lemmas").error(str(exc)) from None
     elif "window" in spec:
         raise (where / "window").error("belongs to a 'lemmas' cue; add 'lemmas' or remove 'window'")
 
 
-def _lemmas(slots: Any, window: Any, where: _Where) -> None:
-    for i, slot in enumerate(_list(slots, where / "lemmas", empty=False), 1):
-        sw = where / "lemmas" / f"slot {i}"
-        if isinstance(slot, list):
-            _texts(slot, sw, empty=False)
-        else:
-            _word(slot, sw)
-    try:
-        LemmaCue.compile(slots, window)
-    except ValueError as exc:
-        raise (where / "lemmas").error(str(exc)) from None
-
-
 def _facts(book: dict, w: _Where) -> None:
-    _known(book, ("facts",), w, also=_aliased(book))
-    for fact, fw in _entries(book, "facts", w, keys=("id", "definition", "event", "exclude", "patterns")):
-        _text(fact.get("id"), fw / "id")
-        _text(fact.get("definition"), fw / "definition")
-        _optional(fact, "event", fw, _text)
-        _optional(fact, "exclude", fw, _texts, regex=True)
-        for i, p in enumerate(_list(fact.get("patterns"), fw / "patterns", empty=False), 1):
+    for fact, fw in _named_entries(book, "facts", w):
+        _regexes_of(fact.get("exclude") or [], fw / "exclude")
+        for i, p in enumerate(fact["patterns"], 1):
             _pattern(p, fw / f"pattern {i}")
 
 
 def _actors(book: dict, w: _Where) -> None:
-    _known(book, ("actors", "ignore"), w, also=_aliased(book))
-    keys = ("id", "name", "kind", "role", "speaker_type", "aliases", "surnames", "patterns", "surname_intro")
-    for actor, aw in _entries(book, "actors", w, keys=keys):
-        _text(actor.get("id"), aw / "id")
-        for key in ("name", "kind", "role", "speaker_type"):
-            _optional(actor, key, aw, _text)
-        for key in ("aliases", "surnames"):
-            _optional(actor, key, aw, _texts)
+    for actor, aw in _named_entries(book, "actors", w):
         for key in ("patterns", "surname_intro"):
-            _optional(actor, key, aw, _texts, regex=True)
-    _optional(book, "ignore", w, _texts)
+            _regexes_of(actor.get(key) or [], aw / key)
 
 
 def _speakers(book: dict, w: _Where) -> None:
-    _known(book, ("speaker_types", "focus", "actors", "roles", "not_speakers", "titles", "speech_verbs"), w, also=_aliased(book))
-    _texts(book.get("speaker_types"), w / "speaker_types", empty=False)
     types = set(book["speaker_types"])
-    for actor, aw in _entries(book, "actors", w, name_key="name", keys=("name", "type", "gender", "aliases")):
-        _text(actor.get("name"), aw / "name")
+    for actor, aw in _named_entries(book, "actors", w, name_key="name"):
         if actor.get("type") not in types:
             raise (aw / "type").error(f"{actor.get('type')!r} is not one of speaker_types")
-        if actor.get("gender", "none") not in ("female", "male", "none"):
-            raise (aw / "gender").error(f"{actor.get('gender')!r} is not female, male or none")
-        _optional(actor, "aliases", aw, _texts)
-    for role, rw in _entries(book, "roles", w, name_key="type", keys=("type", "cues"), unique=False):
+    for role, rw in _named_entries(book, "roles", w, name_key="type", unique=False):
         if role.get("type") not in types:
             raise (rw / "type").error(f"{role.get('type')!r} is not one of speaker_types")
-        _texts(role.get("cues"), rw / "cues", empty=False)
-    _texts(book.get("speech_verbs"), w / "speech_verbs", empty=False)
-    if "focus" in book:  # the speaker types whose own words chapter 2 follows: the story's central person(s)
-        for i, stype in enumerate(_list(book["focus"], w / "focus"), 1):
-            if stype not in types:
-                raise (w / "focus" / f"entry {i}").error(f"{stype!r} is not one of speaker_types")
-    for key in ("not_speakers", "titles"):
-        _optional(book, key, w, _texts)
+    for i, stype in enumerate(book.get("focus") or [], 1):  # the speaker types whose own words chapter 2 follows
+        if stype not in types:
+            raise (w / "focus" / f"entry {i}").error(f"{stype!r} is not one of speaker_types")
 
 
 def _wording(book: dict, w: _Where) -> None:
-    _known(book, ("exclude", "groups"), w, also=_aliased(book))
-    _optional(book, "exclude", w, _texts, regex=True)
-    for group, gw in _entries(book, "groups", w, keys=("id", "label", "terms")):
-        _text(group.get("id"), gw / "id")
-        _optional(group, "label", gw, _text)
-        for term, tw in _entries(group, "terms", gw, keys=("id", "label", "patterns")):
-            _text(term.get("id"), tw / "id")
-            _optional(term, "label", tw, _text)
-            _texts(term.get("patterns"), tw / "patterns", regex=True, empty=False)
+    _regexes_of(book.get("exclude") or [], w / "exclude")
+    for group, gw in _named_entries(book, "groups", w):
+        for term, tw in _named_entries(group, "terms", gw):
+            _regexes_of(term["patterns"], tw / "patterns")
 
 
 def _terms(book: dict, w: _Where) -> None:
-    _known(book, ("stop_words", "keep"), w, also=_aliased(book))
-    for key in ("stop_words", "keep"):
-        _optional(book, key, w, _texts)
-
-
-_NMF_KEYS = ("ks", "seeds", "min_df", "max_df", "top_terms", "stability_threshold", "random_state", "extra_stop_words")
+    """Nothing beyond the schema: two lists of words."""
 
 
 def _frames(book: dict, w: _Where) -> None:
-    _known(book, ("lexicons", "frames", "items", "entman", "responsibility", "issue_frames", "nmf"), w, also=_aliased(book))
-    for name, entries in (book.get("lexicons") or {}).items() if isinstance(book.get("lexicons"), dict) else ():
-        _texts(entries, w / "lexicons" / name, regex=True)  # each entry, even in a lexicon no cue uses yet
-    for frame, spec in (book.get("frames") or {}).items() if isinstance(book.get("frames"), dict) else ():
-        _mapping(spec, w / "frames" / f"frame {frame}", ("label", "items"))
-    for item, spec in (book.get("items") or {}).items() if isinstance(book.get("items"), dict) else ():
-        iw = w / "items" / f"item {item}"
-        _mapping(spec, iw, ("question", "rule", "cues", "min_sentences"))
-        for i, cue in enumerate(spec.get("cues") or [] if isinstance(spec.get("cues"), list) else [], 1):
-            _mapping(cue, iw / f"cue {i}", ("all", "none", "window"))
-    if "entman" in book:
-        ent = _mapping(book["entman"], w / "entman", ("min_score", "functions"))
-        _optional(ent, "min_score", w / "entman", _number, whole=True)
-        for fn, spec in _mapping(ent.get("functions"), w / "entman" / "functions").items():
-            fw = w / "entman" / f"function {fn}"
-            _texts(_mapping(spec, fw, ("rule", "cues")).get("cues"), fw / "cues", empty=False)
-    if "responsibility" in book:
-        res = _mapping(book["responsibility"], w / "responsibility", ("window", "cues", "targets"))
-        _optional(res, "window", w / "responsibility", _number, whole=True)
-        for t, spec in _mapping(res.get("targets"), w / "responsibility" / "targets").items():
-            _mapping(spec, w / "responsibility" / f"target {t}", ("label", "lexicon"))
-        for i, cue in enumerate(_list(res.get("cues"), w / "responsibility" / "cues", empty=False), 1):
-            _mapping(cue, w / "responsibility" / f"cue {i}", ("look", "pattern", "target"))
-    if "issue_frames" in book:
-        for f, spec in _mapping(book["issue_frames"], w / "issue_frames").items():
-            fw = w / "issue_frames" / f
-            _texts(_mapping(spec, fw, ("label", "patterns")).get("patterns"), fw / "patterns", empty=False)
-    if "nmf" in book:
-        nmf = _mapping(book["nmf"], w / "nmf", _NMF_KEYS)
-        for key in ("ks", "seeds"):
-            if key in nmf:
-                for i, v in enumerate(_list(nmf[key], w / "nmf" / key, empty=False), 1):
-                    _number(v, w / "nmf" / key / f"entry {i}", whole=True)
-        for key in ("min_df", "max_df", "stability_threshold"):
-            _optional(nmf, key, w / "nmf", _number)
-        for key in ("top_terms", "random_state"):
-            _optional(nmf, key, w / "nmf", _number, whole=True)
-        _optional(nmf, "extra_stop_words", w / "nmf", _texts)
+    for name, entries in (book.get("lexicons") or {}).items():
+        _regexes_of(entries, w / "lexicons" / name)  # each entry, even in a lexicon no cue uses yet
     try:
         compile_codebook(book)
     except FramingError as exc:
         raise w.error(str(exc).removeprefix("frames codebook").lstrip(":, ")) from None
 
 
-_CHECKS: dict[str, Callable[[dict, _Where], None]] = {
-    "furniture": _furniture, "events": _events, "facts": _facts, "actors": _actors,
-    "speakers": _speakers, "wording": _wording, "terms": _terms, "frames": _frames,
-}
+_CHECKS = {"furniture": _furniture, "events": _events, "facts": _facts, "actors": _actors,
+           "speakers": _speakers, "wording": _wording, "terms": _terms, "frames": _frames}
 
 
 def check_codebooks(names: Iterable[str] = CODEBOOKS, data_dir: str | Path | None = None) -> list[str]:
@@ -358,12 +395,14 @@ def check_codebooks(names: Iterable[str] = CODEBOOKS, data_dir: str | Path | Non
     books = {}
     for name in names:
         if name not in _CHECKS:
-            raise ValueError(f"no codebook {name!r}; the codebooks are {', '.join(CODEBOOKS)}")
+            raise TableError(f"no codebook {name!r}; the codebooks are {', '.join(CODEBOOKS)}")
         books[name] = load_codebook(name, folder)
-        _CHECKS[name](books[name], _Where(folder / "codebook" / f"{name}.yml"))
+        where = _Where(folder / "codebook" / f"{name}.yml")
+        _check_shape(name, books[name], where)
+        _CHECKS[name](books[name], where)
     if "facts" in books and "events" in books:
         events = {str(ev["id"]) for ev in books["events"]["events"]}
-        for fact, fw in _entries(books["facts"], "facts", _Where(folder / "codebook" / "facts.yml")):
+        for fact, fw in _named_entries(books["facts"], "facts", _Where(folder / "codebook" / "facts.yml"), unique=False):
             if "event" in fact and str(fact["event"]) not in events:
                 raise (fw / "event").error(f"{fact['event']!r} is not an event of events.yml")
     return list(books)

@@ -19,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from newslens.errors import NewslensError
+from newslens.errors import InputError, NewslensError
+from newslens.words import word_count
 
 __all__ = [
     "CorpusError",
@@ -35,6 +36,7 @@ __all__ = [
     "nested_repetition",
     "backtracking_trap",
     "hang_risk",
+    "compile_regex",
     "find_data_dir",
     "load_manifest",
     "read_capture",
@@ -77,7 +79,7 @@ _FRAME_RE = {name: (re.compile(rf"<{name}\b[^<>]*>", re.IGNORECASE), re.compile(
 MIN_HTML_TAGS = 10
 
 
-class CorpusError(NewslensError):
+class CorpusError(InputError):
     """Bad input in the manifest, a capture or a codebook; the message names the file, row and fix."""
 
 
@@ -126,16 +128,26 @@ def _bad(where: str, msg: str) -> CorpusError:
     return CorpusError(f"{where}: {msg}")
 
 
-def parse_date(text: str) -> _dt.date:
-    """A calendar date written ``YYYY-MM-DD``, and only that.
+def parse_date(value, *, where: str = "", name: str = "date") -> _dt.date:
+    """A calendar date: a :class:`datetime.date` (YAML reads ``2021-09-14`` as one) or a text written
+    ``YYYY-MM-DD``, and only that: the one date parser of the package.
 
     :meth:`datetime.date.fromisoformat` also reads ISO week dates (``2021-W37-2``) and compact
     forms (``20210914``), which pandas then refuses later; this accepts the one form the manifest
-    and the codebooks document. Raises :class:`ValueError` for anything else.
+    and the codebooks document. A date with a time is refused (the time would be dropped silently).
+
+    Raises
+    ------
+    CorpusError ``"<where>: <name> '2021-13-01' is not a date (YYYY-MM-DD)"``.
     """
-    if not isinstance(text, str) or not _DATE_RE.fullmatch(text):
-        raise ValueError(f"{text!r} is not YYYY-MM-DD")
-    return _dt.date.fromisoformat(text)
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value
+    if isinstance(value, str) and _DATE_RE.fullmatch(value):
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:  # 2021-13-01: the right shape, not a day of the calendar
+            pass
+    raise CorpusError(f"{where + ': ' if where else ''}{name} {value!r} is not a date (YYYY-MM-DD)")
 
 
 def _first_line_with(text: str, char: str) -> int:
@@ -143,7 +155,7 @@ def _first_line_with(text: str, char: str) -> int:
 
 
 def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None = None, check_files: bool = True,
-                  progress=None, _texts: dict | None = None) -> pd.DataFrame:
+                  progress=None) -> pd.DataFrame:
     """Read and validate ``articles.csv``.
 
     Parameters
@@ -171,6 +183,13 @@ def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None 
     CorpusError naming the file, the row (1-based, the header is row 1, as a spreadsheet shows it)
     and the fix.
     """
+    return _read_manifest(data_dir, today=today, check_files=check_files, progress=progress, texts=None)
+
+
+def _read_manifest(data_dir: str | Path | None, *, today: _dt.date | None, check_files: bool, progress,
+                   texts: dict | None) -> pd.DataFrame:
+    """:func:`load_manifest`; with *texts*, each checked capture's text is kept there by path, so that
+    :func:`load_corpus` labels the text it has just checked without reading it again."""
     data = _data_dir(data_dir)
     path = data / "articles.csv"
     if not path.is_file():
@@ -216,10 +235,7 @@ def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None 
         if art in seen:
             raise _bad(where, f"duplicate id {art!r} (first used in row {seen[art]}); ids must be unique")
         seen[art] = n
-        try:
-            date = parse_date(row["date"])
-        except ValueError:
-            raise _bad(where, f"date {row['date']!r} is not a date (YYYY-MM-DD)") from None
+        date = parse_date(row["date"], where=where)
         if date > today:
             raise _bad(where, f"date {row['date']} is in the future (today is {today.isoformat()}); check the year")
         if not re.fullmatch(r"[0-9a-f]{64}", row["sha256"].lower()):
@@ -238,8 +254,8 @@ def load_manifest(data_dir: str | Path | None = None, *, today: _dt.date | None 
         todo = records if progress is None else progress(records, "check captures", len(records))
         for row, where in todo:
             text = read_capture(row["path"], sha256=row["sha256"].lower(), where=where, inside=data)
-            if _texts is not None:  # load_corpus labels the text it has just checked: no second read
-                _texts[row["path"]] = text
+            if texts is not None:
+                texts[row["path"]] = text
 
     frame = pd.DataFrame.from_records([row for row, _where in records])
     frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
@@ -710,7 +726,6 @@ def literals_of(source: str, flags: int = 0) -> tuple[str, ...] | None:
 # --------------------------------------------------------------------------- line labels
 
 _END_PUNCT = re.compile(r"[.?!:…\"”’')\]]$")
-_WORD_RE = re.compile(r"[^\W_][\w'’-]*")
 # A date stamp glued in front of a line by the tool that saved the page ("date 2021-07-27 Headline ..."):
 # the line is labelled by what follows it.
 _DATE_STAMP = re.compile(r"^(?:date\s+)?\d{4}-\d\d-\d\d\s+(?=.*[^\W\d_])", re.IGNORECASE)
@@ -772,16 +787,40 @@ class _Furniture:
     continuation: re.Pattern
 
 
-def _pattern(p: object, source: str, key: str, flags: int = re.IGNORECASE) -> re.Pattern:
-    if not isinstance(p, str):
-        raise CorpusError(f"{source}: {key} pattern must be a string, got {p!r}")
-    risk = hang_risk(p)
-    if risk:
-        raise CorpusError(f"{source}: {key} pattern {risk}")
+def compile_regex(source: object, *, where: str, what: str = "pattern", flags: int = re.IGNORECASE,
+                  error: type[NewslensError] | None = None) -> re.Pattern:
+    """A codebook's regular expression, compiled, or one line that says why it cannot be used: the one
+    regex-compile-with-message of the package.
+
+    Parameters
+    ----------
+    source : the pattern as the codebook gives it.
+    where : the file and the entry, for the message (``facts.yml: fact 'x'``).
+    what : what the pattern is, after *where* in the message (``boilerplate pattern``; empty for nothing).
+    flags : :mod:`re` flags (default: ignore case, as the codebook rules match).
+    error : the exception class raised (default :class:`CorpusError`).
+
+    Raises
+    ------
+    *error* when *source* is not a non-empty text, is not a valid regular expression, or could hang a run
+    (:func:`hang_risk`).
+    """
+    error = error or CorpusError
+    prefix = f"{where}: {what + ' ' if what else ''}"
+    if not isinstance(source, str) or not source.strip():
+        raise error(f"{prefix}must be a non-empty string, got {source!r}")
     try:
-        return re.compile(p, flags)
+        compiled = re.compile(source, flags)
     except re.error as exc:
-        raise CorpusError(f"{source}: {key} pattern {p!r} is not a valid regular expression ({exc})") from None
+        raise error(f"{prefix}{source!r} is not a valid regular expression ({exc})") from None
+    risk = hang_risk(source)
+    if risk:
+        raise error(f"{prefix}{risk}")
+    return compiled
+
+
+def _pattern(p: object, source: str, key: str, flags: int = re.IGNORECASE) -> re.Pattern:
+    return compile_regex(p, where=source, what=f"{key} pattern", flags=flags)
 
 
 def _alternation(patterns: list[str], source: str, key: str) -> re.Pattern:
@@ -819,7 +858,8 @@ def _compile_furniture(book: dict, source: str) -> _Furniture:
 
 
 @lru_cache(maxsize=8)
-def _furniture_from_path(path: str, mtime: float) -> _Furniture:
+def _furniture_from_path(path: str, mtime_ns: int, size: int) -> _Furniture:
+    """The compiled furniture codebook, kept while the file's (mtime, size) is unchanged: an edit is read again."""
     return _compile_furniture(_read_yaml(Path(path)), path)
 
 
@@ -829,7 +869,8 @@ def _furniture(furniture: dict | None, data_dir: Path | None) -> _Furniture:
     path = _data_dir(data_dir) / "codebook" / "furniture.yml"
     if not path.is_file():
         raise CorpusError(f"{path}: codebook not found")
-    return _furniture_from_path(str(path), path.stat().st_mtime)
+    info = path.stat()
+    return _furniture_from_path(str(path), info.st_mtime_ns, info.st_size)
 
 
 def inline_markers(*, data_dir: str | Path | None = None) -> re.Pattern:
@@ -838,16 +879,12 @@ def inline_markers(*, data_dir: str | Path | None = None) -> re.Pattern:
     return _furniture(None, Path(data_dir) if data_dir is not None else None).markers
 
 
-def _words(text: str) -> int:
-    return len(_WORD_RE.findall(text))
-
-
 def _is_sentence(text: str, fur: _Furniture) -> bool:
     """A line that reads as prose: ends like a sentence and has enough words."""
     core = _SIGN_OFF.sub("", fur.markers.sub("", text).strip())
     if not core:
         return False
-    n = _words(core)
+    n = word_count(core)
     if n >= 6 and _END_PUNCT.search(core):
         return True
     # a paragraph cut off mid-sentence or mid-word (the capture or the site stopped): long, ending in a word,
@@ -862,148 +899,189 @@ def _is_post(text: str) -> bool:
 
 def _continues(short: str, longer: str) -> bool:
     """*longer* starts or ends with *short* (at least four words): a line repeated inside another."""
-    return _words(short) >= 4 and len(longer) > len(short) and (longer.startswith(short) or longer.endswith(short))
+    return word_count(short) >= 4 and len(longer) > len(short) and (longer.startswith(short) or longer.endswith(short))
 
 
 def _label_one(lines: list[str], headline: str | None, fur: _Furniture) -> list[str]:
-    """Label the lines of one capture. Rules, in order of precedence, are documented in the chapter."""
-    n = len(lines)
-    stripped = [_DATE_STAMP.sub("", t.strip()) for t in lines]
-    labels = ["" for _ in lines]
+    """Label the lines of one capture (one of :data:`LABELS` per line).
+
+    A first label per line (:func:`_first_labels`), then passes that each look at a line's neighbours, in this
+    order: photo credits, repeated lines, the dek, a cut-off last line, the footer and section headings. The rules
+    are documented in the corpus chapter.
+    """
+    text = [_DATE_STAMP.sub("", t.strip()) for t in lines]
+    head = _find_headline(text, headline, fur)
+    labels = _first_labels(text, head, fur)
+    _photo_credits(labels, text, head, fur)
+    _repeated_lines(labels, text, head)
+    _dek_after_headline(labels, text, head, fur)
+    _cut_off_last_line(labels, text, fur)
+    _footer(labels)
+    _section_headings(labels, text, fur)
+    return labels
+
+
+def _same_headline(a: str, b: str) -> bool:
+    return re.sub(r"\s+", " ", a).strip().casefold() == re.sub(r"\s+", " ", b).strip().casefold()
+
+
+def _find_headline(text: list[str], headline: str | None, fur: _Furniture) -> int | None:
+    """The line that is the headline: the manifest's headline where a line repeats it, else the first
+    headline-length line before the prose starts that is not furniture, a caption or a byline (mastheads
+    and menus are shorter than five words); None when there is none."""
+    if headline:
+        for i, t in enumerate(text):
+            if t and _same_headline(t, headline):
+                return i
+    for i, t in enumerate(text):
+        if not t:
+            continue
+        if _is_sentence(t, fur):
+            return None
+        if not (fur.boilerplate.fullmatch(t) or fur.caption.fullmatch(t) or fur.byline.fullmatch(t)) and 5 <= word_count(t) <= 25:
+            return i
+    return None
+
+
+def _after(i: int, head: int | None) -> bool:
+    """Line *i* comes after the headline (or the capture has none)."""
+    return head is None or i > head
+
+
+def _first_labels(text: list[str], head: int | None, fur: _Furniture) -> list[str]:
+    """Each line's label from the line itself, the headline's place and the lines printed twice."""
     counts: dict[str, int] = {}
     first_at: dict[str, int] = {}
-    for i, t in enumerate(stripped):
+    for i, t in enumerate(text):
         if t:
             counts[t] = counts.get(t, 0) + 1
             first_at.setdefault(t, i)
-
-    def norm(s):
-        return re.sub(r"\s+", " ", s).strip().casefold()
-    head_idx = None
-    if headline:
-        for i, t in enumerate(stripped):
-            if t and norm(t) == norm(headline):
-                head_idx = i
-                break
-    if head_idx is None:
-        # No manifest match: the first headline-length line before the prose starts that is not
-        # furniture, a caption or a byline (mastheads and menus are shorter than five words).
-        for i, t in enumerate(stripped):
-            if not t:
-                continue
-            if _is_sentence(t, fur):
-                break
-            if not (fur.boilerplate.fullmatch(t) or fur.caption.fullmatch(t) or fur.byline.fullmatch(t)) and 5 <= _words(t) <= 25:
-                head_idx = i
-                break
-
-    for i, t in enumerate(stripped):
+    labels = []
+    for i, t in enumerate(text):
         if not t:
-            labels[i] = "blank"
-        elif i == head_idx:
-            labels[i] = "headline"
+            label = "blank"
+        elif i == head:
+            label = "headline"
         elif fur.copyright.match(t):
-            labels[i] = "boilerplate" if head_idx is not None and i < head_idx else "byline"
+            label = "boilerplate" if head is not None and i < head else "byline"
         elif fur.boilerplate.fullmatch(t):
-            labels[i] = "boilerplate"
+            label = "boilerplate"
         elif fur.caption.fullmatch(t):
-            labels[i] = "caption"
-        elif fur.byline.fullmatch(t) and _words(t) <= 30:
-            labels[i] = "byline"
-        elif counts[t] > 1 and _words(t) >= 4 and _near_copy(stripped, i):
-            labels[i] = "caption"  # a caption printed twice (above and below the photo)
-        elif counts[t] > 1 and _words(t) >= 4 and i == first_at[t] and _is_sentence(t, fur) \
-                and (head_idx is None or i > head_idx) and "body" not in labels[:i]:
-            labels[i] = "dek"  # a summary printed above the article that repeats one of its paragraphs
-        elif _is_post(t) and (head_idx is None or i > head_idx):
-            labels[i] = "body"
-        elif head_idx is not None and i < head_idx:
-            labels[i] = "boilerplate"  # page chrome before the article starts
+            label = "caption"
+        elif fur.byline.fullmatch(t) and word_count(t) <= 30:
+            label = "byline"
+        elif counts[t] > 1 and word_count(t) >= 4 and _near_copy(text, i):
+            label = "caption"  # a caption printed twice (above and below the photo)
+        elif counts[t] > 1 and word_count(t) >= 4 and i == first_at[t] and _is_sentence(t, fur) and _after(i, head) \
+                and "body" not in labels:
+            label = "dek"  # a summary printed above the article that repeats one of its paragraphs
+        elif _is_post(t) and _after(i, head):
+            label = "body"
+        elif head is not None and i < head:
+            label = "boilerplate"  # page chrome before the article starts
         elif _is_sentence(t, fur):
-            labels[i] = "body"
+            label = "body"
         else:
-            labels[i] = "boilerplate"  # short or unpunctuated: a related headline, a widget title
+            label = "boilerplate"  # short or unpunctuated: a related headline, a widget title
+        labels.append(label)
+    return labels
 
-    # Photo credits: short unpunctuated lines glued (no blank line) to a caption.
+
+def _photo_credits(labels: list[str], text: list[str], head: int | None, fur: _Furniture) -> None:
+    """Short unpunctuated lines glued (no blank line) to a caption are captions too (photo credits); in place,
+    repeated until nothing changes (a credit of two lines)."""
+    n = len(labels)
     changed = True
     while changed:
         changed = False
         for i in range(n):
-            if (
-                labels[i] == "boilerplate"
-                and (head_idx is None or i > head_idx)
-                and _words(stripped[i]) <= 6
-                and not _END_PUNCT.search(stripped[i])
-                and not fur.boilerplate.fullmatch(stripped[i])
-            ):
+            if (labels[i] == "boilerplate" and _after(i, head) and word_count(text[i]) <= 6 and not _END_PUNCT.search(text[i])
+                    and not fur.boilerplate.fullmatch(text[i])):
                 if (i > 0 and labels[i - 1] == "caption") or (i + 1 < n and labels[i + 1] == "caption"):
                     labels[i] = "caption"
                     changed = True
 
-    # A line printed again, longer, right below it: the caption above its credit, the standfirst above the
-    # paragraph that repeats and continues it.
-    content = [i for i in range(n) if labels[i] != "blank"]
+
+def _content(labels: list[str]) -> list[int]:
+    """The positions of the lines that are not blank."""
+    return [i for i, label in enumerate(labels) if label != "blank"]
+
+
+def _repeated_lines(labels: list[str], text: list[str], head: int | None) -> None:
+    """A line printed again, longer, right below it: the caption above its credit, the standfirst above the
+    paragraph that repeats and continues it (a dek); in place."""
+    content = _content(labels)
     for a, b in zip(content, content[1:]):
-        if _continues(stripped[a], stripped[b]):
+        if _continues(text[a], text[b]):
             if labels[b] == "caption":
                 labels[a] = "caption"
-            elif labels[b] == "body" and (head_idx is None or a > head_idx) and "body" not in labels[:a]:
+            elif labels[b] == "body" and _after(a, head) and "body" not in labels[:a]:
                 labels[a] = "dek"
 
-    # The dek: the first non-blank line after the headline, when it is an unpunctuated phrase.
-    if head_idx is not None:
-        nxt = next((i for i in range(head_idx + 1, n) if labels[i] != "blank"), None)
-        if nxt is not None and labels[nxt] == "boilerplate" and _words(stripped[nxt]) >= 6 and not fur.boilerplate.fullmatch(stripped[nxt]):
-            labels[nxt] = "dek"
 
-    # The last line of a capture that stops mid-sentence: it continues the body when it starts like a sentence
-    # and follows a paragraph of the body (or is long enough to be one itself).
-    content = [i for i in range(n) if labels[i] != "blank"]
-    if content and labels[content[-1]] == "boilerplate" and "body" in labels:
-        last = content[-1]
-        t = stripped[last]
-        prev_body = len(content) > 1 and labels[content[-2]] == "body"
-        if (not fur.boilerplate.fullmatch(t) and re.match(r"[A-Z0-9“\"‘'(]", t)
-                and not _END_PUNCT.search(t) and _words(t) >= (3 if prev_body else 8)):
-            labels[last] = "body"
+def _dek_after_headline(labels: list[str], text: list[str], head: int | None, fur: _Furniture) -> None:
+    """The first non-blank line after the headline is the dek when it is an unpunctuated phrase; in place."""
+    if head is None:
+        return
+    nxt = next((i for i in range(head + 1, len(labels)) if labels[i] != "blank"), None)
+    if nxt is not None and labels[nxt] == "boilerplate" and word_count(text[nxt]) >= 6 and not fur.boilerplate.fullmatch(text[nxt]):
+        labels[nxt] = "dek"
 
-    # The footer: after the body has started, a run of two or more non-body lines marks the end of
-    # the article; a prose line after it counts as body only when the body really resumes (two
-    # prose paragraphs in a row), otherwise it is an appeal, a promo or a notice.
-    content = [i for i in range(n) if labels[i] != "blank"]
-    started = False
-    run = 0
-    in_footer = False
+
+def _cut_off_last_line(labels: list[str], text: list[str], fur: _Furniture) -> None:
+    """The last line of a capture that stops mid-sentence continues the body when it starts like a sentence and
+    follows a paragraph of the body (or is long enough to be one itself); in place."""
+    content = _content(labels)
+    if not content or labels[content[-1]] != "boilerplate" or "body" not in labels:
+        return
+    last = content[-1]
+    t = text[last]
+    prev_body = len(content) > 1 and labels[content[-2]] == "body"
+    if (not fur.boilerplate.fullmatch(t) and re.match(r"[A-Z0-9“\"‘'(]", t)
+            and not _END_PUNCT.search(t) and word_count(t) >= (3 if prev_body else 8)):
+        labels[last] = "body"
+
+
+def _footer(labels: list[str]) -> None:
+    """After the body has started, a run of two or more non-body lines marks the end of the article; a prose line
+    after it counts as body only when the body really resumes (two prose paragraphs in a row), otherwise it is an
+    appeal, a promo or a notice (boilerplate); in place."""
+    content = _content(labels)
+    started, run, in_footer = False, 0, False
     for k, i in enumerate(content):
-        lab = labels[i]
-        if lab in ("caption", "dek"):
+        label = labels[i]
+        if label in ("caption", "dek"):
             continue  # a photo or a section heading sits inside the article: it does not end it
-        if lab == "body":
+        if label == "body":
             if in_footer:
                 nxt = content[k + 1] if k + 1 < len(content) else None
                 if nxt is None or labels[nxt] != "body":
                     labels[i] = "boilerplate"
                     continue
                 in_footer = False
-            started = True
-            run = 0
-        else:
-            run += 1 if started else 0
-            if started and run >= 2:
-                in_footer = True
+            started, run = True, 0
+        elif started:
+            run += 1
+            in_footer = in_footer or run >= 2
 
-    # Section headings inside the article: a short phrase with no full stop between two body paragraphs.
-    content = [i for i in range(n) if labels[i] != "blank"]
+
+def _section_headings(labels: list[str], text: list[str], fur: _Furniture) -> None:
+    """A short phrase with no full stop between two body paragraphs, printed once, is a section heading inside the
+    article (labelled ``dek``); a question such as "Why does it matter?" may be longer; in place."""
+    counts: dict[str, int] = {}
+    for t in text:
+        if t:
+            counts[t] = counts.get(t, 0) + 1
+    content = _content(labels)
     for k in range(1, len(content) - 1):
         i = content[k]
-        t = stripped[i]
-        heading = labels[i] == "boilerplate" or (labels[i] == "body" and t.endswith("?"))  # "Why does it matter?"
+        t = text[i]
+        heading = labels[i] == "boilerplate" or (labels[i] == "body" and t.endswith("?"))
         longest = _CROSSHEAD_QUESTION_MAX_WORDS if t.endswith("?") else _CROSSHEAD_MAX_WORDS
         if (heading and labels[content[k - 1]] == "body" and labels[content[k + 1]] == "body"
-                and 2 <= _words(t) <= longest and not re.search(r"[.!](\s|$)", t)
+                and 2 <= word_count(t) <= longest and not re.search(r"[.!](\s|$)", t)
                 and counts[t] == 1 and not fur.boilerplate.fullmatch(t)):  # a widget title comes back
             labels[i] = "dek"
-    return labels
 
 
 def _near_copy(stripped: list[str], i: int, *, within: int = 3) -> bool:
@@ -1012,7 +1090,7 @@ def _near_copy(stripped: list[str], i: int, *, within: int = 3) -> bool:
     return any(j != i and stripped[j] == stripped[i] for j in range(lo, hi))
 
 
-def assign_voice(lines: pd.DataFrame, furniture: dict | None = None, data_dir: str | Path | None = None) -> pd.DataFrame:
+def assign_voice(lines: pd.DataFrame, *, furniture: dict | None = None, data_dir: str | Path | None = None) -> pd.DataFrame:
     """Give every body line a ``voice`` (``own`` or ``quoted``) and the ``quoted_outlet``.
 
     An aggregator introduces a passage from another outlet with a line such as "At the Gazette, Ann
@@ -1084,8 +1162,8 @@ def _intro_outlet(text: str, fur: _Furniture) -> str:
     return ""
 
 
-def label_lines(articles: pd.DataFrame, furniture: dict | None = None, data_dir: str | Path | None = None,
-                _texts: dict | None = None, *, progress=None) -> pd.DataFrame:
+def label_lines(articles: pd.DataFrame, *, furniture: dict | None = None, data_dir: str | Path | None = None,
+                progress=None) -> pd.DataFrame:
     """Label every line of every capture in the manifest.
 
     Parameters
@@ -1100,13 +1178,17 @@ def label_lines(articles: pd.DataFrame, furniture: dict | None = None, data_dir:
     ``label`` (one of :data:`LABELS`), ``voice`` and ``quoted_outlet``
     (see :func:`assign_voice`).
     """
-    fur = _furniture(furniture, data_dir)
+    return _label_all(articles, _furniture(furniture, data_dir), progress=progress, texts=None)
+
+
+def _label_all(articles: pd.DataFrame, fur: _Furniture, *, progress, texts: dict | None) -> pd.DataFrame:
+    """:func:`label_lines`; a capture whose text *texts* holds (by path) is not read again."""
     cols: dict[str, list] = {"article": [], "line": [], "text": [], "label": [], "voice": [], "quoted_outlet": []}
     todo = zip(articles.index, articles["path"], articles["headline"])
     if progress is not None:
         todo = progress(todo, "label lines", len(articles))
     for art, path, headline in todo:
-        text = _texts.pop(path, None) if _texts is not None else None
+        text = texts.pop(path, None) if texts is not None else None
         raw_lines = (read_capture(path) if text is None else text).split("\n")
         labels = _label_one(raw_lines, headline, fur)
         voice, outlet = _voice_one(labels, raw_lines, fur)
@@ -1130,8 +1212,8 @@ def load_corpus(data_dir: str | Path | None = None, *, today: _dt.date | None = 
     """
     data = _data_dir(data_dir)
     texts: dict[str, str] = {}
-    articles = load_manifest(data, today=today, _texts=texts, progress=progress)
-    lines = label_lines(articles, data_dir=data, _texts=texts, progress=progress)
+    articles = _read_manifest(data, today=today, check_files=True, progress=progress, texts=texts)
+    lines = _label_all(articles, _furniture(None, data), progress=progress, texts=texts)
     with_body = set(lines.loc[lines["label"] == "body", "article"])
     for n, (art, path) in enumerate(zip(articles.index, articles["path"]), start=2):
         if art not in with_body:
@@ -1171,11 +1253,7 @@ def load_events(data_dir: str | Path | None = None) -> pd.DataFrame:
             if value is None:
                 dates.append(pd.NaT)
                 continue
-            try:
-                day = value if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime) else parse_date(str(value))
-                dates.append(pd.Timestamp(day))
-            except ValueError:
-                raise CorpusError(f"{where}: {key} {value!r} is not a date (YYYY-MM-DD)") from None
+            dates.append(pd.Timestamp(parse_date(value if isinstance(value, _dt.date) else str(value), where=where, name=key)))
         rows.append({"id": str(ev["id"]), "date": dates[0], "end": dates[1], "label": str(ev["label"])})
     return pd.DataFrame(rows).sort_values("date", kind="stable").reset_index(drop=True)
 
@@ -1198,14 +1276,16 @@ def label_agreement(lines: pd.DataFrame, reference: pd.DataFrame) -> dict[str, f
     m = reference.merge(lines, on=["article", "line"], suffixes=("_ref", ""), how="left", indicator=True)
     if (m["_merge"] != "both").any() or len(reference) != len(lines):
         raise CorpusError("the reference labels must cover exactly the labelled lines (same articles and line numbers)")
-    pred, true = m["label"] == "body", m["label_ref"] == "body"
-    tp, fp, fn = int((pred & true).sum()), int((pred & ~true).sum()), int((~pred & true).sum())
+    from sklearn.metrics import precision_recall_fscore_support  # imported here: loading a corpus does not need it
+
+    true = m["label_ref"] == "body"
+    p, r, f, _ = precision_recall_fscore_support(true, m["label"] == "body", average="binary", zero_division=0)
     nonblank = m[m["label_ref"] != "blank"]
     body = m[true]
     return {
-        "body_precision": tp / (tp + fp) if tp + fp else 0.0,
-        "body_recall": tp / (tp + fn) if tp + fn else 0.0,
-        "body_f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0,
+        "body_precision": float(p),
+        "body_recall": float(r),
+        "body_f1": float(f),
         "accuracy_nonblank": float((nonblank["label"] == nonblank["label_ref"]).mean()),
         "voice_accuracy": float(((body["voice"] == body["voice_ref"]) & (body["quoted_outlet"] == body["quoted_outlet_ref"])).mean()),
     }
@@ -1256,7 +1336,7 @@ def extraction_disagreements(articles: pd.DataFrame, lines: pd.DataFrame, *, fur
     return out
 
 
-def label_examples(lines: pd.DataFrame, labels=("boilerplate", "caption", "byline"), per_article: int = 2, width: int = 70) -> pd.DataFrame:
+def label_examples(lines: pd.DataFrame, *, labels=("boilerplate", "caption", "byline"), per_article: int = 2, width: int = 70) -> pd.DataFrame:
     """A few lines of each non-body label per capture, shortened to *width* characters, to show what was set aside.
 
     Returns ``article``, ``line``, ``label``, ``text``.

@@ -5,16 +5,17 @@ codebooks ``facts.yml``, ``events.yml``, ``actors.yml`` and ``wording.yml``.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from newslens.corpus import CorpusError, hang_risk
-from newslens.text import LemmaCue, LemmaIndex, SearchCache, any_of, tokenize_words
+from newslens.corpus import CorpusError, compile_regex, parse_date
+from newslens.errors import InputError, TableError, require_columns
+from newslens.text import LemmaCue, SearchCache, any_of, tokenize_words
 
 __all__ = [
     "SENTENCE_COLUMNS",
@@ -30,7 +31,7 @@ __all__ = [
     "actor_counts",
     "unknown_names",
     "word_choices",
-    "agreement",
+    "fact_agreement",
 ]
 
 #: Columns every sentence table must have (as made by :func:`newslens.text.sentence_table`).
@@ -40,11 +41,7 @@ _SEP = " | "
 
 
 def _check_sentences(sentences: pd.DataFrame, func: str) -> pd.DataFrame:
-    if not isinstance(sentences, pd.DataFrame):
-        raise TypeError(f"{func} needs a DataFrame of sentences (from newslens.text.sentence_table), got {type(sentences).__name__}")
-    missing = [c for c in SENTENCE_COLUMNS if c not in sentences.columns]
-    if missing:
-        raise ValueError(f"{func}: the sentence table lacks column(s) {missing}; make it with newslens.text.sentence_table")
+    require_columns(sentences, SENTENCE_COLUMNS, func=func, what="the sentence table", made_by="newslens.text.sentence_table")
     if "quoted_outlet" not in sentences.columns:
         sentences = sentences.assign(quoted_outlet="")
     return sentences.fillna({"quoted_outlet": "", "voice": ""})
@@ -65,22 +62,35 @@ def _items(book: dict | list, key: str, source: str) -> list:
     return book
 
 
-def _regex(pattern, where: str, flags: int = re.IGNORECASE) -> re.Pattern:
-    if not isinstance(pattern, str) or not pattern.strip():
-        raise CorpusError(f"{where}: a pattern must be a non-empty string, got {pattern!r}")
-    risk = hang_risk(pattern)
-    if risk:
-        raise CorpusError(f"{where}: pattern {risk}")
-    try:
-        return re.compile(pattern, flags)
-    except re.error as exc:
-        raise CorpusError(f"{where}: pattern {pattern!r} is not a valid regular expression ({exc})") from None
+def _regex(pattern, where: str) -> re.Pattern:
+    return compile_regex(pattern, where=where)
 
 
 def _word_regex(word: str) -> str:
     """A literal word or phrase as a whole-word regex; a space also matches a hyphen or several spaces."""
     parts = [re.escape(p) for p in str(word).split()]
     return r"(?<![\w-])" + r"[\s-]+".join(parts) + r"(?![\w-])"
+
+
+class _Span(NamedTuple):
+    """A match in one sentence: where it is, what it matched, and who or what it names."""
+
+    start: int
+    end: int
+    matched: str
+    by: str  # "alias" (an alias or a pattern) or "surname"
+    owner: object = None  # the _Actor of an alias, the term id of a word choice; None for a bare surname
+
+
+def _longest_non_overlapping(spans: list[_Span], *, tiebreak: Callable[[_Span], str] | None = None) -> list[_Span]:
+    """The spans kept when the longest match wins: longest first, then leftmost (then *tiebreak*, then the given
+    order); a span that overlaps one already kept is dropped. Returned in that order."""
+    ordered = sorted(spans, key=lambda s: (-(s.end - s.start), s.start) + ((tiebreak(s),) if tiebreak else ()))
+    kept: list[_Span] = []
+    for s in ordered:
+        if all(s.end <= k.start or s.start >= k.end for k in kept):
+            kept.append(s)
+    return kept
 
 
 # --------------------------------------------------------------------------- facts
@@ -98,16 +108,9 @@ class _Pattern:
         object.__setattr__(self, "any_of", any_of(self.any) if self.any else None)
         object.__setattr__(self, "without_any", any_of(self.without) if self.without else None)
 
-    def match(self, text: str) -> bool:
-        return (
-            (self.any_of is None or self.any_of.search(text) is not None)
-            and all(p.search(text) for p in self.with_)
-            and not (self.without_any is not None and self.without_any.search(text))
-            and (self.cue is None or bool(LemmaIndex([text]).hits(self.cue)[0]))
-        )
-
     def rows(self, cache: SearchCache, rows: np.ndarray) -> np.ndarray:
-        """The rows of *cache* among *rows* that this pattern matches (as :meth:`match` does)."""
+        """The rows of *cache* among *rows* that this pattern matches: the lemma cue and one of ``any``, all of
+        ``with``, none of ``without``."""
         # The lemma cue first: it is read from an index for all texts at once, while each regex
         # is searched row by row; rows the cue rules out are never searched.
         if self.cue is not None:
@@ -134,14 +137,8 @@ class Fact:
     def __post_init__(self):
         object.__setattr__(self, "exclude_any", any_of(self.exclude) if self.exclude else None)
 
-    def matches(self, text: str) -> bool:
-        """True if *text* (one sentence) reports this fact."""
-        if self.exclude_any is not None and self.exclude_any.search(text):
-            return False
-        return any(p.match(text) for p in self.patterns)
-
     def rows(self, cache: SearchCache) -> np.ndarray:
-        """The rows of *cache* (sentences) that report this fact, ascending: :meth:`matches` for many sentences."""
+        """The rows of *cache* (sentences) that report this fact, ascending: no ``exclude`` regex and one of the patterns."""
         rows = np.arange(len(cache.texts))
         if self.exclude_any is not None:
             rows = rows[~cache.hits(self.exclude_any, rows)]
@@ -177,7 +174,7 @@ def _compile_pattern(spec, where: str) -> _Pattern:
     if "lemmas" in spec:
         try:
             cue = LemmaCue.compile(spec["lemmas"], spec.get("window", DEFAULT_WINDOW))
-        except ValueError as exc:
+        except InputError as exc:
             raise CorpusError(f"{where}: {exc}") from None
     elif "window" in spec:
         raise CorpusError(f"{where}: 'window' belongs to a 'lemmas' cue; add 'lemmas' or remove 'window'")
@@ -192,7 +189,7 @@ def _compile_pattern(spec, where: str) -> _Pattern:
     )
 
 
-def compile_facts(facts: dict | list, source: str = "facts.yml") -> list[Fact]:
+def compile_facts(facts: dict | list, *, source: str = "facts.yml") -> list[Fact]:
     """Check and compile the facts codebook (the dict from ``load_codebook("facts")`` or its list).
 
     A pattern is a regex, or a mapping of ``any``/``words`` (one must occur), ``lemmas`` and
@@ -312,9 +309,7 @@ def fact_matrix(sentences: pd.DataFrame, facts: dict | list, articles: list[str]
 
 
 def _check_matrix(matrix: pd.DataFrame, func: str) -> pd.DataFrame:
-    missing = [c for c in ("article", "fact", "present") if c not in getattr(matrix, "columns", [])]
-    if missing:
-        raise ValueError(f"{func}: the fact table lacks column(s) {missing}; make it with fact_matrix")
+    require_columns(matrix, ("article", "fact", "present"), func=func, what="the fact table", made_by="fact_matrix")
     return matrix
 
 
@@ -364,17 +359,6 @@ def evidence_table(matrix: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- events
 
 
-def _date(value, where: str) -> _dt.date:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise CorpusError(f"{where}: date {value!r} is not a date (YYYY-MM-DD)") from None
-
-
 def event_coverage(articles: pd.DataFrame, matrix: pd.DataFrame, events: dict | list, facts: dict | list) -> pd.DataFrame:
     """For each article and timeline event: had it happened by the article's date, and was it reported?
 
@@ -400,13 +384,13 @@ def event_coverage(articles: pd.DataFrame, matrix: pd.DataFrame, events: dict | 
     _check_matrix(matrix, "event_coverage")
     arts = articles.reset_index() if "article" not in articles.columns else articles
     if "article" not in arts.columns or "date" not in arts.columns:
-        raise ValueError("event_coverage: articles need an 'article' index or column and a 'date' column (corpus.articles)")
+        raise TableError("event_coverage: articles need an 'article' index or column and a 'date' column (corpus.articles)")
     compiled = _facts(facts)
     known_events = []
     for i, ev in enumerate(_items(events, "events", "events.yml"), start=1):
         if not isinstance(ev, dict) or "id" not in ev or "date" not in ev:
             raise CorpusError(f"events.yml: event #{i} needs an id and a date")
-        known_events.append((str(ev["id"]), _date(ev["date"], f"events.yml: event '{ev['id']}'"), str(ev.get("label", ""))))
+        known_events.append((str(ev["id"]), parse_date(ev["date"], where=f"events.yml: event '{ev['id']}'"), str(ev.get("label", ""))))
     ids = {e[0] for e in known_events}
     for fact in compiled:
         if fact.event and fact.event not in ids:
@@ -415,7 +399,7 @@ def event_coverage(articles: pd.DataFrame, matrix: pd.DataFrame, events: dict | 
     present = set(map(tuple, matrix.loc[matrix["present"] == 1, ["article", "fact"]].itertuples(index=False)))
     rows = []
     for art, adate in arts[["article", "date"]].itertuples(index=False):
-        adate = _date(pd.Timestamp(adate).date(), f"article '{art}'")
+        adate = pd.Timestamp(adate).date()
         for eid, edate, label in known_events:
             belongs = [f.id for f in compiled if f.event == eid]
             carried = [f for f in belongs if (art, f) in present]
@@ -430,13 +414,13 @@ def event_coverage(articles: pd.DataFrame, matrix: pd.DataFrame, events: dict | 
     return pd.DataFrame(rows, columns=["article", "article_date", "event", "event_date", "label", "facts", "reported_by", "status"])
 
 
-def missed_events(articles: pd.DataFrame, fact_hits: pd.DataFrame, events: dict | list, facts: dict | list) -> pd.DataFrame:
+def missed_events(articles: pd.DataFrame, matrix: pd.DataFrame, events: dict | list, facts: dict | list) -> pd.DataFrame:
     """Events that had happened by an article's date but that the article did not report.
 
     Parameters
     ----------
     articles, events, facts : as for :func:`event_coverage`.
-    fact_hits : DataFrame from :func:`fact_matrix` (or from :func:`fact_hits`: every row then
+    matrix : DataFrame from :func:`fact_matrix` (or from :func:`fact_hits`: every row then
         counts as present).
 
     Returns
@@ -444,15 +428,13 @@ def missed_events(articles: pd.DataFrame, fact_hits: pd.DataFrame, events: dict 
     The rows of :func:`event_coverage` whose ``status`` is ``missed``, with the same columns
     except ``reported_by`` (always empty there); index reset.
     """
-    matrix = fact_hits if "present" in getattr(fact_hits, "columns", []) else _check_hits(fact_hits)
+    matrix = matrix if "present" in getattr(matrix, "columns", []) else _check_hits(matrix)
     cov = event_coverage(articles, matrix, events, facts)
     return cov[cov["status"] == "missed"].drop(columns=["reported_by"]).reset_index(drop=True)
 
 
 def _check_hits(hits: pd.DataFrame) -> pd.DataFrame:
-    missing = [c for c in ("article", "fact") if c not in getattr(hits, "columns", [])]
-    if missing:
-        raise ValueError(f"missed_events: the fact table lacks column(s) {missing}; make it with fact_matrix")
+    require_columns(hits, ("article", "fact"), func="missed_events", what="the fact table", made_by="fact_matrix")
     return hits[["article", "fact"]].drop_duplicates().assign(present=1)
 
 
@@ -541,63 +523,81 @@ def actor_mentions(sentences: pd.DataFrame, actors: dict | list) -> pd.DataFrame
         for s in a.surnames:
             by_surname.setdefault(s, []).append(a)
     surname_re = {s: re.compile(r"(?<![\w-])" + re.escape(s) + r"(?![\w-])") for s in by_surname}
-    cols = [sentences[c].tolist() for c in ("article", "line", "sentence", "text", "voice", "quoted_outlet")]
-    texts = cols[3]
-    # Every alias and pattern match, per sentence, in the order the codebook lists them; a pattern
-    # is only run on the sentences that hold a word it cannot match without.
-    cache = SearchCache(texts)
-    everyone = np.arange(len(texts))
-    alias_hits: dict[int, list] = {}
-    for a in compiled:
-        for p in a.full:
-            for i in cache.candidates(p, everyone).tolist():
-                for m in p.finditer(texts[i]):
-                    alias_hits.setdefault(i, []).append((m.start(), m.end(), a, m.group(0), "alias"))
-    articles: dict[str, list[int]] = {}
-    for i, art in enumerate(cols[0]):
-        articles.setdefault(art, []).append(i)
+    rows_of = sentences[["article", "line", "sentence", "text", "voice", "quoted_outlet"]]
+    records = list(rows_of.itertuples(index=False, name="Sentence"))
+    alias_spans = _alias_spans([r.text for r in records], compiled)
+    by_article: dict[str, list[int]] = {}
+    for i, r in enumerate(records):
+        by_article.setdefault(r.article, []).append(i)
     rows = []
-    for art, idx in articles.items():
-        body = " ".join(texts[i] for i in idx)
-        owner = {}
-        for s, cands in by_surname.items():
-            introduced = [a for a in cands if any(p.search(body) for p in a.intro)]
-            if introduced:
-                owner[s] = introduced[0]
-        last_seen: dict[str, int] = {}
+    for idx in by_article.values():
+        owner = _surname_owners(" ".join(records[i].text for i in idx), by_surname)
+        last_seen: dict[str, int] = {}  # actor id -> the number of the mention that last named them
         counter = 0
         for i in idx:
-            line, sent, text, voice, outlet = cols[1][i], cols[2][i], texts[i], cols[4][i], cols[5][i]
-            found = list(alias_hits.get(i, ()))
-            found.sort(key=lambda f: (-(f[1] - f[0]), f[0], f[2].id))
-            taken, kept = [], []
-            for f in found:
-                if all(f[1] <= s or f[0] >= e for s, e in taken):
-                    taken.append((f[0], f[1]))
-                    kept.append(f)
-            for s, rx in surname_re.items():
-                if s not in text:  # the surname regex is the literal surname: no occurrence, no match
-                    continue
-                for m in rx.finditer(text):
-                    if any(not (m.end() <= a or m.start() >= b) for a, b in taken) or _name_token(text, m.start(), m.end()):
-                        continue
-                    kept.append((m.start(), m.end(), None, m.group(0), "surname"))
-            kept.sort(key=lambda f: f[0])
-            for _start, _end, actor, matched, by in kept:
+            r = records[i]
+            for span in _sentence_mentions(r.text, alias_spans.get(i, []), surname_re):
                 counter += 1
+                actor = span.owner if span.owner is not None else _surname_actor(span.matched, owner, by_surname, last_seen)
                 if actor is None:
-                    actor = owner.get(matched)
-                    if actor is None:
-                        seen = [(last_seen[a.id], a) for a in by_surname[matched] if a.id in last_seen]
-                        if not seen:
-                            continue
-                        actor = max(seen, key=lambda x: x[0])[1]
+                    continue
                 last_seen[actor.id] = counter
-                rows.append((art, int(line), int(sent), actor.id, actor.name, actor.kind, actor.speaker_type, matched, by, voice, outlet, text))
+                rows.append((r.article, int(r.line), int(r.sentence), actor.id, actor.name, actor.kind, actor.speaker_type,
+                             span.matched, span.by, r.voice, r.quoted_outlet, r.text))
     return pd.DataFrame(
         rows,
         columns=["article", "line", "sentence", "actor", "name", "kind", "speaker_type", "matched", "by", "voice", "quoted_outlet", "text"],
     )
+
+
+def _alias_spans(texts: list[str], compiled: list[_Actor]) -> dict[int, list[_Span]]:
+    """Every alias and pattern match, per sentence number, in the order the codebook lists them; a pattern is only
+    run on the sentences that hold a word it cannot match without."""
+    cache = SearchCache(texts)
+    everyone = np.arange(len(texts))
+    spans: dict[int, list[_Span]] = {}
+    for a in compiled:
+        for p in a.full:
+            for i in cache.candidates(p, everyone).tolist():
+                for m in p.finditer(texts[i]):
+                    spans.setdefault(i, []).append(_Span(m.start(), m.end(), m.group(0), "alias", a))
+    return spans
+
+
+def _surname_owners(body: str, by_surname: dict[str, list[_Actor]]) -> dict[str, _Actor]:
+    """Surname -> the first actor with that surname whose ``surname_intro`` occurs in the article's *body*."""
+    owner = {}
+    for s, candidates in by_surname.items():
+        introduced = [a for a in candidates if any(p.search(body) for p in a.intro)]
+        if introduced:
+            owner[s] = introduced[0]
+    return owner
+
+
+def _sentence_mentions(text: str, aliases: list[_Span], surname_re: dict[str, re.Pattern]) -> list[_Span]:
+    """The mentions in one sentence, left to right: the aliases that win (longest first, see
+    :func:`_longest_non_overlapping`), then the bare surnames in the text they leave."""
+    kept = _longest_non_overlapping(aliases, tiebreak=lambda s: s.owner.id)
+    mentions = list(kept)
+    for s, rx in surname_re.items():
+        if s not in text:  # the surname regex is the literal surname: no occurrence, no match
+            continue
+        for m in rx.finditer(text):
+            if any(not (m.end() <= k.start or m.start() >= k.end) for k in kept) or _name_token(text, m.start(), m.end()):
+                continue
+            mentions.append(_Span(m.start(), m.end(), m.group(0), "surname"))
+    mentions.sort(key=lambda s: s.start)
+    return mentions
+
+
+def _surname_actor(surname: str, owner: dict[str, _Actor], by_surname: dict[str, list[_Actor]],
+                   last_seen: dict[str, int]) -> _Actor | None:
+    """Who a bare surname names: the actor who owns it in the article, else the one with that surname named most
+    recently, else nobody."""
+    if surname in owner:
+        return owner[surname]
+    seen = [(last_seen[a.id], a) for a in by_surname[surname] if a.id in last_seen]
+    return max(seen, key=lambda x: x[0])[1] if seen else None
 
 
 def actor_counts(mentions: pd.DataFrame, articles: list[str] | None = None) -> pd.DataFrame:
@@ -614,9 +614,8 @@ def actor_counts(mentions: pd.DataFrame, articles: list[str] | None = None) -> p
     ``total`` and ``n_articles`` (how many articles name the actor); sorted by ``n_articles``
     then ``total`` (descending), then ``actor``.
     """
-    missing = [c for c in ("article", "actor", "name", "speaker_type") if c not in getattr(mentions, "columns", [])]
-    if missing:
-        raise ValueError(f"actor_counts: the mentions table lacks column(s) {missing}; make it with actor_mentions")
+    require_columns(mentions, ("article", "actor", "name", "speaker_type"), func="actor_counts", what="the mentions table",
+                    made_by="actor_mentions")
     order = list(articles) if articles is not None else list(dict.fromkeys(mentions["article"]))
     wide = pd.crosstab(mentions["actor"], mentions["article"]).reindex(columns=order, fill_value=0)
     wide.columns.name = None
@@ -726,7 +725,7 @@ def _compile_lexicon(lexicon: dict, source: str = "wording.yml"):
     return groups, [_regex(p, f"{source}: exclude") for p in exclude or []]
 
 
-def word_choices(sentences: pd.DataFrame, lexicon: dict, examples: int = 2) -> pd.DataFrame:
+def word_choices(sentences: pd.DataFrame, lexicon: dict, *, examples: int = 2) -> pd.DataFrame:
     """How often each article uses each wording, per 1,000 body words, in its own and in quoted words.
 
     Within a group, matches do not overlap: the longest wins (so "forced labour" is one
@@ -770,13 +769,9 @@ def word_choices(sentences: pd.DataFrame, lexicon: dict, examples: int = 2) -> p
         if excluded[i]:
             continue
         for gid, _glabel, _terms in groups:
-            found = [(m.start(), m.end(), tid) for tid, p in may.get((i, gid), ()) for m in p.finditer(text)]
-            found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-            taken = []
-            for s, e, tid in found:
-                if all(e <= a or s >= b for a, b in taken):
-                    taken.append((s, e))
-                    counts.setdefault((art, gid, tid, v), []).append((line, text))  # formatted once, below
+            found = [_Span(m.start(), m.end(), m.group(0), "term", tid) for tid, p in may.get((i, gid), ()) for m in p.finditer(text)]
+            for span in _longest_non_overlapping(found):
+                counts.setdefault((art, gid, span.owner, v), []).append((line, text))  # formatted once, below
     rows = []
     for art in _articles_in_order(sentences):
         for gid, glabel, terms in groups:
@@ -809,9 +804,8 @@ def term_use(choices: pd.DataFrame, *, voice: str = "own", articles: list[str] |
     The most used term of each group is ``out.loc[out.groupby("group", sort=False)["n"].idxmax()]`` (ties go to
     the codebook's first).
     """
-    need = {"article", "group", "group_label", "term", "label", "voice", "n", "per_1000"}
-    if not need <= set(getattr(choices, "columns", [])):
-        raise ValueError(f"term_use: the table lacks column(s) {sorted(need - set(choices.columns))}; make it with word_choices")
+    require_columns(choices, ("article", "group", "group_label", "term", "label", "voice", "n", "per_1000"), func="term_use",
+                    made_by="word_choices")
     order = list(dict.fromkeys(articles if articles is not None else choices["article"]))
     rank = {a: i for i, a in enumerate(order)}
     part = choices[(choices["voice"] == voice) & choices["article"].isin(rank)]
@@ -830,7 +824,7 @@ def term_use(choices: pd.DataFrame, *, voice: str = "own", articles: list[str] |
 # --------------------------------------------------------------------------- agreement
 
 
-def agreement(coded: pd.DataFrame, reference: pd.DataFrame) -> dict:
+def fact_agreement(coded: pd.DataFrame, reference: pd.DataFrame) -> dict:
     """Agreement of the rule coder with a hand-coded reference, cell by cell.
 
     Parameters
@@ -843,19 +837,19 @@ def agreement(coded: pd.DataFrame, reference: pd.DataFrame) -> dict:
     dict with ``cells`` (compared), ``agree`` (count), ``accuracy`` (share), ``kappa`` (Cohen's
     kappa, :func:`sklearn.metrics.cohen_kappa_score`) and ``disagreements`` (a DataFrame of the
     cells that differ: ``article``, ``fact``, ``reference``, ``coded``).
-    Raises ValueError if a reference cell has no coded counterpart.
+    Raises TableError if a reference cell has no coded counterpart.
     """
     from sklearn.metrics import cohen_kappa_score
 
     for name, t in (("coded", coded), ("reference", reference)):
-        _check_matrix(t, f"agreement ({name})")
+        _check_matrix(t, f"fact_agreement ({name})")
     merged = reference[["article", "fact", "present"]].merge(
         coded[["article", "fact", "present"]], on=["article", "fact"], how="left", suffixes=("_ref", "_coded")
     )
     lost = merged[merged["present_coded"].isna()]
     if len(lost):
         first = lost.iloc[0]
-        raise ValueError(f"agreement: {len(lost)} reference cell(s) have no coded value, e.g. {first['article']}/{first['fact']}")
+        raise TableError(f"fact_agreement: {len(lost)} reference cell(s) have no coded value, e.g. {first['article']}/{first['fact']}")
     ref = merged["present_ref"].astype(int)
     got = merged["present_coded"].astype(int)
     diff = merged[ref != got].rename(columns={"present_ref": "reference", "present_coded": "coded"}).astype({"coded": int})

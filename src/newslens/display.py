@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numbers
 
+from newslens.errors import TableError
+
 #: Decimals per kind of figure. ``percent``: shares on a 0-100 scale; ``rate``: counts per 1,000 words;
 #: ``score``: similarities, correlations, kappa, z-scores, distances and tone (0-1 or about -5..5);
 #: ``agreement``: precision, recall, F1 and accuracy on a 0-1 scale; ``whole``: a number shown without decimals.
@@ -38,13 +40,13 @@ def rounded(value, *, kind: str | None = None, decimals: int | None = None):
     if isinstance(value, numbers.Real):
         if decimals is None:
             if kind is None:
-                raise TypeError("a float needs kind= (one of " + ", ".join(DECIMALS) + ") or decimals= to be shown")
+                raise TableError("a float needs kind= (one of " + ", ".join(DECIMALS) + ") or decimals= to be shown")
             if kind not in DECIMALS:
-                raise ValueError(f"unknown kind {kind!r}; the kinds are {', '.join(DECIMALS)}")
+                raise TableError(f"unknown kind {kind!r}; the kinds are {', '.join(DECIMALS)}")
             decimals = DECIMALS[kind]
         out = round(float(value), decimals)
         return 0.0 if out == 0 else out  # no "-0.0"
-    raise TypeError(f"cannot show a {type(value).__name__} as a number")
+    raise TableError(f"cannot show a {type(value).__name__} as a number")
 
 
 def glue(name: str, value, *, kind: str | None = None, decimals: int | None = None) -> None:

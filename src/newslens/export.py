@@ -22,7 +22,7 @@ import pandas as pd
 from newslens.codebooks import CODEBOOKS
 from newslens.corpus import LABELS, CorpusError
 from newslens.display import round_table
-from newslens.errors import NewslensError
+from newslens.errors import NewslensError, TableError
 from newslens.study import Study
 from newslens.terms import VIEWS
 from newslens.text import word_count
@@ -32,10 +32,6 @@ class OutputError(NewslensError):
     """An output folder that cannot be used: the data folder, the working folder, someone else's
     files, another corpus's tables, or a folder another export is writing into."""
 
-
-#: The exceptions that mean "the input is wrong" (manifest, captures, codebooks, reference files,
-#: output folder), as opposed to a bug: the command line turns them into one line and exit code 2.
-INPUT_ERRORS = (NewslensError,)
 
 #: The file in each output folder that records what produced its tables.
 PROVENANCE = "newslens-provenance.json"
@@ -137,7 +133,7 @@ def export_tables(study: Study, out: str | Path, names: list[str] | None = None,
     names = list(names or TABLES)
     for name in names:
         if name not in TABLES:
-            raise KeyError(f"no table {name!r}; the tables are {', '.join(TABLES)}")
+            raise TableError(f"no table {name!r}; the tables are {', '.join(TABLES)}")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in names if progress is None else progress(names, "tables", len(names)):

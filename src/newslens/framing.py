@@ -14,13 +14,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from newslens.corpus import body_lines, hang_risk, load_codebook
-from newslens.errors import NewslensError
+from newslens.corpus import body_lines, compile_regex, load_codebook
+from newslens.errors import NewslensError, require_columns
 from newslens.text import SearchCache, any_of, clean_line
 
 __all__ = [
     "FramingError", "FRAMES", "compile_codebook", "load_frames", "sentence_voice", "code_items", "frame_scores",
-    "load_manual", "agreement", "disagreements", "entman_functions", "responsibility", "responsibility_counts",
+    "load_manual", "frame_agreement", "disagreements", "entman_functions", "responsibility", "responsibility_counts",
     "paragraph_table", "issue_frames", "nmf_stability", "nmf_topics", "topic_issue_crosstab", "tone",
     "choose_k", "item_table", "evidence_overlap", "topic_shares", "issue_frame_shares", "tone_summary",
     "frame_labels", "target_labels", "issue_frame_labels", "nmf_settings", "measure_agreement",
@@ -38,9 +38,7 @@ class FramingError(NewslensError):
 
 def _require(table: pd.DataFrame, columns: set[str], name: str) -> None:
     """Raise FramingError naming the table and the columns it lacks."""
-    missing = columns - set(table.columns)
-    if missing:
-        raise FramingError(f"{name}: missing column(s) {', '.join(sorted(missing))}")
+    require_columns(table, sorted(columns), func=name, what="the table", error=FramingError)
 
 
 # --------------------------------------------------------------------------- the codebook
@@ -60,13 +58,8 @@ def _compile(pattern: str, lexicons: dict, where: str) -> re.Pattern:
     if not isinstance(pattern, str) or not pattern:
         raise FramingError(f"frames codebook, {where}: a pattern must be a non-empty string, got {pattern!r}")
     text = _expand(pattern, lexicons, where)
-    risk = hang_risk(text)
-    if risk:
-        raise FramingError(f"frames codebook, {where}: pattern {pattern!r} (lexicons expanded: {risk})")
-    try:
-        return re.compile(text, re.IGNORECASE)
-    except re.error as exc:
-        raise FramingError(f"frames codebook, {where}: bad regular expression {pattern!r} ({exc})") from None
+    what = "pattern" if text == pattern else f"pattern {pattern!r}, lexicons expanded,"
+    return compile_regex(text, where=f"frames codebook, {where}", what=what, error=FramingError)
 
 
 def _compile_cues(cues, lexicons: dict, where: str) -> list[dict]:
@@ -116,67 +109,94 @@ def compile_codebook(book: dict) -> dict:
     for key in ("lexicons", "frames", "items"):
         if not isinstance(book.get(key), dict) or not book[key]:
             raise FramingError(f"frames codebook: missing or empty section '{key}'")
-    lex = {}
-    for name, entries in book["lexicons"].items():
-        if not isinstance(entries, list) or not entries or not all(isinstance(e, str) and e for e in entries):
-            raise FramingError(f"frames codebook, lexicon '{name}': must be a non-empty list of patterns")
-        lex[name] = entries
-    frame_of = {}
-    for frame, spec in book["frames"].items():
-        for item in spec.get("items", []):
-            if item in frame_of:
-                raise FramingError(f"frames codebook: item {item} is listed in two frames")
-            frame_of[item] = frame
-    items = {}
-    for item, spec in book["items"].items():
-        where = f"item {item}"
-        if item not in frame_of:
-            raise FramingError(f"frames codebook: {where} belongs to no frame")
-        if not isinstance(spec, dict) or not spec.get("rule"):
-            raise FramingError(f"frames codebook: {where} needs a one-line 'rule' that documents it")
-        items[item] = {
-            "frame": frame_of[item],
-            "question": spec.get("question", ""),
-            "rule": spec["rule"],
-            "min_sentences": int(spec.get("min_sentences", 1)),
-            "cues": _compile_cues(spec.get("cues"), lex, where),
-        }
-    missing = sorted(set(frame_of) - set(items))
-    if missing:
-        raise FramingError(f"frames codebook: frame item(s) without a rule: {', '.join(missing)}")
+    lex = _lexicons(book["lexicons"])
     frames = {f: {"label": s.get("label", f), "items": list(s.get("items", []))} for f, s in book["frames"].items()}
-    out = {"_compiled": True, "lexicons": lex, "frames": frames, "items": items, "nmf": book.get("nmf", {})}
+    out = {"_compiled": True, "lexicons": lex, "frames": frames, "items": _compile_items(book["items"], _frame_of(book["frames"]), lex),
+           "nmf": book.get("nmf", {})}
     if "entman" in book:
-        ent = book["entman"]
-        out["entman"] = {
-            "min_score": int(ent.get("min_score", 1)),
-            "functions": {
-                fn: {"rule": s.get("rule", ""), "cues": [_compile(p, lex, f"entman {fn}") for p in s.get("cues", [])]}
-                for fn, s in ent.get("functions", {}).items()
-            },
-        }
+        out["entman"] = _compile_entman(book["entman"], lex)
     if "responsibility" in book:
-        res = book["responsibility"]
-        targets = {}
-        for t, spec in res.get("targets", {}).items():
-            if spec.get("lexicon") not in lex:
-                raise FramingError(f"frames codebook, responsibility target '{t}': unknown lexicon {spec.get('lexicon')!r}")
-            targets[t] = {"label": spec.get("label", t), "pattern": _compile("{" + spec["lexicon"] + "}", lex, f"target {t}")}
-        cues = []
-        for i, cue in enumerate(res.get("cues", []), 1):
-            where = f"responsibility cue {i}"
-            if not isinstance(cue, dict) or cue.get("look") not in ("before", "after", "self"):
-                raise FramingError(f"frames codebook, {where}: needs 'pattern' and 'look' (before, after or self)")
-            if cue["look"] == "self" and cue.get("target") not in targets:
-                raise FramingError(f"frames codebook, {where}: 'look: self' needs a known 'target'")
-            cues.append({"pattern": _compile(cue.get("pattern"), lex, where), "look": cue["look"], "target": cue.get("target")})
-        out["responsibility"] = {"window": int(res.get("window", 80)), "cues": cues, "targets": targets}
+        out["responsibility"] = _compile_responsibility(book["responsibility"], lex)
     if "issue_frames" in book:
         out["issue_frames"] = {
             f: {"label": s.get("label", f), "patterns": [_compile(p, lex, f"issue frame {f}") for p in s.get("patterns", [])]}
             for f, s in book["issue_frames"].items()
         }
     return out
+
+
+def _lexicons(lexicons: dict) -> dict[str, list[str]]:
+    """Lexicon name -> its patterns, each lexicon a non-empty list of non-empty texts."""
+    lex = {}
+    for name, entries in lexicons.items():
+        if not isinstance(entries, list) or not entries or not all(isinstance(e, str) and e for e in entries):
+            raise FramingError(f"frames codebook, lexicon '{name}': must be a non-empty list of patterns")
+        lex[name] = entries
+    return lex
+
+
+def _frame_of(frames: dict) -> dict[str, str]:
+    """Item id -> the frame that lists it; an item listed by two frames is an error."""
+    frame_of = {}
+    for frame, spec in frames.items():
+        for item in spec.get("items", []):
+            if item in frame_of:
+                raise FramingError(f"frames codebook: item {item} is listed in two frames")
+            frame_of[item] = frame
+    return frame_of
+
+
+def _compile_items(items: dict, frame_of: dict[str, str], lex: dict) -> dict[str, dict]:
+    """Item id -> ``frame``, ``question``, ``rule``, ``min_sentences`` and compiled ``cues``; every item belongs to a
+    frame, documents its rule, and every frame's item has a rule."""
+    out = {}
+    for item, spec in items.items():
+        where = f"item {item}"
+        if item not in frame_of:
+            raise FramingError(f"frames codebook: {where} belongs to no frame")
+        if not isinstance(spec, dict) or not spec.get("rule"):
+            raise FramingError(f"frames codebook: {where} needs a one-line 'rule' that documents it")
+        out[item] = {
+            "frame": frame_of[item],
+            "question": spec.get("question", ""),
+            "rule": spec["rule"],
+            "min_sentences": int(spec.get("min_sentences", 1)),
+            "cues": _compile_cues(spec.get("cues"), lex, where),
+        }
+    missing = sorted(set(frame_of) - set(out))
+    if missing:
+        raise FramingError(f"frames codebook: frame item(s) without a rule: {', '.join(missing)}")
+    return out
+
+
+def _compile_entman(ent: dict, lex: dict) -> dict:
+    """``min_score`` and, per Entman function, its ``rule`` and compiled ``cues``."""
+    return {
+        "min_score": int(ent.get("min_score", 1)),
+        "functions": {
+            fn: {"rule": s.get("rule", ""), "cues": [_compile(p, lex, f"entman {fn}") for p in s.get("cues", [])]}
+            for fn, s in ent.get("functions", {}).items()
+        },
+    }
+
+
+def _compile_responsibility(res: dict, lex: dict) -> dict:
+    """``window``, ``targets`` (id -> label and the pattern of its lexicon) and ``cues`` (pattern, where to look for
+    the target: before, after or in the match itself, and the target of a ``self`` cue)."""
+    targets = {}
+    for t, spec in res.get("targets", {}).items():
+        if spec.get("lexicon") not in lex:
+            raise FramingError(f"frames codebook, responsibility target '{t}': unknown lexicon {spec.get('lexicon')!r}")
+        targets[t] = {"label": spec.get("label", t), "pattern": _compile("{" + spec["lexicon"] + "}", lex, f"target {t}")}
+    cues = []
+    for i, cue in enumerate(res.get("cues", []), 1):
+        where = f"responsibility cue {i}"
+        if not isinstance(cue, dict) or cue.get("look") not in ("before", "after", "self"):
+            raise FramingError(f"frames codebook, {where}: needs 'pattern' and 'look' (before, after or self)")
+        if cue["look"] == "self" and cue.get("target") not in targets:
+            raise FramingError(f"frames codebook, {where}: 'look: self' needs a known 'target'")
+        cues.append({"pattern": _compile(cue.get("pattern"), lex, where), "look": cue["look"], "target": cue.get("target")})
+    return {"window": int(res.get("window", 80)), "cues": cues, "targets": targets}
 
 
 _COMPILED: dict[tuple[str, str], dict] = {}
@@ -205,9 +225,8 @@ def _codebook(codebook: dict | None, data_dir=None) -> dict:
 
 
 def _check_sentences(sentences: pd.DataFrame) -> None:
-    missing = _SENTENCE_COLUMNS - set(sentences.columns)
-    if missing:
-        raise FramingError(f"sentence table: missing column(s) {', '.join(sorted(missing))}")
+    require_columns(sentences, sorted(_SENTENCE_COLUMNS), func="framing", what="the sentence table", made_by="newslens.text.sentence_table",
+                    error=FramingError)
 
 
 # --------------------------------------------------------------------------- voice
@@ -397,7 +416,7 @@ def _paired(rule: pd.DataFrame, manual: pd.DataFrame) -> pd.DataFrame:
     return both.drop(columns="_merge")
 
 
-def agreement(rule: pd.DataFrame, manual: pd.DataFrame) -> pd.DataFrame:
+def frame_agreement(rule: pd.DataFrame, manual: pd.DataFrame) -> pd.DataFrame:
     """Agreement between the rule coder and the manual coding, per frame and overall.
 
     Returns

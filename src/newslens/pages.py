@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 
 from newslens.corpus import CorpusError
+from newslens.words import word_count
 
 __all__ = [
     "HTML_SUFFIXES",
@@ -51,7 +52,6 @@ _HTML_SNIFF = re.compile(rb"<\s*(!doctype\s+html|html|head|body)\b", re.IGNORECA
 _TAG_RE = re.compile(r"<\s*(html|head|body|div|p|span|script|style|a|br|meta|!doctype)\b[^>]*>", re.IGNORECASE)
 _OPEN_HTML = re.compile(rb"<\s*html\b", re.IGNORECASE)
 _CLOSE_HTML = re.compile(rb"<\s*/\s*html\s*>", re.IGNORECASE)
-_WORD_RE = re.compile(r"[^\W_][\w'’-]*")
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"OggS", b"RIFF", b"\x00\x00\x00")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -144,10 +144,6 @@ def decode_page(raw: bytes, *, where: str) -> tuple[str, str]:
                           "add <meta charset=\"...\"> naming its encoding or save the page again as UTF-8") from None
 
 
-def _words(text: str) -> int:
-    return len(_WORD_RE.findall(text))
-
-
 def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -185,15 +181,15 @@ def _link_share(tree) -> float:
         bad.drop_tree()
     body = tree.find("body")
     body = tree if body is None else body
-    total = _words(body.text_content())
-    linked = sum(_words(a.text_content()) for a in body.iter("a"))
+    total = word_count(body.text_content())
+    linked = sum(word_count(a.text_content()) for a in body.iter("a"))
     return linked / total if total else 0.0
 
 
 def _linked_words(tree, paragraphs: list[str]) -> int:
     """Words of the extracted paragraphs that are, whole, the text of a link (a list of headlines)."""
     links = {_norm(a.text_content()) for a in tree.iter("a")}
-    return sum(_words(p) for p in paragraphs if _norm(p.removeprefix("- ")) in links)
+    return sum(word_count(p) for p in paragraphs if _norm(p.removeprefix("- ")) in links)
 
 
 def _date_in_markup(tree) -> str:
@@ -245,7 +241,7 @@ def _extract(raw: bytes, where: str) -> Page:
     body = [p for p in body if p]
     title = " ".join((doc.title or "").split()) if doc is not None else ""
     tree = _tree(html)
-    words = sum(map(_words, body))
+    words = sum(map(word_count, body))
     if not body:
         raise CorpusError(f"{where}: no article text found in the page; save the article's own page "
                           "(after it has loaded) or paste its text into a .txt capture")

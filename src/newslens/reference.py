@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from newslens.corpus import LABELS, CorpusError
+from newslens.errors import TableError
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def load_reference(kind: str, data_dir: str | Path, *, articles: pd.DataFrame, l
     CorpusError naming the file, the row and the fix.
     """
     if kind not in REFERENCES:
-        raise ValueError(f"no reference {kind!r}; the kinds are {', '.join(REFERENCES)}")
+        raise TableError(f"no reference {kind!r}; the kinds are {', '.join(REFERENCES)}")
     spec = REFERENCES[kind]
     path = reference_path(data_dir, kind)
     if not path.is_file():

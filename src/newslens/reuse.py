@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from newslens.errors import NewslensError
-from newslens.text import _WORD, clean_line, tokenize_words, word_count
+from newslens.errors import TableError, require_columns
+from newslens.text import clean_line
+from newslens.words import WORD, tokenize_words, word_count
 
 __all__ = ["ReuseError", "shingles", "find_reuse", "reuse_share", "reuse_clusters", "cluster_summary",
            "REUSE_COLUMNS", "CLUSTER_COLUMNS", "MAX_LINES"]
@@ -40,10 +42,10 @@ _LOOSE = 1 - 1e-9
 
 # Word tokens exactly as tokenize_words finds them, or the NUL that separates joined texts.
 _SEP = "\x00"
-_TOKEN_OR_SEP = re.compile(_SEP + "|" + _WORD.pattern)
+_TOKEN_OR_SEP = re.compile(_SEP + "|" + WORD.pattern)
 
 
-class ReuseError(NewslensError):
+class ReuseError(TableError):
     """Bad input to the reuse finder (missing columns, undated articles, bad parameters)."""
 
 
@@ -114,7 +116,7 @@ def _token_codes(cleaned: list[str], chunk: int = 20_000) -> tuple[np.ndarray, l
     return np.concatenate(all_codes), list(vocab), np.concatenate(all_owner)
 
 
-def shingles(text: str, k: int = 5) -> set[int]:
+def shingles(text: str, *, k: int = 5) -> set[int]:
     """Hashed k-word shingles of a text (lower-cased words, punctuation ignored).
 
     A text of fewer than *k* words has no shingles. Each word is hashed with BLAKE2b (the same in
@@ -158,11 +160,10 @@ def _rounded(values: np.ndarray, digits: int) -> list[float]:
 
 
 def _check_inputs(func: str, lines: pd.DataFrame, articles: pd.DataFrame, *, k: int, share: tuple[str, float]) -> None:
-    need = {"article", "line", "text"}
-    if need - set(lines.columns):
-        raise ReuseError(f"{func} needs a lines table with columns {sorted(need)}; missing {sorted(need - set(lines.columns))}")
-    if "date" not in articles.columns:
-        raise ReuseError(f"{func} needs the articles table (index 'article') with a 'date' column")
+    require_columns(lines, ("article", "line", "text"), func=func, what="the lines table", made_by="newslens.corpus.label_lines",
+                    error=ReuseError)
+    require_columns(articles, ("date",), func=func, what="the articles table (index 'article')", made_by="newslens.corpus.load_manifest",
+                    error=ReuseError)
     name, value = share
     if not 0 < value <= 1:
         raise ReuseError(f"{name} must be in (0, 1], got {value}")
@@ -170,7 +171,50 @@ def _check_inputs(func: str, lines: pd.DataFrame, articles: pd.DataFrame, *, k: 
         raise ReuseError(f"shingle size k must be at least 1, got {k}")
 
 
-def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, k: int = 5, min_similarity: float = 0.5,
+@dataclass(frozen=True)
+class _Body:
+    """The body lines of the articles, one entry per line: ``article`` (id), ``line`` (number), ``cleaned`` (the
+    text, markers removed), ``order`` (its article's place in the manifest) and ``date`` (its article's date, in
+    nanoseconds)."""
+
+    article: np.ndarray
+    line: np.ndarray
+    cleaned: np.ndarray
+    order: np.ndarray
+    date: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.cleaned)
+
+
+def _dated_body(func: str, why: str, lines: pd.DataFrame, articles: pd.DataFrame) -> _Body:
+    """The body lines (all lines when *lines* has no ``label``); every article of one needs a date (*why*)."""
+    body = lines[lines["label"] == "body"] if "label" in lines.columns else lines
+    undated = sorted(set(body["article"]) - set(articles.index[articles["date"].notna()]))
+    if undated:
+        raise ReuseError(f"{func}: no date for article(s) {undated}; {why} needs every date")
+    order = articles.index.get_indexer(body["article"])
+    return _Body(article=body["article"].to_numpy(dtype=object), line=body["line"].to_numpy(dtype=np.int64),
+                 cleaned=np.array([clean_line(t) for t in body["text"].tolist()], dtype=object), order=order,
+                 date=articles["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)[order])
+
+
+def _postings(h_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and length of each run of equal hashes in *h_sorted*: one posting list per shingle (lines ascending)."""
+    bounds = np.flatnonzero(np.r_[True, h_sorted[1:] != h_sorted[:-1], True])
+    return bounds[:-1], np.diff(bounds)
+
+
+def _shared_shingles(u: np.ndarray, v: np.ndarray, body: _Body) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct pairs (u, v) of lines of different articles, and how many shingles each pair shares (how many
+    posting lists hold both)."""
+    other = body.order[u] != body.order[v]
+    n = max(len(body), 1)
+    keys, shared = np.unique(u[other].astype(np.int64) * n + v[other], return_counts=True)
+    return keys // n, keys % n, shared
+
+
+def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, min_similarity: float = 0.5,
                min_shared: int = 3, max_lines: int | None = MAX_LINES) -> pd.DataFrame:
     """Pairs of body lines in different articles that share text.
 
@@ -200,57 +244,57 @@ def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, k: int = 5, min_simi
     _check_inputs("find_reuse", lines, articles, k=k, share=("min_similarity", min_similarity))
     if max_lines is not None and max_lines < 2:
         raise ReuseError(f"max_lines must be at least 2 (or None), got {max_lines}")
-    body = lines[lines["label"] == "body"] if "label" in lines.columns else lines
-    undated = sorted(set(body["article"]) - set(articles.index[articles["date"].notna()]))
-    if undated:
-        raise ReuseError(f"find_reuse: no date for article(s) {undated}; the direction of reuse needs every date")
-    arts = body["article"].to_numpy(dtype=object)
-    nums = body["line"].to_numpy(dtype=np.int64)
-    cleaned = np.array([clean_line(t) for t in body["text"].tolist()], dtype=object)
-    art_order = articles.index.get_indexer(body["article"])
-    art_date = articles["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)[art_order]
+    body = _dated_body("find_reuse", "the direction of reuse", lines, articles)
+    u_sorted, h_sorted = _shingle_table(body.cleaned.tolist(), k)
+    size = np.bincount(u_sorted, minlength=len(body))
+    u, v = _candidate_pairs(u_sorted, h_sorted, body, max_lines=max_lines)
+    u, v, shared = _shared_shingles(u, v, body)
+    # A cheap filter on counts first, then the exact test on the float that is reported.
+    keep = (shared >= min_shared) & (shared >= _LOOSE * min_similarity * np.minimum(size[u], size[v]))
+    u, v, shared = u[keep], v[keep], shared[keep]
+    containment = shared / np.minimum(size[u], size[v])
+    keep = containment >= min_similarity
+    if not keep.any():
+        return pd.DataFrame(columns=REUSE_COLUMNS)
+    u, v, shared, containment = u[keep], v[keep], shared[keep], containment[keep]
+    return _reuse_table(body, u, v, shared=shared, containment=containment, jaccard=shared / (size[u] + size[v] - shared))
 
-    u_sorted, h_sorted = _shingle_table(cleaned.tolist(), k)
-    # Postings: runs of equal hashes (lines ascending within a run).
-    bounds = np.flatnonzero(np.r_[True, h_sorted[1:] != h_sorted[:-1], True])
-    run_start, run_len = bounds[:-1], np.diff(bounds)
-    size = np.bincount(u_sorted, minlength=len(cleaned))
+
+def _candidate_pairs(u_sorted: np.ndarray, h_sorted: np.ndarray, body: _Body, *, max_lines: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of lines that share a shingle: every pair within a posting list of at most *max_lines* lines, each line
+    with the earliest one in a longer list (a star). A pair appears once per shingle it shares."""
+    run_start, run_len = _postings(h_sorted)
     shared_run = run_len >= 2
     star = shared_run & (run_len > max_lines) if max_lines is not None else np.zeros(len(run_len), dtype=bool)
     pairwise = shared_run & ~star
     left, right = _pairs_within_runs(run_start[pairwise], run_len[pairwise])
     u, v = u_sorted[left].astype(np.int64), u_sorted[right].astype(np.int64)
     if star.any():
-        su, sv = _star_pairs(u_sorted, run_start[star], run_len[star], _rank(art_date, art_order))
+        su, sv = _star_pairs(u_sorted, run_start[star], run_len[star], _rank(body.date, body.order))
         u, v = np.concatenate([u, su]), np.concatenate([v, sv])
-    other = art_order[u] != art_order[v]
-    # Shingles two lines share = how many postings hold both.
-    keys, shared = np.unique(u[other].astype(np.int64) * len(cleaned) + v[other], return_counts=True)
-    u, v = keys // len(cleaned), keys % len(cleaned)
-    keep = (shared >= min_shared) & (shared >= _LOOSE * min_similarity * np.minimum(size[u], size[v]))
-    u, v, shared = u[keep], v[keep], shared[keep]
-    containment = shared / np.minimum(size[u], size[v])
-    keep = containment >= min_similarity  # the exact test, on the float that is reported
-    if not keep.any():
-        return pd.DataFrame(columns=REUSE_COLUMNS)
-    u, v, shared, containment = u[keep], v[keep], shared[keep], containment[keep]
-    jaccard = shared / (size[u] + size[v] - shared)
-    # The later article reuses the earlier one: by date, then by manifest order.
-    u_later = (art_date[u] > art_date[v]) | ((art_date[u] == art_date[v]) & (art_order[u] > art_order[v]))
+    return u, v
+
+
+def _reuse_table(body: _Body, u: np.ndarray, v: np.ndarray, *, shared: np.ndarray, containment: np.ndarray,
+                 jaccard: np.ndarray) -> pd.DataFrame:
+    """The rows of :func:`find_reuse` for the line pairs (u, v): the later article reuses the earlier one (by date,
+    then by manifest order)."""
+    date, order = body.date, body.order
+    u_later = (date[u] > date[v]) | ((date[u] == date[v]) & (order[u] > order[v]))
     later, earlier = np.where(u_later, u, v), np.where(u_later, v, u)
     out = pd.DataFrame({
-        "article": pd.array(arts[later], dtype="str"),
-        "line": nums[later],
-        "source_article": pd.array(arts[earlier], dtype="str"),
-        "source_line": nums[earlier],
+        "article": pd.array(body.article[later], dtype="str"),
+        "line": body.line[later],
+        "source_article": pd.array(body.article[earlier], dtype="str"),
+        "source_line": body.line[earlier],
         "similarity": _rounded(containment, 3),
         "jaccard": _rounded(jaccard, 3),
         "shared": shared.astype(np.int64),
-        "direction": pd.array(np.where(art_date[u] == art_date[v], "same day", "dated").astype(object), dtype="str"),
-        "text": pd.array(cleaned[later], dtype="str"),
-        "source_text": pd.array(cleaned[earlier], dtype="str"),
+        "direction": pd.array(np.where(date[u] == date[v], "same day", "dated").astype(object), dtype="str"),
+        "text": pd.array(body.cleaned[later], dtype="str"),
+        "source_text": pd.array(body.cleaned[earlier], dtype="str"),
     }, columns=REUSE_COLUMNS)
-    out["_o"] = art_order[later]
+    out["_o"] = order[later]
     return out.sort_values(["_o", "line", "source_article", "source_line"]).drop(columns="_o").reset_index(drop=True)
 
 
@@ -294,28 +338,19 @@ def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, m
     removed), sorted by cluster, then date, manifest order and line.
     """
     _check_inputs("reuse_clusters", lines, articles, k=k, share=("min_jaccard", min_jaccard))
-    body = lines[lines["label"] == "body"] if "label" in lines.columns else lines
-    undated = sorted(set(body["article"]) - set(articles.index[articles["date"].notna()]))
-    if undated:
-        raise ReuseError(f"reuse_clusters: no date for article(s) {undated}; the likely source needs every date")
-    cleaned = [clean_line(t) for t in body["text"].tolist()]
-    n = len(cleaned)
-    art_order = articles.index.get_indexer(body["article"])
+    body = _dated_body("reuse_clusters", "the likely source", lines, articles)
+    cleaned, n, art_order, art_date = body.cleaned, len(body), body.order, body.date
     dates = articles["date"].to_numpy(dtype="datetime64[ns]")
-    art_date = dates.astype(np.int64)[art_order]
     site_col = "capture_site" if "capture_site" in articles.columns else "outlet" if "outlet" in articles.columns else None
     site_of = (articles[site_col].astype(str).to_numpy() if site_col else articles.index.astype(str).to_numpy())[art_order]
 
-    u_sorted, h_sorted = _shingle_table(cleaned, k)
-    bounds = np.flatnonzero(np.r_[True, h_sorted[1:] != h_sorted[:-1], True])
-    run_start, run_len = bounds[:-1], np.diff(bounds)
+    u_sorted, h_sorted = _shingle_table(cleaned.tolist(), k)
+    run_start, run_len = _postings(h_sorted)
     size = np.bincount(u_sorted, minlength=n)
     shared_run = run_len >= 2
     rank = _rank(art_date, art_order)
     u, v = _star_pairs(u_sorted, run_start[shared_run], run_len[shared_run], rank)
-    other = art_order[u] != art_order[v]
-    keys, shared = np.unique(u[other] * max(n, 1) + v[other], return_counts=True)
-    u, v = keys // max(n, 1), keys % max(n, 1)
+    u, v, shared = _shared_shingles(u, v, body)
     jaccard = shared / (size[u] + size[v] - shared)
     keep = (shared >= min_shared) & (jaccard >= min_jaccard)
     u, v, jaccard = u[keep], v[keep], jaccard[keep]
@@ -339,8 +374,8 @@ def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, m
     rows = np.flatnonzero(linked)
     table = pd.DataFrame({
         "_c": root[rows], "_rank": rank[rows], "_o": art_order[rows],
-        "article": pd.array(body["article"].to_numpy(dtype=object)[rows], dtype="str"),
-        "line": body["line"].to_numpy(dtype=np.int64)[rows],
+        "article": pd.array(body.article[rows], dtype="str"),
+        "line": body.line[rows],
         "date": pd.array(pd.DatetimeIndex(dates[art_order[rows]]).strftime("%Y-%m-%d"), dtype="str"),
         "_site": site_of[rows],
         "words": [word_count(cleaned[i]) for i in rows.tolist()],

@@ -274,9 +274,9 @@ class Study:
         return label_agreement(covered(self.lines, ref), ref)
 
     def fact_agreement(self) -> dict | None:
-        """The fact rules against the hand coding, on the cells it covers (:func:`newslens.coverage.agreement`), or None."""
+        """The fact rules against the hand coding, on the cells it covers (:func:`newslens.coverage.fact_agreement`), or None."""
         ref = self.references.get("facts")
-        return None if ref is None else coverage.agreement(self.facts, ref)
+        return None if ref is None else coverage.fact_agreement(self.facts, ref)
 
     def quote_matches(self) -> pd.DataFrame | None:
         """Found quotes paired with the hand list on the articles it covers (:func:`newslens.quotes.match_quotes`)."""
@@ -289,4 +289,4 @@ class Study:
         if ref is None:
             return None
         codes = covered(self.frame_codes, ref)
-        return framing.agreement(codes, ref), framing.disagreements(codes, ref)
+        return framing.frame_agreement(codes, ref), framing.disagreements(codes, ref)

@@ -12,8 +12,8 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 import simplemma
+from scipy import sparse
 from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import pdist
 from scipy.special import xlogy
@@ -22,7 +22,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer,
 from sklearn.metrics.pairwise import cosine_similarity
 
 from newslens.corpus import load_codebook
-from newslens.errors import NewslensError
+from newslens.errors import TableError, require_columns
 from newslens.text import clean_line, tokenize_words, word_count
 
 __all__ = [
@@ -67,7 +67,7 @@ BASELINE = {"view": "own", "ngram_range": (1, 2), "sublinear_tf": True, "lemmati
 _REQUIRED_LINE_COLUMNS = ("article", "label", "text", "voice")
 
 
-class TermsError(NewslensError):
+class TermsError(TableError):
     """Bad input to a term comparison; the message says what was expected."""
 
 
@@ -145,7 +145,7 @@ class Analyzer:
         return out
 
 
-def tokenize(text: str, lemmatize: bool = False) -> list[str]:
+def tokenize(text: str, *, lemmatize: bool = False) -> list[str]:
     """The terms of *text* as the vectorisers see them, before stop words are removed."""
     return Tokenizer(lemmatize)(text)
 
@@ -197,11 +197,8 @@ def _closed_stop_words(words: Iterable[str] | None, tokenizer: Tokenizer) -> lis
 
 
 def _check_lines(lines: pd.DataFrame, articles: pd.DataFrame) -> None:
-    if not isinstance(lines, pd.DataFrame):
-        raise TermsError(f"lines: expected a DataFrame, got {type(lines).__name__}")
-    missing = [c for c in _REQUIRED_LINE_COLUMNS if c not in lines.columns]
-    if missing:
-        raise TermsError(f"lines: missing column(s) {', '.join(missing)}; expected corpus.lines ({', '.join(_REQUIRED_LINE_COLUMNS)})")
+    require_columns(lines, _REQUIRED_LINE_COLUMNS, func="terms", what="lines", made_by="newslens.corpus.label_lines (corpus.lines)",
+                    error=TermsError)
     if not isinstance(articles, pd.DataFrame) or "outlet" not in articles.columns:
         raise TermsError("articles: expected corpus.articles, a DataFrame indexed by article with an 'outlet' column")
     unknown = sorted(set(lines["article"]) - set(articles.index))
@@ -212,6 +209,11 @@ def _check_lines(lines: pd.DataFrame, articles: pd.DataFrame) -> None:
 def _check_view(view: str) -> None:
     if view not in VIEWS:
         raise TermsError(f"view must be one of {', '.join(VIEWS)}, got {view!r}")
+
+
+def _body_words(text: str) -> int:
+    """Words of a body line as every table counts them: the aggregator's markers ("[Source]") are nobody's words."""
+    return word_count(clean_line(text))
 
 
 def _view_lines(lines: pd.DataFrame, view: str) -> pd.DataFrame:
@@ -325,7 +327,7 @@ def _check_counts(counts: pd.DataFrame) -> None:
         raise TermsError("counts: expected non-negative numbers")
 
 
-def top_terms(scores: pd.DataFrame, n: int = 15) -> pd.DataFrame:
+def top_terms(scores: pd.DataFrame, *, n: int = 15) -> pd.DataFrame:
     """The *n* highest-scoring terms per outlet (positive scores only; ties broken alphabetically).
 
     Returns
@@ -375,7 +377,7 @@ def cosine_pairs(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["change", "pair"], ascending=[False, True]).reset_index(drop=True)
 
 
-def outlet_linkage(tfidf: pd.DataFrame, method: str = "average") -> np.ndarray:
+def outlet_linkage(tfidf: pd.DataFrame, *, method: str = "average") -> np.ndarray:
     """Hierarchical clustering of outlets on cosine distance (scipy ``linkage``), for a dendrogram."""
     _check_counts(tfidf)
     return linkage(pdist(tfidf.to_numpy(), metric="cosine"), method=method)
@@ -424,7 +426,7 @@ def _long(counts: pd.DataFrame, **cols: np.ndarray) -> pd.DataFrame:
     return out
 
 
-def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None, alpha0: float | None = None) -> pd.DataFrame:
+def log_odds_dirichlet(counts: pd.DataFrame, *, prior: pd.Series | None = None, alpha0: float | None = None) -> pd.DataFrame:
     """Log-odds ratio with an informative Dirichlet prior, each outlet against the rest.
 
     Monroe, Colaresi and Quinn (2008), eqs. 16 and 18 (their "fightin' words"): with y the
@@ -462,9 +464,7 @@ def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None, alp
         if not alpha0 > 0:
             raise TermsError(f"alpha0 must be positive, got {alpha0!r}")
         a = a * (alpha0 / a.sum())
-    a0 = a.sum()
-    delta = np.log((y_i + a) / (n_i + a0 - y_i - a)) - np.log((y_j + a) / (n_j + a0 - y_j - a))
-    var = 1.0 / (y_i + a) + 1.0 / (y_j + a)
+    delta, var = _log_odds_cells(y_i, y_j, n_i, n_j, a, a.sum())
     return _long(counts, count=y_i.astype(int), count_rest=y_j.astype(int), delta=delta, variance=var, z=delta / np.sqrt(var))
 
 
@@ -483,6 +483,13 @@ def keyness(counts: pd.DataFrame) -> pd.DataFrame:
     y_i, y_j, n_i, n_j = _one_vs_rest(counts)
     g2, log_ratio = _keyness_cells(y_i, y_j, n_i, n_j)
     return _long(counts, count=y_i.astype(int), count_rest=y_j.astype(int), g2=g2, log_ratio=log_ratio)
+
+
+def _log_odds_cells(y_i, y_j, n_i, n_j, a, a0):
+    """The log-odds ratio ``delta`` and its variance, elementwise (Monroe et al. 2008, eqs. 16 and 18; see
+    :func:`log_odds_dirichlet`): the one place the formula is written."""
+    delta = np.log((y_i + a) / (n_i + a0 - y_i - a)) - np.log((y_j + a) / (n_j + a0 - y_j - a))
+    return delta, 1.0 / (y_i + a) + 1.0 / (y_j + a)
 
 
 def _keyness_cells(y_i, y_j, n_i, n_j):
@@ -524,7 +531,7 @@ def term_table(
     # sparse (outlets x terms would be dense and mostly zeros). Each score is the same elementwise
     # formula as in tfidf_matrix, log_odds_dirichlet and keyness, on the same numbers.
     tfidf = TfidfTransformer(sublinear_tf=sublinear_tf, norm="l2", smooth_idf=True).fit_transform(x)
-    tfidf = sp.csr_matrix(tfidf)
+    tfidf = sparse.csr_matrix(tfidf)
     tfidf.sort_indices()
     row = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
     col = x.indices
@@ -536,9 +543,7 @@ def term_table(
     a = total[col]  # the prior: the pooled counts of the whole corpus
     y_j = a - y_i
     n_i, n_j = n[row], n.sum() - n[row]
-    a0 = total.sum()
-    delta = np.log((y_i + a) / (n_i + a0 - y_i - a)) - np.log((y_j + a) / (n_j + a0 - y_j - a))
-    var = 1.0 / (y_i + a) + 1.0 / (y_j + a)
+    delta, var = _log_odds_cells(y_i, y_j, n_i, n_j, a, total.sum())
     g2, log_ratio = _keyness_cells(y_i, y_j, n_i, n_j)
     table = pd.DataFrame({"outlet": docs.index.to_numpy()[row], "term": terms[col]})
     table["tfidf"] = tfidf.data
@@ -561,14 +566,10 @@ def _ranked(table: pd.DataFrame, method: str, outlet, n: int) -> list[str]:
 
 
 def _check_table(table: pd.DataFrame, methods: Iterable[str]) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise TermsError("table: expected the DataFrame of term_table")
-    missing = [c for c in ("outlet", "term", *methods) if c not in table.columns]
-    if missing:
-        raise TermsError(f"table: missing column(s) {', '.join(missing)}; expected the output of term_table")
+    require_columns(table, ("outlet", "term", *methods), func="terms", what="table", made_by="term_table", error=TermsError)
 
 
-def method_agreement(table: pd.DataFrame, n: int = 15, methods: Iterable[str] = METHODS) -> pd.DataFrame:
+def method_agreement(table: pd.DataFrame, *, n: int = 15, methods: Iterable[str] = METHODS) -> pd.DataFrame:
     """How far two methods agree on an outlet's top terms.
 
     For every outlet and pair of methods: ``shared``, how many terms the two top-*n* lists have
@@ -596,7 +597,7 @@ def method_agreement(table: pd.DataFrame, n: int = 15, methods: Iterable[str] = 
     return pd.DataFrame(rows)
 
 
-def agreed_terms(table: pd.DataFrame, n: int = 15, methods: Iterable[str] = METHODS) -> pd.DataFrame:
+def agreed_terms(table: pd.DataFrame, *, n: int = 15, methods: Iterable[str] = METHODS) -> pd.DataFrame:
     """Terms in the top *n* of an outlet under every method: the ones the prose may call distinctive.
 
     Returns
@@ -768,7 +769,7 @@ def quote_flows(lines: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     else:
         source = pd.Series("", index=quoted.index)
     flows = pd.DataFrame({"outlet": quoted["article"].map(articles["outlet"]).to_numpy(), "source": source.to_numpy(),
-                          "words": quoted["text"].map(word_count).to_numpy(dtype=int)})
+                          "words": quoted["text"].map(_body_words).to_numpy(dtype=int)})
     flows = flows.groupby(["outlet", "source"], as_index=False)["words"].sum()
     flows = flows.sort_values(["words", "outlet", "source"], ascending=[False, True, True], kind="stable")
     return flows.reset_index(drop=True)[["outlet", "source", "words"]]
@@ -803,7 +804,7 @@ def shared_passages(lines: pd.DataFrame, articles: pd.DataFrame, reuse: pd.DataF
     hits = quoted.merge(reuse[key + ["source_article"]].drop_duplicates(key), on=key)
     out = pd.DataFrame({"outlet": hits["article"].map(articles["outlet"]).to_numpy(),
                         "source": hits["source_article"].map(articles["outlet"]).to_numpy(),
-                        "words": hits["text"].map(word_count).to_numpy(dtype=int)})
+                        "words": hits["text"].map(_body_words).to_numpy(dtype=int)})
     out = out[out["outlet"] != out["source"]]
     out = out.groupby(["outlet", "source"], as_index=False).agg(lines=("words", "size"), words=("words", "sum"))
     out = out.sort_values(["words", "outlet", "source"], ascending=[False, True, True], kind="stable")

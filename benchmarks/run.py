@@ -159,8 +159,12 @@ def _copy_book(dest: Path) -> None:
 
 def _execute(notebooks: list[Path], cwd: Path) -> float:
     # The command of `make execute`, with its environment (fixed hash seed, the venv first on PATH).
+    # newslens's disk cache starts empty (a clean clone's first run): chapters after the first may read what an
+    # earlier chapter of this run computed, never what an earlier run did.
+    cache = WORK / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
     env = {**os.environ, "PYTHONHASHSEED": "0", "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-           "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+           "PYDEVD_DISABLE_FILE_VALIDATION": "1", "NEWSLENS_CACHE_DIR": str(cache)}
     env.pop("MPLBACKEND", None)
     cmd = [str(BIN / "jupyter"), "nbconvert", "--to", "notebook", "--execute", "--inplace",
            "--ExecutePreprocessor.kernel_name=python3", "--ExecutePreprocessor.record_timing=False",

@@ -389,8 +389,8 @@ def load_codebook(name: str, data_dir: str | Path | None = None) -> dict:
     return _read_yaml(path)
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, except that a key given twice in one mapping is an error (YAML 1.2
+class _StrictMappings:
+    """A safe loader's mappings, except that a key given twice in one mapping is an error (YAML 1.2
     forbids it; PyYAML keeps the last value silently, so half of a codebook entry would vanish)."""
 
     def construct_mapping(self, node, deep=False):
@@ -407,6 +407,15 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+class _StrictLoader(_StrictMappings, yaml.SafeLoader):
+    """PyYAML's safe loader in Python, with :class:`_StrictMappings`: its error messages are the ones users see."""
+
+
+# libyaml's parser reads a codebook about ten times faster (the chapters load every codebook in every kernel);
+# a text it refuses is read again by the Python loader, whose messages the bad-input tests expect.
+_FastLoader = type("_FastLoader", (_StrictMappings, yaml.CSafeLoader), {}) if getattr(yaml, "__with_libyaml__", False) else _StrictLoader
+
+
 def _read_yaml(path: Path) -> dict:
     if not path.is_file():
         raise CorpusError(f"{path}: codebook not found")
@@ -415,7 +424,10 @@ def _read_yaml(path: Path) -> dict:
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{path}: not UTF-8 text (bad byte at offset {exc.start}); save the codebook as UTF-8") from None
     try:
-        content = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: no arbitrary objects
+        try:
+            content = yaml.load(text, Loader=_FastLoader)  # a SafeLoader subclass: no arbitrary objects
+        except (yaml.YAMLError, ValueError):
+            content = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" line {mark.line + 1}" if mark is not None else ""

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import warnings
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from newslens import coverage, framing, quotes, reuse, terms
+from newslens import cache, coverage, framing, quotes, reuse, terms
 from newslens.codebooks import CODEBOOKS, check_codebooks
 from newslens.corpus import Corpus, extraction_disagreements, find_data_dir, label_agreement, load_codebook, load_corpus, load_events
 from newslens.reference import REFERENCES, covered, load_reference
@@ -54,6 +55,23 @@ def article_labels(articles: pd.DataFrame) -> pd.Series:
     return label.rename("label")
 
 
+class _kept(cached_property):  # noqa: N801 (a decorator, named like the one it extends)
+    """A ``cached_property`` of a :class:`Study` whose value also goes into the disk cache of a study made by
+    :meth:`Study.open`, so that the next kernel that opens the same content gets it without computing it."""
+
+    def __get__(self, instance, owner=None):
+        if instance is None or self.attrname in instance.__dict__:
+            return super().__get__(instance, owner)
+        instance._computing += 1
+        try:
+            value = super().__get__(instance, owner)
+        finally:
+            instance._computing -= 1
+        if not instance._computing:  # a table computed on the way to another is saved with it
+            instance._save()
+        return value
+
+
 class Study:
     """A story's data folder, loaded and checked once.
 
@@ -74,6 +92,9 @@ class Study:
     def __init__(self, data_dir: str | Path | None = None, *, today: _dt.date | None = None,
                  codebooks: Iterable[str] = CODEBOOKS, progress=None):
         data = find_data_dir() if data_dir is None else Path(data_dir)
+        self._cache_key: str | None = None
+        self._computing = 0
+        self._warnings: list[tuple[str, type[Warning]]] = []
         names = list(codebooks)
         check_codebooks(names, data)
         self.corpus: Corpus = load_corpus(data, today=today, progress=progress)
@@ -97,13 +118,38 @@ class Study:
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None) -> Study:
-        """The study of *data_dir*, shared while the folder's content (:func:`fingerprint`) is unchanged."""
+        """The study of *data_dir*, shared while the folder's content (:func:`fingerprint`) is unchanged.
+
+        Shared between processes too: the study and every table computed from it are kept in the disk cache of
+        :mod:`newslens.cache`, keyed by the folder's content and the package's code, so each chapter's kernel
+        after the first reads what an earlier one computed. The warnings of loading the folder are given again.
+        """
         data = (find_data_dir() if data_dir is None else Path(data_dir)).resolve()
-        key = f"{data}\0{fingerprint(data)}"
+        content = fingerprint(data)
+        key = f"{data}\0{content}"
         if key not in _OPEN:
             _OPEN.clear()  # one study at a time: a new content replaces the old one
-            _OPEN[key] = cls(data)
+            entry = cache.key("study", str(data), content)
+            study = cache.load("study", entry)
+            if isinstance(study, cls):
+                for message, category in study._warnings:
+                    warnings.warn(message, category, stacklevel=2)
+            else:
+                with warnings.catch_warnings(record=True) as seen:
+                    warnings.simplefilter("always")
+                    study = cls(data)
+                study._warnings = [(str(w.message), w.category) for w in seen]
+                for message, category in study._warnings:
+                    warnings.warn(message, category, stacklevel=2)
+                study._cache_key = entry
+                study._save()
+            _OPEN[key] = study
         return _OPEN[key]
+
+    def _save(self) -> None:
+        """Keep this study and the tables computed so far in the disk cache (a study made by :meth:`open` only)."""
+        if self._cache_key is not None:
+            cache.store("study", self._cache_key, self)
 
     # ------------------------------------------------------------------ the corpus
 
@@ -112,7 +158,7 @@ class Study:
         """The manifest (index ``article``), with ``label``, a unique short name per article (:func:`article_labels`)."""
         return self._articles
 
-    @cached_property
+    @_kept
     def _articles(self) -> pd.DataFrame:
         return self.corpus.articles.assign(label=article_labels(self.corpus.articles))
 
@@ -121,87 +167,87 @@ class Study:
         """Every raw line with its label and voice (:func:`newslens.corpus.label_lines`)."""
         return self.corpus.lines
 
-    @cached_property
+    @_kept
     def by_date(self) -> list[str]:
         """Article ids in publication order (ties in manifest order)."""
         return list(self.articles.sort_values("date", kind="stable").index)
 
-    @cached_property
+    @_kept
     def labels(self) -> pd.Series:
         """Article id to its label, in publication order."""
         return self.articles.loc[self.by_date, "label"]
 
-    @cached_property
+    @_kept
     def outlets(self) -> list[str]:
         """The outlets, in order of their first capture's date."""
         return list(pd.unique(self.articles.loc[self.by_date, "outlet"]))
 
-    @cached_property
+    @_kept
     def stats(self) -> pd.DataFrame:
         """Words and lines per article (:func:`newslens.text.article_stats`)."""
         return article_stats(self.corpus.articles, self.lines)
 
-    @cached_property
+    @_kept
     def sentences(self) -> pd.DataFrame:
         """Body sentences (:func:`newslens.text.sentence_table`)."""
         return sentence_table(self.lines)
 
-    @cached_property
+    @_kept
     def paragraphs(self) -> pd.DataFrame:
         """Body paragraphs (:func:`newslens.framing.paragraph_table`)."""
         return framing.paragraph_table(self.lines)
 
-    @cached_property
+    @_kept
     def extraction_disagreements(self) -> pd.DataFrame:
         """Lines of saved-page captures where trafilatura and the labeller disagree on what is article text
         (:func:`newslens.corpus.extraction_disagreements`); empty when every capture is plain text."""
         return extraction_disagreements(self.corpus.articles, self.lines, furniture=self.codebook("furniture"))
 
-    @cached_property
+    @_kept
     def events(self) -> pd.DataFrame:
         """The story's timeline (:func:`newslens.corpus.load_events`)."""
         return load_events(self.data_dir)
 
     # ------------------------------------------------------------------ coverage
 
-    @cached_property
+    @_kept
     def facts(self) -> pd.DataFrame:
         """The fact matrix, articles in publication order (:func:`newslens.coverage.fact_matrix`)."""
         return coverage.fact_matrix(self.sentences, self.codebook("facts"), self.by_date)
 
-    @cached_property
+    @_kept
     def event_status(self) -> pd.DataFrame:
         """Every event's status for every article (:func:`newslens.coverage.event_coverage`)."""
         return coverage.event_coverage(self.corpus.articles, self.facts, self.codebook("events"), self.codebook("facts"))
 
-    @cached_property
+    @_kept
     def actor_mentions(self) -> pd.DataFrame:
         """Every actor mention in body text (:func:`newslens.coverage.actor_mentions`)."""
         return coverage.actor_mentions(self.sentences, self.codebook("actors"))
 
-    @cached_property
+    @_kept
     def word_choices(self) -> pd.DataFrame:
         """Uses of each term of ``wording.yml`` (:func:`newslens.coverage.word_choices`)."""
         return coverage.word_choices(self.sentences, self.codebook("wording"))
 
-    @cached_property
+    @_kept
     def quotes(self) -> pd.DataFrame:
         """Every direct quotation with its speaker (:func:`newslens.quotes.extract_quotes`)."""
         return quotes.extract_quotes(self.lines, data_dir=self.data_dir)
 
-    @cached_property
+    @_kept
     def reuse(self) -> pd.DataFrame:
         """Lines that reuse an earlier article's text (:func:`newslens.reuse.find_reuse`)."""
         return reuse.find_reuse(self.lines, self.corpus.articles)
 
-    @cached_property
+    @_kept
     def reuse_clusters(self) -> pd.DataFrame:
         """Passages shared by two or more articles, one row per member line (:func:`newslens.reuse.reuse_clusters`)."""
         return reuse.reuse_clusters(self.lines, self.corpus.articles)
 
     # ------------------------------------------------------------------ terms
 
-    @cached_property
+    @_kept
     def stop_words(self) -> list[str]:
         """scikit-learn's English stop words with the story's domain list (:func:`newslens.terms.stop_words`)."""
         return terms.stop_words(self.codebook("terms"))
@@ -210,7 +256,7 @@ class Study:
         """One document per outlet, its captures joined (:func:`newslens.terms.outlet_documents`)."""
         return self._documents[view]
 
-    @cached_property
+    @_kept
     def _documents(self) -> dict[str, pd.Series]:
         return {v: terms.outlet_documents(self.lines, self.corpus.articles, v) for v in terms.VIEWS}
 
@@ -218,43 +264,43 @@ class Study:
         """Every term of every outlet scored four ways, chapter settings (:func:`newslens.terms.term_table`)."""
         return self._term_tables[view]
 
-    @cached_property
+    @_kept
     def _term_tables(self) -> dict[str, pd.DataFrame]:
         return {v: terms.term_table(self.documents(v), view=v, stop=self.stop_words) for v in terms.VIEWS}
 
     # ------------------------------------------------------------------ framing
 
-    @cached_property
+    @_kept
     def frames_codebook(self) -> dict:
         """``frames.yml`` compiled (:func:`newslens.framing.compile_codebook`)."""
         return framing.compile_codebook(self.codebook("frames"))
 
-    @cached_property
+    @_kept
     def frame_codes(self) -> pd.DataFrame:
         """Every generic frame item answered for every article (:func:`newslens.framing.code_items`)."""
         return framing.code_items(self.sentences, self.frames_codebook)
 
-    @cached_property
+    @_kept
     def frame_scores(self) -> pd.DataFrame:
         """Frame scores per article, 0-1 (:func:`newslens.framing.frame_scores`)."""
         return framing.frame_scores(self.frame_codes)
 
-    @cached_property
+    @_kept
     def entman(self) -> pd.DataFrame:
         """The sentence of each article that best serves each of Entman's functions."""
         return framing.entman_functions(self.sentences, self.frames_codebook)
 
-    @cached_property
+    @_kept
     def responsibility(self) -> pd.DataFrame:
         """Blaming sentences and their targets (:func:`newslens.framing.responsibility`)."""
         return framing.responsibility(self.sentences, self.frames_codebook)
 
-    @cached_property
+    @_kept
     def issue_frames(self) -> pd.DataFrame:
         """Issue-specific frames per paragraph (:func:`newslens.framing.issue_frames`)."""
         return framing.issue_frames(self.paragraphs, self.frames_codebook)
 
-    @cached_property
+    @_kept
     def tone(self) -> pd.DataFrame:
         """VADER compound score of every body sentence (:func:`newslens.framing.tone`)."""
         return framing.tone(self.sentences)

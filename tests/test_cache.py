@@ -94,7 +94,7 @@ def test_study_from_the_cache_is_identical(cache_dir, tmp_path, monkeypatch):
 def test_a_change_in_the_data_misses_the_cache(cache_dir, tmp_path, monkeypatch):
     data = _copy_data(tmp_path)
     built = _Count(monkeypatch)
-    Study.open(data).facts
+    _ = Study.open(data).facts
     study._OPEN.clear()
     facts = data / "codebook" / "facts.yml"
     facts.write_text(facts.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
@@ -105,7 +105,7 @@ def test_a_change_in_the_data_misses_the_cache(cache_dir, tmp_path, monkeypatch)
 def test_a_change_in_the_package_misses_the_cache(cache_dir, tmp_path, monkeypatch):
     data = _copy_data(tmp_path)
     built = _Count(monkeypatch)
-    Study.open(data).facts
+    _ = Study.open(data).facts
     study._OPEN.clear()
     monkeypatch.setattr(cache, "code_version", lambda: "an edited package")
     assert "facts" not in Study.open(data).__dict__
@@ -113,7 +113,7 @@ def test_a_change_in_the_package_misses_the_cache(cache_dir, tmp_path, monkeypat
 
 
 def test_a_study_made_directly_is_not_cached(cache_dir):
-    Study(DATA).facts
+    _ = Study(DATA).facts
     assert not cache_dir.exists() or not list(cache_dir.iterdir())
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
 import pandas as pd
 import yaml
 
@@ -756,6 +757,12 @@ class _AnyFull:
                 self.by_literal.setdefault(lit, []).append(len(self.checked))
             self.checked.append(re.compile(p, flags))
         self.free = re.compile("|".join(f"(?:{p})" for p in free), flags) if free else None
+        # Which literals a line holds, found in one pass (Aho-Corasick) rather than one ``in`` test per literal.
+        self.finder = ahocorasick.Automaton()
+        for lit in self.by_literal:
+            self.finder.add_word(lit, lit)
+        if self.by_literal:
+            self.finder.make_automaton()
 
     def fullmatch(self, text: str) -> bool:
         # The alternation matches the whole text exactly when one of its patterns does.
@@ -763,8 +770,7 @@ class _AnyFull:
             return True
         if not self.by_literal:
             return False
-        low = fold_for_literals(text)
-        present = [lit for lit in self.by_literal if lit in low]
+        present = {lit for _end, lit in self.finder.iter(fold_for_literals(text))}
         if not present:
             return False
         candidates = sorted({i for lit in present for i in self.by_literal[lit]})

@@ -158,7 +158,7 @@ class Study:
         """The manifest (index ``article``), with ``label``, a unique short name per article (:func:`article_labels`)."""
         return self._articles
 
-    @_kept
+    @cached_property
     def _articles(self) -> pd.DataFrame:
         return self.corpus.articles.assign(label=article_labels(self.corpus.articles))
 
@@ -167,87 +167,87 @@ class Study:
         """Every raw line with its label and voice (:func:`newslens.corpus.label_lines`)."""
         return self.corpus.lines
 
-    @_kept
+    @cached_property
     def by_date(self) -> list[str]:
         """Article ids in publication order (ties in manifest order)."""
         return list(self.articles.sort_values("date", kind="stable").index)
 
-    @_kept
+    @cached_property
     def labels(self) -> pd.Series:
         """Article id to its label, in publication order."""
         return self.articles.loc[self.by_date, "label"]
 
-    @_kept
+    @cached_property
     def outlets(self) -> list[str]:
         """The outlets, in order of their first capture's date."""
         return list(pd.unique(self.articles.loc[self.by_date, "outlet"]))
 
-    @_kept
+    @cached_property
     def stats(self) -> pd.DataFrame:
         """Words and lines per article (:func:`newslens.text.article_stats`)."""
         return article_stats(self.corpus.articles, self.lines)
 
-    @_kept
+    @cached_property
     def sentences(self) -> pd.DataFrame:
         """Body sentences (:func:`newslens.text.sentence_table`)."""
         return sentence_table(self.lines)
 
-    @_kept
+    @cached_property
     def paragraphs(self) -> pd.DataFrame:
         """Body paragraphs (:func:`newslens.framing.paragraph_table`)."""
         return framing.paragraph_table(self.lines)
 
-    @_kept
+    @cached_property
     def extraction_disagreements(self) -> pd.DataFrame:
         """Lines of saved-page captures where trafilatura and the labeller disagree on what is article text
         (:func:`newslens.corpus.extraction_disagreements`); empty when every capture is plain text."""
         return extraction_disagreements(self.corpus.articles, self.lines, furniture=self.codebook("furniture"))
 
-    @_kept
+    @cached_property
     def events(self) -> pd.DataFrame:
         """The story's timeline (:func:`newslens.corpus.load_events`)."""
         return load_events(self.data_dir)
 
     # ------------------------------------------------------------------ coverage
 
-    @_kept
+    @cached_property
     def facts(self) -> pd.DataFrame:
         """The fact matrix, articles in publication order (:func:`newslens.coverage.fact_matrix`)."""
         return coverage.fact_matrix(self.sentences, self.codebook("facts"), self.by_date)
 
-    @_kept
+    @cached_property
     def event_status(self) -> pd.DataFrame:
         """Every event's status for every article (:func:`newslens.coverage.event_coverage`)."""
         return coverage.event_coverage(self.corpus.articles, self.facts, self.codebook("events"), self.codebook("facts"))
 
-    @_kept
+    @cached_property
     def actor_mentions(self) -> pd.DataFrame:
         """Every actor mention in body text (:func:`newslens.coverage.actor_mentions`)."""
         return coverage.actor_mentions(self.sentences, self.codebook("actors"))
 
-    @_kept
+    @cached_property
     def word_choices(self) -> pd.DataFrame:
         """Uses of each term of ``wording.yml`` (:func:`newslens.coverage.word_choices`)."""
         return coverage.word_choices(self.sentences, self.codebook("wording"))
 
-    @_kept
+    @cached_property
     def quotes(self) -> pd.DataFrame:
         """Every direct quotation with its speaker (:func:`newslens.quotes.extract_quotes`)."""
         return quotes.extract_quotes(self.lines, data_dir=self.data_dir)
 
-    @_kept
+    @cached_property
     def reuse(self) -> pd.DataFrame:
         """Lines that reuse an earlier article's text (:func:`newslens.reuse.find_reuse`)."""
         return reuse.find_reuse(self.lines, self.corpus.articles)
 
-    @_kept
+    @cached_property
     def reuse_clusters(self) -> pd.DataFrame:
         """Passages shared by two or more articles, one row per member line (:func:`newslens.reuse.reuse_clusters`)."""
         return reuse.reuse_clusters(self.lines, self.corpus.articles)
 
     # ------------------------------------------------------------------ terms
 
-    @_kept
+    @cached_property
     def stop_words(self) -> list[str]:
         """scikit-learn's English stop words with the story's domain list (:func:`newslens.terms.stop_words`)."""
         return terms.stop_words(self.codebook("terms"))
@@ -256,7 +256,7 @@ class Study:
         """One document per outlet, its captures joined (:func:`newslens.terms.outlet_documents`)."""
         return self._documents[view]
 
-    @_kept
+    @cached_property
     def _documents(self) -> dict[str, pd.Series]:
         return {v: terms.outlet_documents(self.lines, self.corpus.articles, v) for v in terms.VIEWS}
 
@@ -264,43 +264,43 @@ class Study:
         """Every term of every outlet scored four ways, chapter settings (:func:`newslens.terms.term_table`)."""
         return self._term_tables[view]
 
-    @_kept
+    @cached_property
     def _term_tables(self) -> dict[str, pd.DataFrame]:
         return {v: terms.term_table(self.documents(v), view=v, stop=self.stop_words) for v in terms.VIEWS}
 
     # ------------------------------------------------------------------ framing
 
-    @_kept
+    @cached_property
     def frames_codebook(self) -> dict:
         """``frames.yml`` compiled (:func:`newslens.framing.compile_codebook`)."""
         return framing.compile_codebook(self.codebook("frames"))
 
-    @_kept
+    @cached_property
     def frame_codes(self) -> pd.DataFrame:
         """Every generic frame item answered for every article (:func:`newslens.framing.code_items`)."""
         return framing.code_items(self.sentences, self.frames_codebook)
 
-    @_kept
+    @cached_property
     def frame_scores(self) -> pd.DataFrame:
         """Frame scores per article, 0-1 (:func:`newslens.framing.frame_scores`)."""
         return framing.frame_scores(self.frame_codes)
 
-    @_kept
+    @cached_property
     def entman(self) -> pd.DataFrame:
         """The sentence of each article that best serves each of Entman's functions."""
         return framing.entman_functions(self.sentences, self.frames_codebook)
 
-    @_kept
+    @cached_property
     def responsibility(self) -> pd.DataFrame:
         """Blaming sentences and their targets (:func:`newslens.framing.responsibility`)."""
         return framing.responsibility(self.sentences, self.frames_codebook)
 
-    @_kept
+    @cached_property
     def issue_frames(self) -> pd.DataFrame:
         """Issue-specific frames per paragraph (:func:`newslens.framing.issue_frames`)."""
         return framing.issue_frames(self.paragraphs, self.frames_codebook)
 
-    @_kept
+    @cached_property
     def tone(self) -> pd.DataFrame:
         """VADER compound score of every body sentence (:func:`newslens.framing.tone`)."""
         return framing.tone(self.sentences)
@@ -336,3 +336,12 @@ class Study:
             return None
         codes = covered(self.frame_codes, ref)
         return framing.agreement(codes, ref), framing.disagreements(codes, ref)
+
+
+# Every table of a study opened with Study.open goes into the disk cache once computed (see _kept).
+for _name, _table in list(vars(Study).items()):
+    if type(_table) is cached_property:
+        _kept_table = _kept(_table.func)
+        _kept_table.__set_name__(Study, _name)
+        setattr(Study, _name, _kept_table)
+del _name, _table, _kept_table

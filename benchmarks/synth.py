@@ -30,7 +30,7 @@ NOUNS = ["Herald", "Courier"]
 #: 50 outlet names, 25 cities x 2 nouns.
 OUTLETS = [f"The {c} {n}" for c in CITIES for n in NOUNS]
 #: Bumped whenever the generator changes, so that corpora made by an older one are made again.
-VERSION = 2
+VERSION = 3
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -107,7 +107,8 @@ def make_corpus(n: int, out: Path, seed: int = 2021, data_dir: Path | None = Non
     sents = sentence_table(corpus.lines)["text"].tolist()
     words, names = vocabulary(sents)
     known = frozenset(w for pool in words.values() for w in pool)
-    furniture = corpus.lines[corpus.lines["label"].isin(["boilerplate", "caption", "byline"])]["text"].str.strip().tolist()
+    dressed = corpus.lines[corpus.lines["label"].isin(["boilerplate", "caption", "byline"])]
+    furniture = list(zip(dressed["text"].str.strip(), dressed["label"]))
     body_counts = corpus.lines[corpus.lines["label"] == "body"].groupby("article").size().to_numpy()
     seen: set[str] = set()
     fur = _furniture(None, corpus.data_dir)
@@ -120,15 +121,18 @@ def make_corpus(n: int, out: Path, seed: int = 2021, data_dir: Path | None = Non
                 first = s.split(" ", 1)[0]
                 lead = s[:1].lower() + s[1:] if first.lower() in KEEP or first.lower() in known else s
                 s = f"On {DAYS[draw.randrange(7)]}, {MONTHS[draw.randrange(12)]} {draw.randrange(1, 29)}, {lead}"
+            elif k >= 10:  # a quotation first: attribute it before it, to a named speaker
+                s = f"{names[draw.randrange(len(names))]} {names[draw.randrange(len(names))]} said: {s}"
             if s not in seen:
                 break
         seen.add(s)
         return s
 
-    def dressing(text: str) -> str:
-        # A furniture line that a codebook pattern matches is a template (a masthead, a widget): it repeats across
-        # articles, as on real sites. Others (photo captions, related-story headlines) differ per article: varied.
-        return text if any(p.fullmatch(text) for p in (fur.boilerplate, fur.caption, fur.byline)) else fresh(text)
+    def dressing(text: str, label: str) -> str:
+        # A boilerplate or byline line that a codebook pattern matches is a template (a masthead, a widget): it
+        # repeats across articles, as on real sites. Photo captions and other lines differ per article: varied.
+        template = label != "caption" and any(p.fullmatch(text) for p in (fur.boilerplate, fur.caption, fur.byline))
+        return text if template else fresh(text)
 
     if out.exists():
         shutil.rmtree(out)
@@ -149,8 +153,8 @@ def make_corpus(n: int, out: Path, seed: int = 2021, data_dir: Path | None = Non
             paragraphs[k + 2] = paragraphs[k + 2] + " [Source]"
         headline_words = vary(sents[int(rng.integers(len(sents)))], draw, words, names, known=known).rstrip(".”\"").split()[:10]
         headline = " ".join(headline_words) + f" ({i})"
-        top = [dressing(furniture[j]) for j in rng.integers(len(furniture), size=3)]
-        bottom = [dressing(furniture[j]) for j in rng.integers(len(furniture), size=2)]
+        top = [dressing(*furniture[j]) for j in rng.integers(len(furniture), size=3)]
+        bottom = [dressing(*furniture[j]) for j in rng.integers(len(furniture), size=2)]
         text = "\n\n".join(top[:1] + [headline] + top[1:] + paragraphs + bottom)
         name = f"synth_{i:05d}.txt"
         data = text.encode("utf-8")

@@ -43,6 +43,7 @@ def main() -> None:
         "lines": len(corpus.lines),
         "body_lines": len(body),
         "sentences": len(state["sentences"]),
+        "unique_sentences": int(state["sentences"]["text"].nunique()),
         "quotes": len(state["quotes"]),
         "reuse_pairs": len(state["reuse"]),
         "floor": min(floor_runs),

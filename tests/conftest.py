@@ -1,15 +1,24 @@
 """Shared fixtures: the project's data folder and a builder for small, broken copies of it."""
 from __future__ import annotations
 
+import atexit
 import csv
 import hashlib
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
+
+# The tests (and the notebooks and commands they run) keep newslens's disk cache in a folder of their own, empty at
+# the start of a session, never in the user's.
+if "NEWSLENS_CACHE_DIR" not in os.environ:
+    os.environ["NEWSLENS_CACHE_DIR"] = tempfile.mkdtemp(prefix="newslens-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["NEWSLENS_CACHE_DIR"], True)
 
 
 @pytest.fixture(scope="session")

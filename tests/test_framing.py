@@ -262,6 +262,23 @@ def test_tone_signs():
     assert t["compound"].iloc[0] > 0.5 and t["compound"].iloc[1] < -0.5
 
 
+TONE_CASES = ["The meeting was held in the city on Monday.", "This is a wonderful, happy day.", "no", "Not bad :)",
+              "I \u2764 it", ":-(", "It was the least he could do.", "kind of", "LOL!!!", "the :D end", "NO WAY", "",
+              "He said: \u201cIt\u2019s over.\u201d", "Not ok.", "(Reuters)"]
+
+
+def test_tone_skips_only_sentences_vader_scores_zero():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    sia = SentimentIntensityAnalyzer()
+    skipped = [t for t in TONE_CASES if not F._may_score(sia, t)]
+    # "ok." keeps its dot as VADER keeps it (stripped, "ok" would be two letters), so it is no lexicon word
+    assert skipped == ["The meeting was held in the city on Monday.", "It was the least he could do.", "", "He said: \u201cIt\u2019s over.\u201d",
+                       "Not ok.", "(Reuters)"]
+    t = F.tone(sents(*(("a", x) for x in TONE_CASES if x)))
+    assert t["compound"].tolist() == [round(sia.polarity_scores(x)["compound"], 4) for x in TONE_CASES if x]
+
+
 # --------------------------------------------------------------------------- the real corpus
 
 @pytest.fixture(scope="module")

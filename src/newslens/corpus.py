@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
 import pandas as pd
 import yaml
 
@@ -406,8 +407,8 @@ def load_codebook(name: str, data_dir: str | Path | None = None) -> dict:
     return _read_yaml(path)
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, except that a key given twice in one mapping is an error (YAML 1.2
+class _StrictMappings:
+    """A safe loader's mappings, except that a key given twice in one mapping is an error (YAML 1.2
     forbids it; PyYAML keeps the last value silently, so half of a codebook entry would vanish)."""
 
     def construct_mapping(self, node, deep=False):
@@ -424,6 +425,15 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+class _StrictLoader(_StrictMappings, yaml.SafeLoader):
+    """PyYAML's safe loader in Python, with :class:`_StrictMappings`: its error messages are the ones users see."""
+
+
+# libyaml's parser reads a codebook about ten times faster (the chapters load every codebook in every kernel);
+# a text it refuses is read again by the Python loader, whose messages the bad-input tests expect.
+_FastLoader = type("_FastLoader", (_StrictMappings, yaml.CSafeLoader), {}) if getattr(yaml, "__with_libyaml__", False) else _StrictLoader
+
+
 def _read_yaml(path: Path) -> dict:
     if not path.is_file():
         raise CorpusError(f"{path}: codebook not found")
@@ -432,7 +442,10 @@ def _read_yaml(path: Path) -> dict:
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{path}: not UTF-8 text (bad byte at offset {exc.start}); save the codebook as UTF-8") from None
     try:
-        content = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: no arbitrary objects
+        try:
+            content = yaml.load(text, Loader=_FastLoader)  # a SafeLoader subclass: no arbitrary objects
+        except (yaml.YAMLError, ValueError):
+            content = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" line {mark.line + 1}" if mark is not None else ""
@@ -760,6 +773,12 @@ class _AnyFull:
                 self.by_literal.setdefault(lit, []).append(len(self.checked))
             self.checked.append(re.compile(p, flags))
         self.free = re.compile("|".join(f"(?:{p})" for p in free), flags) if free else None
+        # Which literals a line holds, found in one pass (Aho-Corasick) rather than one ``in`` test per literal.
+        self.finder = ahocorasick.Automaton()
+        for lit in self.by_literal:
+            self.finder.add_word(lit, lit)
+        if self.by_literal:
+            self.finder.make_automaton()
 
     def fullmatch(self, text: str) -> bool:
         # The alternation matches the whole text exactly when one of its patterns does.
@@ -767,8 +786,7 @@ class _AnyFull:
             return True
         if not self.by_literal:
             return False
-        low = fold_for_literals(text)
-        present = [lit for lit in self.by_literal if lit in low]
+        present = {lit for _end, lit in self.finder.iter(fold_for_literals(text))}
         if not present:
             return False
         candidates = sorted({i for lit in present for i in self.by_literal[lit]})

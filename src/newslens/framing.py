@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
@@ -735,6 +736,26 @@ def topic_issue_crosstab(assignment: pd.DataFrame, coded: pd.DataFrame) -> pd.Da
 
 # --------------------------------------------------------------------------- tone
 
+_PUNCTUATION = string.punctuation  # what VADER strips from the ends of a word
+
+
+def _may_score(sia, text: str) -> bool:
+    """False when VADER's compound for *text* is exactly 0: no emoji and none of its words in the lexicon.
+
+    Every valence VADER adds up comes from a word of its lexicon (its rules only modify those), so such a
+    sentence sums to 0. Its words are found as VADER finds them (split on white space, punctuation stripped
+    unless that leaves two characters or fewer); skipping its per-word rules for them saves a large part of the stage.
+    """
+    if not sia.emojis.keys().isdisjoint(text):
+        return True
+    lexicon = sia.lexicon
+    for token in text.split():
+        word = token.strip(_PUNCTUATION)
+        if (word if len(word) > 2 else token).lower() in lexicon:
+            return True
+    return False
+
+
 def tone(sentences: pd.DataFrame) -> pd.DataFrame:
     """VADER compound score (Hutto & Gilbert 2014) of each body sentence.
 
@@ -751,7 +772,7 @@ def tone(sentences: pd.DataFrame) -> pd.DataFrame:
     sia = SentimentIntensityAnalyzer()
     out = sentences[["article", "line", "sentence"]].copy()
     out["voice"] = sentence_voice(sentences).to_numpy()
-    out["compound"] = [round(sia.polarity_scores(t)["compound"], 4) for t in sentences["text"]]
+    out["compound"] = [round(sia.polarity_scores(t)["compound"], 4) if _may_score(sia, t) else 0.0 for t in sentences["text"]]
     out["text"] = sentences["text"].to_numpy()
     return out
 

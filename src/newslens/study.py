@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import warnings
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from newslens import coverage, framing, quotes, reuse, terms
+from newslens import cache, coverage, framing, quotes, reuse, terms
 from newslens.codebooks import CODEBOOKS, check_codebooks
 from newslens.corpus import Corpus, extraction_disagreements, find_data_dir, label_agreement, load_codebook, load_corpus, load_events
 from newslens.reference import REFERENCES, covered, load_reference
@@ -54,6 +55,23 @@ def article_labels(articles: pd.DataFrame) -> pd.Series:
     return label.rename("label")
 
 
+class _kept(cached_property):  # noqa: N801 (a decorator, named like the one it extends)
+    """A ``cached_property`` of a :class:`Study` whose value also goes into the disk cache of a study made by
+    :meth:`Study.open`, so that the next kernel that opens the same content gets it without computing it."""
+
+    def __get__(self, instance, owner=None):
+        if instance is None or self.attrname in instance.__dict__:
+            return super().__get__(instance, owner)
+        instance._computing += 1
+        try:
+            value = super().__get__(instance, owner)
+        finally:
+            instance._computing -= 1
+        if not instance._computing:  # a table computed on the way to another is saved with it
+            instance._save()
+        return value
+
+
 class Study:
     """A story's data folder, loaded and checked once.
 
@@ -74,6 +92,9 @@ class Study:
     def __init__(self, data_dir: str | Path | None = None, *, today: _dt.date | None = None,
                  codebooks: Iterable[str] = CODEBOOKS, progress=None):
         data = find_data_dir() if data_dir is None else Path(data_dir)
+        self._cache_key: str | None = None
+        self._computing = 0
+        self._warnings: list[tuple[str, type[Warning]]] = []
         names = list(codebooks)
         check_codebooks(names, data)
         self.corpus: Corpus = load_corpus(data, today=today, progress=progress)
@@ -97,13 +118,38 @@ class Study:
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None) -> Study:
-        """The study of *data_dir*, shared while the folder's content (:func:`fingerprint`) is unchanged."""
+        """The study of *data_dir*, shared while the folder's content (:func:`fingerprint`) is unchanged.
+
+        Shared between processes too: the study and every table computed from it are kept in the disk cache of
+        :mod:`newslens.cache`, keyed by the folder's content and the package's code, so each chapter's kernel
+        after the first reads what an earlier one computed. The warnings of loading the folder are given again.
+        """
         data = (find_data_dir() if data_dir is None else Path(data_dir)).resolve()
-        key = f"{data}\0{fingerprint(data)}"
+        content = fingerprint(data)
+        key = f"{data}\0{content}"
         if key not in _OPEN:
             _OPEN.clear()  # one study at a time: a new content replaces the old one
-            _OPEN[key] = cls(data)
+            entry = cache.key("study", str(data), content)
+            study = cache.load("study", entry)
+            if isinstance(study, cls):
+                for message, category in study._warnings:
+                    warnings.warn(message, category, stacklevel=2)
+            else:
+                with warnings.catch_warnings(record=True) as seen:
+                    warnings.simplefilter("always")
+                    study = cls(data)
+                study._warnings = [(str(w.message), w.category) for w in seen]
+                for message, category in study._warnings:
+                    warnings.warn(message, category, stacklevel=2)
+                study._cache_key = entry
+                study._save()
+            _OPEN[key] = study
         return _OPEN[key]
+
+    def _save(self) -> None:
+        """Keep this study and the tables computed so far in the disk cache (a study made by :meth:`open` only)."""
+        if self._cache_key is not None:
+            cache.store("study", self._cache_key, self)
 
     # ------------------------------------------------------------------ the corpus
 
@@ -290,3 +336,12 @@ class Study:
             return None
         codes = covered(self.frame_codes, ref)
         return framing.frame_agreement(codes, ref), framing.disagreements(codes, ref)
+
+
+# Every table of a study opened with Study.open goes into the disk cache once computed (see _kept).
+for _name, _table in list(vars(Study).items()):
+    if type(_table) is cached_property:
+        _kept_table = _kept(_table.func)
+        _kept_table.__set_name__(Study, _name)
+        setattr(Study, _name, _kept_table)
+del _name, _table, _kept_table

@@ -354,6 +354,7 @@ class SearchCache:
         self._known: dict[tuple, np.ndarray] = {}
         self._folded: list[str] | None = None
         self._index: tuple | None = None
+        self._vocabulary: tuple[str, np.ndarray] | None = None
         self._with: dict[str, np.ndarray] = {}
 
     @property
@@ -415,11 +416,17 @@ class SearchCache:
         if literal not in self._with:
             if _WORD_RUN.fullmatch(literal):
                 words, index = self._word_index()
+                if self._vocabulary is None:  # the distinct words, one per line, and where each starts
+                    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+                    self._vocabulary = ("\n".join(words), np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]))
+                joined, starts = self._vocabulary
+                # the words that contain the literal: one scan of the joined vocabulary in C, not a loop over it
+                at = np.fromiter((m.start() for m in re.finditer(re.escape(literal), joined)), dtype=np.int64)
+                hit = np.unique(np.searchsorted(starts, at, side="right") - 1)
                 mask = np.zeros(len(self.texts), dtype=bool)
                 indptr, indices = index.indptr, index.indices
-                for w, word in enumerate(words):
-                    if literal in word:
-                        mask[indices[indptr[w]:indptr[w + 1]]] = True
+                for w in hit.tolist():
+                    mask[indices[indptr[w]:indptr[w + 1]]] = True
                 self._with[literal] = np.flatnonzero(mask)
             else:
                 self._with[literal] = np.flatnonzero([literal in t for t in self._folded_texts()])
@@ -496,6 +503,7 @@ class _WindowCache(SearchCache):
         self._known = {}
         self._folded = None
         self._index = None
+        self._vocabulary = None
         self._with = {}
 
     def _folded_texts(self):

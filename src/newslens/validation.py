@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 
+from newslens import cache
 from newslens.corpus import CorpusError, find_data_dir, label_lines, load_corpus
 from newslens.quotes import QuoteError, extract_quotes, load_speakers, match_quotes
 
@@ -177,18 +178,31 @@ def measure_validation(folder: str | Path, *, data_dir: str | Path | None = None
     has no hand-coded lines and quotes there) and one per split
     of the validation *folder* (out of sample). The validation captures are labelled with the furniture
     codebook of *data_dir* and their quotes attributed with the folder's own ``codebook/speakers.yml``.
+
+    Kept in the disk cache of :mod:`newslens.cache` (two chapters show this table), keyed by the content of the three
+    folders and the package's code.
     """
     data = Path(data_dir) if data_dir is not None else find_data_dir()
     ref = Path(reference) if reference is not None else data / "reference"
+    folders = [Path(folder), data] + ([ref] if ref.is_dir() and not ref.resolve().is_relative_to(data.resolve()) else [])
+    entry = cache.key("validation", str(reference is not None), ",".join(splits), *(cache.content_hash(f) for f in folders))
+    table = cache.load("validation", entry)
+    if not isinstance(table, pd.DataFrame):
+        table = _measure_validation(Path(folder), data, ref, reference is not None, splits)
+        cache.store("validation", entry, table)
+    return table
+
+
+def _measure_validation(folder: Path, data: Path, ref: Path, given: bool, splits: tuple[str, ...]) -> pd.DataFrame:
     columns = {}
-    if reference is not None or ((ref / "lines.csv").is_file() and (ref / "quotes.csv").is_file()):
+    if given or ((ref / "lines.csv").is_file() and (ref / "quotes.csv").is_file()):
         corpus = load_corpus(data)
         seed_lines = _read_csv(ref / "lines.csv", _LINES).astype({"line": int})
         seed_quotes = _read_csv(ref / "quotes.csv", _QUOTES).astype({"line": int})
         # agreement on the articles the story's hand labelling covers (it may cover some only)
         lines = corpus.lines[corpus.lines["article"].isin(set(seed_lines["article"]))]
         columns["seeds"] = agreement(lines, seed_lines, extract_quotes(lines, data_dir=data), seed_quotes)
-    columns.update(_split_measures(Path(folder), data, splits))
+    columns.update(_split_measures(folder, data, splits))
     table = pd.DataFrame(columns).reindex(list(MEASURES))
     table.index = [MEASURES[k] for k in table.index]
     table.index.name = "measure"

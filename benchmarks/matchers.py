@@ -1,0 +1,171 @@
+"""Measure multi-pattern matchers as the prefilter of the codebook rules, on the sentences of a synthetic corpus.
+
+    python benchmarks/matchers.py benchmarks/_work/n10000
+
+The task: for each codebook pattern the rules search (every pattern a ``SearchCache`` is asked about in the
+pipeline), the sentences it may match, a superset of those it matches. Timed: the package's prefilter (required
+literals looked up in a word index), pyahocorasick (one automaton over the same literals, one pass over the
+folded texts), RE2's FilteredRE2 (``re2.Filter``: atoms computed by RE2 itself, ``potential`` matches per text)
+and Hyperscan in prefilter mode (one database of all patterns, one scan per text). Also counted: the sentences a
+matcher rules out that Python's ``re`` matches (a prefilter may never miss one), and how many candidates each
+leaves for ``re`` to confirm. Prints one line per matcher.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+def patterns_of(data: Path) -> list:
+    """The compiled patterns the pipeline's rules search through a SearchCache, from a run on *data*."""
+    from newslens import text
+    from newslens.study import Study
+
+    seen: dict = {}
+    orig = text.SearchCache.hits
+
+    def hits(self, pattern, rows=None):
+        for p in (pattern.patterns if isinstance(pattern, text._AnyOfEach) else [pattern]):
+            seen.setdefault((p.pattern, p.flags), p)
+        return orig(self, pattern, rows)
+
+    text.SearchCache.hits = hits
+    try:
+        st = Study(data)
+        for name in ("facts", "actor_mentions", "word_choices", "frame_codes", "entman", "responsibility", "issue_frames"):
+            getattr(st, name)
+    finally:
+        text.SearchCache.hits = orig
+    return list(seen.values())
+
+
+def main() -> None:
+    import re
+
+    from newslens.corpus import load_corpus
+    from newslens.text import SearchCache, fold_for_literals, prefilter, sentence_table
+
+    data = Path(sys.argv[1])
+    small = data.parent / "n1000"
+    pats = patterns_of(small if small.is_dir() else data)
+    texts = sentence_table(load_corpus(data).lines)["text"].tolist()
+    print(f"{len(pats)} patterns, {len(texts):,} sentences ({sum(map(len, texts)) / 1e6:.1f} M characters)")
+    t = time.perf_counter()
+    truth = [np.flatnonzero([p.search(s) is not None for s in texts]) for p in pats]
+    full = time.perf_counter() - t
+    print(f"{'re.search on every sentence (no prefilter)':48s} {full:7.2f} s")
+
+    def report(name: str, seconds: float, cands: list[np.ndarray]) -> None:
+        missed = sum(len(np.setdiff1d(tr, c)) for tr, c in zip(truth, cands))
+        left = sum(map(len, cands))
+        t = time.perf_counter()
+        for p, c in zip(pats, cands):
+            [p.search(texts[i]) for i in c.tolist()]
+        confirm = time.perf_counter() - t
+        print(f"{name:48s} {seconds:7.2f} s prefilter + {confirm:6.2f} s re on {left:,} candidates; "
+              f"missed matches {missed:,}")
+
+    # the package's own prefilter (literals from the parse tree, word index)
+    t = time.perf_counter()
+    cache = SearchCache(texts)
+    rows = np.arange(len(texts))
+    cands = [cache.candidates(p, rows) for p in pats]
+    report("newslens literals + word index (current)", time.perf_counter() - t, cands)
+
+    # pyahocorasick over the same literals
+    try:
+        import ahocorasick
+
+        t = time.perf_counter()
+        rules = [prefilter(p) for p in pats]
+        auto = ahocorasick.Automaton()
+        lit_ids: dict[str, int] = {}
+        for r in rules:
+            for lit in (r[0] if r else ()):
+                if lit not in lit_ids:
+                    lit_ids[lit] = len(lit_ids)
+                    auto.add_word(lit, lit_ids[lit])
+        auto.make_automaton()
+        has = np.zeros((len(lit_ids), len(texts)), dtype=bool)
+        for i, s in enumerate(texts):
+            for _end, k in auto.iter(fold_for_literals(s)):
+                has[k, i] = True
+        cands = []
+        for r in rules:
+            if r is None:
+                cands.append(rows)
+                continue
+            mask = has[[lit_ids[x] for x in r[0]]].any(axis=0)
+            if r[1] is not None:
+                mask |= np.array([r[1].search(s) is not None for s in texts])
+            cands.append(np.flatnonzero(mask))
+        report("pyahocorasick over the same literals", time.perf_counter() - t, cands)
+    except ImportError:
+        print("pyahocorasick: not installed")
+
+    try:
+        import re2
+
+        t = time.perf_counter()
+        filt = re2.Filter()
+        opts = re2.Options()
+        opts.case_sensitive = False
+        index, refused = {}, []
+        for j, p in enumerate(pats):
+            try:
+                index[filt.Add(p.pattern, opts)] = j
+            except re2.error:
+                refused.append(j)
+        filt.Compile()
+        per = [[] for _ in pats]
+        for i, s in enumerate(texts):
+            for k in filt.Match(s, potential=True) or ():
+                per[index[k]].append(i)
+        cands = [np.asarray(c, dtype=np.int64) for c in per]
+        for j in refused:
+            cands[j] = rows
+        report(f"google-re2 Filter ({len(refused)} patterns refused)", time.perf_counter() - t, cands)
+    except ImportError:
+        print("google-re2: not installed")
+
+    try:
+        import hyperscan
+
+        t = time.perf_counter()
+        flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP | hyperscan.HS_FLAG_SINGLEMATCH
+        ok, refused = [], []
+        for j, p in enumerate(pats):
+            try:
+                db1 = hyperscan.Database()
+                db1.compile(expressions=[p.pattern.encode()], ids=[j], flags=[flags | hyperscan.HS_FLAG_CASELESS * bool(p.flags & re.I)])
+                ok.append(j)
+            except hyperscan.error:
+                refused.append(j)
+        db = hyperscan.Database()
+        db.compile(expressions=[pats[j].pattern.encode() for j in ok], ids=ok,
+                   flags=[flags | hyperscan.HS_FLAG_CASELESS * bool(pats[j].flags & re.I) for j in ok])
+        per = [[] for _ in pats]
+        current = [0]
+
+        def on_match(j, _start, _end, _flags, _ctx):
+            per[j].append(current[0])
+
+        scratch = hyperscan.Scratch(db)
+        for i, s in enumerate(texts):
+            current[0] = i
+            db.scan(s.encode(), match_event_handler=on_match, scratch=scratch)
+        cands = [np.asarray(c, dtype=np.int64) for c in per]
+        for j in refused:
+            cands[j] = rows
+        report(f"hyperscan prefilter mode ({len(refused)} patterns refused)", time.perf_counter() - t, cands)
+    except ImportError:
+        print("hyperscan: not installed")
+
+
+if __name__ == "__main__":
+    main()

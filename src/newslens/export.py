@@ -40,6 +40,9 @@ INPUT_ERRORS = (NewslensError,)
 #: The file in each output folder that records what produced its tables.
 PROVENANCE = "newslens-provenance.json"
 
+#: The file name endings of the tables, by ``--format``.
+SUFFIXES = {"csv": ".csv", "parquet": ".parquet"}.values()
+
 
 def _articles(study: Study) -> pd.DataFrame:
     stats = study.stats.copy()
@@ -187,7 +190,7 @@ def check_output_folder(out: str | Path, data_dir: str | Path, *, cwd: str | Pat
     if target.exists() and not target.is_dir():
         raise OutputError(f"--out {out}: a file of that name exists; name a folder (created if missing)")
     if target.is_dir():
-        ours = {f"{name}.csv" for name in TABLES} | {PROVENANCE}
+        ours = {f"{name}{suffix}" for name in TABLES for suffix in SUFFIXES} | {PROVENANCE}
         foreign = sorted(p.name for p in target.iterdir() if p.name not in ours)
         if foreign:
             raise OutputError(f"--out {out}: the folder holds files newslens did not write ({', '.join(foreign[:3])}"
@@ -255,7 +258,7 @@ def check_same_corpus(out: str | Path, data_dir: str | Path, names: list[str]) -
         if before.get(key) != now[key]:
             raise OutputError(f"--out {out}: its tables come from another {what} than {data_dir}; --table would mix "
                               "two corpora: export every table (without --table) or choose another folder")
-    return [t for t in before.get("tables", []) if t in TABLES and t not in names and (out / f"{t}.csv").is_file()]
+    return [t for t in before.get("tables", []) if t in TABLES and t not in names and any((out / f"{t}{x}").is_file() for x in SUFFIXES)]
 
 
 @contextmanager
@@ -357,8 +360,7 @@ def write_export(study: Study, out: str | Path, names: list[str] | None = None, 
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        for name in keep:
-            shutil.copy2(out / f"{name}.csv", tmp / f"{name}.csv")
+        _keep(out, tmp, keep)
         export_tables(study, tmp, names, progress=progress)
         record = provenance(study.data_dir, [*keep, *names])
         (tmp / PROVENANCE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -408,3 +410,103 @@ def chapter_tables(study: Study, out: str | Path, names: list[str]) -> pd.DataFr
         table = pd.read_csv(path, keep_default_na=False)
         rows.append((path.name, len(table), ", ".join(table.columns)))
     return pd.DataFrame(rows, columns=["file", "rows", "columns"]).set_index("file")
+
+
+def _keep(out: Path, tmp: Path, keep) -> None:
+    """Copy the tables *keep* of the previous *out* (whichever format they are in) into *tmp*."""
+    for name in keep:
+        for suffix in SUFFIXES:
+            if (out / f"{name}{suffix}").is_file():
+                shutil.copy2(out / f"{name}{suffix}", tmp / f"{name}{suffix}")
+
+
+# --------------------------------------------------------------------------- partition by partition (Parquet)
+
+#: The tables computed from the whole corpus; the others are per article and are written partition by partition.
+CORPUS_WIDE = ("reuse", "reuse_clusters", "terms")
+
+
+def _write_parts(study: Study, *, names: list[str], folder: str, start: int) -> int:
+    """In a worker: write the per-article tables *names* of a partition's study as ``folder/<name>/<start>.parquet``."""
+    rows = 0
+    for name in names:
+        table = round_table(TABLES[name][0](study))
+        path = Path(folder) / name / f"part-{start:012d}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        table.to_parquet(path, index=False)
+        rows += len(table)
+    return rows
+
+
+def _combine_parts(parts: Path, path: Path) -> None:
+    """The partition files of one table, in order, into one Parquet file, one partition in memory at a time.
+
+    A column that is empty in one partition and typed in another gets the wider type (pyarrow's permissive promotion).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    files = sorted(parts.glob("part-*.parquet"))
+    schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
+    with pq.ParquetWriter(path, schema) as writer:
+        for f in files:
+            writer.write_table(pq.read_table(f).select(schema.names).cast(schema))
+            f.unlink()
+    parts.rmdir()
+
+
+def export_partitioned(data_dir: str | Path, out: str | Path, names: list[str], *, articles: pd.DataFrame,
+                       codebooks: dict[str, dict], workers: int = 1, scheduler=None, partition_size: int | None = None,
+                       partitions: int | None = None) -> list[Path]:
+    """Write the tables *names* as ``out/<name>.parquet`` without holding the corpus's tables in memory.
+
+    Each partition's task (:func:`newslens.parallel.run_partition`) writes its per-article tables as
+    Parquet files and returns only its body lines; the corpus-wide tables (:data:`CORPUS_WIDE`) are
+    computed from those, as one process computes them; then each table's partition files are combined
+    into one file, in manifest order. The rows and values are those of the CSV export. *articles* is
+    the checked manifest, *codebooks* the checked codebooks (name -> parsed).
+    """
+    from functools import partial
+
+    from newslens import parallel
+
+    out = Path(out)
+    per_article = [n for n in names if n not in CORPUS_WIDE]
+    parts_dir = out / ".parts"
+    write = partial(_write_parts, names=per_article, folder=str(parts_dir))
+    results = parallel.compute_partitions(
+        data_dir, articles, codebooks, [], workers=workers, scheduler=scheduler, size=partition_size, count=partitions,
+        write=write)
+    body = parallel.concat_tables([r["body"] for r in results])
+    del results
+    whole = Study.of_partition(Path(data_dir), articles, body, codebooks)
+    check_tables(whole, names)
+    written = []
+    for name in names:
+        path = out / f"{name}.parquet"
+        if name in CORPUS_WIDE:
+            round_table(TABLES[name][0](whole)).to_parquet(path, index=False)
+        else:
+            _combine_parts(parts_dir / name, path)
+        written.append(path)
+    shutil.rmtree(parts_dir, ignore_errors=True)
+    return written
+
+
+def write_export_partitioned(data_dir: str | Path, out: str | Path, names: list[str], *, keep: list[str] = (), **options) -> list[Path]:
+    """:func:`export_partitioned` as one complete set at *out*, like :func:`write_export`: into a temporary folder
+    beside *out*, with the tables *keep* and a :data:`PROVENANCE` file, moved into place only when all succeeded."""
+    out = Path(out)
+    recover_output(out)
+    tmp = out.parent / f".{out.name}.newslens-tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        _keep(out, tmp, keep)
+        export_partitioned(data_dir, tmp, names, **options)
+        record = provenance(data_dir, [*keep, *names])
+        (tmp / PROVENANCE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        _swap_in(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [out / f"{name}.parquet" for name in names]

@@ -154,3 +154,86 @@ def test_bad_scheduler():
 def test_in_order_is_stable():
     table = pd.DataFrame({"article": ["b", "a", "b", "a"], "n": [1, 2, 3, 4]})
     assert parallel.in_order(table, ["a", "b"])["n"].tolist() == [2, 4, 1, 3]
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_parquet_export_has_the_rows_of_the_csv_export(tmp_path):
+    from newslens.__main__ import main
+
+    story = FIXTURES / "synthetic_story"
+    assert main(["export", "--data", str(story), "--out", str(tmp_path / "csv")]) == 0
+    assert main(["export", "--data", str(story), "--out", str(tmp_path / "pq"), "--format", "parquet", "--workers", "2",
+                 "--partition-size", "1"]) == 0
+    assert sorted(p.name for p in (tmp_path / "pq").iterdir()) == sorted([f"{n}.parquet" for n in TABLES] + ["newslens-provenance.json"])
+    for name in TABLES:
+        want = (tmp_path / "csv" / f"{name}.csv").read_bytes()
+        got = pd.read_parquet(tmp_path / "pq" / f"{name}.parquet").to_csv(index=False, lineterminator="\n").encode()
+        assert got == want, name
+
+
+def test_parquet_export_combines_empty_and_full_partitions(tmp_path):
+    # more partitions than articles: empty partitions write empty files, combined with the others
+    from newslens.export import export_partitioned
+    from newslens.study import Study
+
+    story = FIXTURES / "synthetic_story"
+    study = Study(story)
+    export_tables(study, tmp_path / "csv")
+    out = tmp_path / "pq"
+    out.mkdir()
+    export_partitioned(story, out, list(TABLES), articles=study.corpus.articles, codebooks=study._codebooks,
+                       scheduler="synchronous", partitions=len(study.articles) + 2)
+    for name in TABLES:
+        got = pd.read_parquet(out / f"{name}.parquet").to_csv(index=False, lineterminator="\n").encode()
+        assert got == (tmp_path / "csv" / f"{name}.csv").read_bytes(), name
+    assert not (out / ".parts").exists()
+
+
+#: Bad inputs of tests/test_bad_input.py whose error is raised while reading, labelling or in the tables:
+#: inside a worker when there are several.
+WORKER_CASES = ["capture changed", "capture missing", "capture not UTF-8", "capture is an HTML body", "capture with no body text",
+                "facts.yml bad regex", "furniture.yml unknown key", "one outlet only (terms)"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.parametrize("case", WORKER_CASES)
+def test_bad_input_in_a_worker_gives_the_same_one_line(case, fmt, tmp_path, capsys, monkeypatch):
+    import shutil
+
+    from newslens.__main__ import main
+
+    from .test_bad_input import CASES, STORY, snapshot
+
+    monkeypatch.chdir(tmp_path)
+    data = tmp_path / "story"
+    shutil.copytree(STORY, data)
+    CASES[case][0](data, tmp_path)
+    before = snapshot(data)
+    messages = []
+    for extra in ([], ["--workers", "2", "--partition-size", "1", "--format", fmt]):
+        capsys.readouterr()
+        assert main(["export", "--data", str(data), "--out", str(tmp_path / "out"), *extra]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("newslens: error: "), err
+        messages.append(err[0])
+    assert messages[1] == messages[0]
+    for part in CASES[case][1]:
+        assert part in messages[1]
+    assert snapshot(data) == before
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--workers", "0"], "workers must be a whole number of processes >= 1, got 0"),
+    (["--scheduler", "fast"], "scheduler 'fast' is neither a dask.distributed address"),
+    (["--partition-size", "0"], "partition size must be a whole number of articles >= 1, got 0"),
+    (["--scheduler", "tcp://127.0.0.1:1"], "scheduler tcp://127.0.0.1:1: cannot connect"),
+])
+def test_bad_parallel_options_give_one_line(argv, message, tmp_path, capsys):
+    from newslens.__main__ import main
+
+    assert main(["export", "--data", str(FIXTURES / "synthetic_story"), "--out", str(tmp_path / "out"), *argv]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0], err

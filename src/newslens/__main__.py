@@ -241,10 +241,9 @@ def _export_parquet(args, names, data_dir, out, articles, workers, scheduler, si
         for message in dict.fromkeys(str(w.message) for w in caught):
             print(f"newslens: warning: {message}", file=sys.stderr)
         try:
+            # bad input found while the partitions run is reported as the CSV export reports it (before writing)
             paths = write_export_partitioned(data_dir, out, names, keep=keep, articles=articles, codebooks=books,
                                              workers=workers, scheduler=scheduler, partition_size=size)
-        except INPUT_ERRORS as exc:
-            raise type(exc)(f"{exc} (nothing written: {out} is as it was)") from None
         except OSError as exc:
             raise OSError(f"cannot write into {out}: {exc.strerror or exc} (nothing written: {out} is as it was)") from None
     for path in paths:

@@ -427,11 +427,12 @@ CORPUS_WIDE = ("reuse", "reuse_clusters", "terms")
 
 
 def _write_parts(study: Study, *, names: list[str], folder: str, start: int) -> int:
-    """In a worker: write the per-article tables *names* of a partition's study as ``folder/<name>/<start>.parquet``."""
+    """In a worker: write the per-article tables *names* of a partition's study as ``folder/<name>/part-<start>-<n>.parquet``."""
     rows = 0
     for name in names:
         table = round_table(TABLES[name][0](study))
-        path = Path(folder) / name / f"part-{start:012d}.parquet"
+        # by first article and size: unique even when an empty partition starts where the next one does
+        path = Path(folder) / name / f"part-{start:012d}-{len(study.corpus.articles):09d}.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
         table.to_parquet(path, index=False)
         rows += len(table)
@@ -441,18 +442,20 @@ def _write_parts(study: Study, *, names: list[str], folder: str, start: int) -> 
 def _combine_parts(parts: Path, path: Path) -> None:
     """The partition files of one table, in order, into one Parquet file, one partition in memory at a time.
 
-    A column that is empty in one partition and typed in another gets the wider type (pyarrow's permissive promotion).
+    A column typed differently in two partitions (integers in one, decimals in another) gets the wider type
+    (pyarrow's permissive promotion).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     files = sorted(parts.glob("part-*.parquet"))
-    schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options="permissive")
+    # an empty partition's columns have no values to give them a type: left out, as concat_tables leaves them
+    full = [f for f in files if pq.ParquetFile(f).metadata.num_rows] or files[:1]
+    schema = pa.unify_schemas([pq.read_schema(f) for f in full], promote_options="permissive")
     with pq.ParquetWriter(path, schema) as writer:
-        for f in files:
+        for f in full:
             writer.write_table(pq.read_table(f).select(schema.names).cast(schema))
-            f.unlink()
-    parts.rmdir()
+    shutil.rmtree(parts)
 
 
 def export_partitioned(data_dir: str | Path, out: str | Path, names: list[str], *, articles: pd.DataFrame,

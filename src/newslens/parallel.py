@@ -159,7 +159,8 @@ def run_partition(data_dir: Path, rows: pd.DataFrame, start: int, codebooks: dic
     Returns a dict with ``lines`` and each table, or a :class:`_Failed` carrying the first bad-input error
     and its phase (0 reading captures, 1 labelling, 2 the body check, 3 the tables), so that the caller
     can raise the error the single-process run would have raised first. With *write*, a function of
-    the partition's study, its result is returned as ``written`` and the tables are not.
+    the partition's study and *start* (``write(study, start=start)``), its result is returned as ``written``
+    with the partition's body lines (``body``, what the corpus-wide stages read), and the tables are not.
     """
     from newslens.study import Study
 
@@ -171,7 +172,7 @@ def run_partition(data_dir: Path, rows: pd.DataFrame, start: int, codebooks: dic
         phase = 3
         study = Study.of_partition(data_dir, rows, lines, codebooks)
         if write is not None:
-            return {"written": write(study), "body": lines.loc[lines["label"] == "body", BODY_COLUMNS]}
+            return {"written": write(study, start=start), "body": lines.loc[lines["label"] == "body", BODY_COLUMNS]}
         return {"lines": lines, **{name: getattr(study, name) for name in names}}
     except NewslensError as exc:
         return _Failed(phase, exc)
@@ -194,7 +195,7 @@ def _scheduler_kwargs(workers: int, scheduler: object):
         except ImportError:  # pragma: no cover - distributed is a pinned dependency
             raise ParallelError("a scheduler address needs the 'distributed' package; pip install distributed") from None
         try:
-            client = Client(scheduler, timeout="20s", set_as_default=False)
+            client = Client(scheduler, timeout="10s", set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise ParallelError(f"scheduler {scheduler}: cannot connect ({exc}); start one with `dask scheduler` "
                                 "or check the address") from None

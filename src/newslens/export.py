@@ -484,11 +484,14 @@ def export_partitioned(data_dir: str | Path, out: str | Path, names: list[str], 
     del results
     whole = Study.of_partition(Path(data_dir), articles, body, codebooks)
     check_tables(whole, names)
+    base = set(whole.__dict__)
     written = []
     for name in names:
         path = out / f"{name}.parquet"
         if name in CORPUS_WIDE:
             round_table(TABLES[name][0](whole)).to_parquet(path, index=False)
+            for key in set(whole.__dict__) - base:  # one corpus-wide stage's tables in memory at a time, not all
+                del whole.__dict__[key]
         else:
             _combine_parts(parts_dir / name, path)
         written.append(path)

@@ -71,7 +71,8 @@ class Study:
     data_dir : the folder with ``articles.csv``, ``raw/``, ``codebook/`` and optionally ``reference/`` and
         ``commentary/`` (default: found from the working folder upwards, as the chapters do).
     today : the date after which a publication date counts as in the future (default: today).
-    progress : a progress wrapper for the loops over the captures (see :func:`newslens.corpus.load_manifest`).
+    progress : a progress wrapper for the loops over the captures (see :func:`newslens.corpus.load_manifest`);
+        one process only (the partitions' tasks report nothing until they are done).
     workers : processes for the per-article stages (default 1: one process, no Dask). With more, the
         articles are cut into partitions (:func:`newslens.parallel.partition_size`) and Dask's local
         process scheduler runs them; the tables are exactly those of one process.

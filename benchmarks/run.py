@@ -130,8 +130,8 @@ def add_workers(text: str, par: dict, single: dict) -> str:
     section = [
         f"## {par['workers']} worker processes",
         "",
-        f"The same pipeline at {par['articles']:,} articles with `Study(data, workers={par['workers']})` (`run_workers.py`): reading,",
-        "labelling and every per-article table run in Dask's local process pool, one partition of articles per",
+        f"The same pipeline at {par['articles']:,} articles with `Study(data, workers={par['workers']}, tables=...)` (`run_workers.py`): reading,",
+        "labelling and the per-article tables the pipeline reads run in Dask's local process pool, one partition of articles per",
         "task; the corpus-wide stages (reuse, terms) and the summaries then run in the main process. Seconds:",
         "",
         "| stage | s |",
@@ -139,7 +139,8 @@ def add_workers(text: str, par: dict, single: dict) -> str:
         *(f"| {s} | {fmt(sec)} |" for s, sec in par["stages"].items()),
         f"| **total** | **{fmt(par['total'])}** |",
         "",
-        f"Against one process ({fmt(one, 1)} s): {one / par['total']:.2f}x faster. Peak memory, the sum of the resident memory of",
+        f"Against one process ({fmt(one, 1)} s): {one / par['total']:.2f}x faster; CPU time of all processes {fmt(par['cpu'], 1)} s "
+        f"against {fmt(sum(single['stages_cpu'].values()), 1)} s in one process. Peak memory, the sum of the resident memory of",
         f"the main process and its {par['processes'] - 1} child processes sampled every 0.2 s: {fmt(par['peak_mb'], 0)} MB.",
         "",
     ]

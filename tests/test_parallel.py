@@ -191,14 +191,14 @@ def test_parquet_export_combines_empty_and_full_partitions(tmp_path):
     assert not (out / ".parts").exists()
 
 
-#: Bad inputs of tests/test_bad_input.py whose error is raised while reading, labelling or in the tables:
-#: inside a worker when there are several.
-WORKER_CASES = ["capture changed", "capture missing", "capture not UTF-8", "capture is an HTML body", "capture with no body text",
-                "facts.yml bad regex", "furniture.yml unknown key", "one outlet only (terms)"]
+#: Bad inputs of tests/test_bad_input.py whose error is raised while reading, labelling or in the tables
+#: (inside a worker when there are several), with the formats tried: each case spawns two worker processes.
+WORKER_CASES = [("capture changed", "csv"), ("capture changed", "parquet"), ("capture not UTF-8", "csv"),
+                ("capture with no body text", "csv"), ("facts.yml bad regex", "csv"), ("one outlet only (terms)", "csv"),
+                ("one outlet only (terms)", "parquet")]
 
 
-@pytest.mark.parametrize("fmt", ["csv", "parquet"])
-@pytest.mark.parametrize("case", WORKER_CASES)
+@pytest.mark.parametrize("case, fmt", WORKER_CASES)
 def test_bad_input_in_a_worker_gives_the_same_one_line(case, fmt, tmp_path, capsys, monkeypatch):
     import shutil
 
@@ -237,3 +237,18 @@ def test_bad_parallel_options_give_one_line(argv, message, tmp_path, capsys):
     assert main(["export", "--data", str(FIXTURES / "synthetic_story"), "--out", str(tmp_path / "out"), *argv]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0], err
+
+
+def test_only_the_tables_asked_for_are_computed_in_the_partitions(single):
+    study = Study(FIXTURES / "synthetic_story", scheduler="synchronous", partition_size=2, tables=["quotes", "tone"])
+    assert "quotes" in study.__dict__ and "tone" in study.__dict__ and "facts" not in study.__dict__
+    assert_same_study(study, single["synthetic"])  # the others computed on first use, from the concatenated tables
+    with pytest.raises(parallel.ParallelError, match="not per-article tables"):
+        Study(FIXTURES / "synthetic_story", scheduler="synchronous", tables=["reuse"])
+
+
+def test_every_export_stage_is_a_per_article_table():
+    from newslens.export import TABLE_STAGES, stages_for
+
+    assert set(TABLE_STAGES) <= set(TABLES)
+    assert set(stages_for(list(TABLES))) <= set(parallel.PER_ARTICLE)

@@ -29,6 +29,7 @@ from newslens.export import (
     codebooks_for,
     export_lock,
     recover_output,
+    stages_for,
     write_export,
     write_export_partitioned,
 )
@@ -213,7 +214,7 @@ def _export(args, progress: _Progress) -> int:
             recover_output(out)
             keep = check_same_corpus(out, data_dir, names) if args.table else []
             study = Study(data_dir, codebooks=codebooks_for(names), progress=progress, workers=workers, scheduler=scheduler,
-                          partition_size=size)
+                          partition_size=size, tables=stages_for(names))
             check_tables(study, names)
             for message in dict.fromkeys(str(w.message) for w in caught):
                 print(f"newslens: warning: {message}", file=sys.stderr)

@@ -108,6 +108,20 @@ TABLE_CODEBOOKS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: The per-article tables of the study (:data:`newslens.parallel.PER_ARTICLE`) each export table reads: what a
+#: parallel study computes in its partitions for an export.
+TABLE_STAGES: dict[str, tuple[str, ...]] = {
+    "articles": ("stats",), "facts": ("facts",), "events": ("facts", "event_status"), "actors": ("actor_mentions",),
+    "word_choices": ("word_choices",), "quotes": ("quotes",), "frames": ("frame_codes",), "frame_scores": ("frame_scores",),
+    "entman": ("entman",), "responsibility": ("responsibility",), "issue_frames": ("issue_frames",),
+}
+
+
+def stages_for(names: list[str]) -> list[str]:
+    """The per-article tables of the study that the export tables *names* read."""
+    return list(dict.fromkeys(stage for name in names for stage in TABLE_STAGES.get(name, ())))
+
+
 def codebooks_for(names: list[str]) -> list[str]:
     """The codebooks the tables *names* read, in :data:`newslens.codebooks.CODEBOOKS` order."""
     needed = {"furniture"} | {c for n in names for c in TABLE_CODEBOOKS.get(n, ())}

@@ -82,6 +82,9 @@ class Study:
         when *workers* > 1. A cluster's workers must see the data folder at the same path.
     partition_size : articles per partition (default: :func:`newslens.parallel.partition_size`).
     partitions : instead of *partition_size*, this many partitions, as even as possible.
+    tables : the per-article tables a parallel study computes in its partitions (default: every one of
+        :data:`newslens.parallel.PER_ARTICLE` whose codebooks are in *codebooks*); the others are computed
+        on first use from the concatenated tables, in one process, as a single-process study does.
 
     Every codebook is checked before anything is computed, so bad input fails here, with one line naming the file
     and the entry (*codebooks* names the ones checked up front; others are checked when first used). Derived
@@ -97,7 +100,7 @@ class Study:
 
     def __init__(self, data_dir: str | Path | None = None, *, today: _dt.date | None = None,
                  codebooks: Iterable[str] = CODEBOOKS, progress=None, workers: int = 1, scheduler=None,
-                 partition_size: int | None = None, partitions: int | None = None):
+                 partition_size: int | None = None, partitions: int | None = None, tables: Iterable[str] | None = None):
         data = find_data_dir() if data_dir is None else Path(data_dir)
         names = list(codebooks)
         self.workers: int = parallel.check_workers(workers)
@@ -105,7 +108,7 @@ class Study:
         check_codebooks(names, data)
         self._codebooks: dict[str, dict] = {name: load_codebook(name, data) for name in names}
         if parallel.is_parallel(self.workers, self.scheduler):
-            self.corpus: Corpus = self._load_parallel(data, today, partition_size, partitions)
+            self.corpus: Corpus = self._load_parallel(data, today, partition_size, partitions, tables)
         else:
             self.corpus = load_corpus(data, today=today, progress=progress)
         self.data_dir: Path = self.corpus.data_dir
@@ -118,10 +121,15 @@ class Study:
         if "frames" in self.references:  # the items must be the codebook's
             self.references["frames"] = framing.load_manual(self.data_dir / "reference" / REFERENCES["frames"].file, self.frames_codebook)
 
-    def _load_parallel(self, data: Path, today: _dt.date | None, size: int | None, count: int | None) -> Corpus:
-        """The corpus, and every per-article table its codebooks allow, computed partition by partition."""
+    def _load_parallel(self, data: Path, today: _dt.date | None, size: int | None, count: int | None,
+                       wanted: Iterable[str] | None) -> Corpus:
+        """The corpus, and every per-article table its codebooks allow (or *wanted*), computed partition by partition."""
         articles = load_manifest(data, today=today, check_files=False)
-        tables = [name for name, books in parallel.PER_ARTICLE.items() if set(books) <= set(self._codebooks)]
+        wanted = set(parallel.PER_ARTICLE if wanted is None else wanted)
+        unknown = sorted(wanted - set(parallel.PER_ARTICLE))
+        if unknown:
+            raise parallel.ParallelError(f"tables {', '.join(unknown)}: not per-article tables; choose from {', '.join(parallel.PER_ARTICLE)}")
+        tables = [name for name, books in parallel.PER_ARTICLE.items() if name in wanted and set(books) <= set(self._codebooks)]
         parts = parallel.compute_partitions(data, articles, self._codebooks, tables, workers=self.workers,
                                             scheduler=self.scheduler, size=size, count=count)
         corpus = Corpus(articles=articles, lines=parallel.concat_tables([p["lines"] for p in parts]), data_dir=data)

@@ -49,7 +49,8 @@ endif
 export: $(STAMP)
 	$(BIN)/python -m newslens export --out export
 
-## bench: time the pipeline (1k and 10k synthetic articles) and the book against their floors;
+## bench: time the pipeline (1k and 10k synthetic articles; 10k again on 2 worker processes, BENCH_WORKERS=0 skips it)
+## and the book against their floors;
 ## writes benchmarks/RESULTS.md. Not part of `make test`; takes a few minutes.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

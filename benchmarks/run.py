@@ -109,7 +109,8 @@ def measure(n: int) -> dict:
 
 #: Worker processes of the parallel run (issue 16) and its target: the pipeline on that many processes
 #: against the single-threaded floor.
-WORKERS, TARGET_WORKERS_RATIO = 2, 6.0
+#: BENCH_WORKERS=0 make bench: leave the parallel run out (a quicker run).
+WORKERS, TARGET_WORKERS_RATIO = int(os.environ.get("BENCH_WORKERS", "2")), 6.0
 
 
 def measure_workers(n: int, workers: int = WORKERS) -> dict:
@@ -488,12 +489,14 @@ def main() -> None:
     for s in runs[SIZES[-1]]["stages"]:
         say(f"  {s:15s} {runs[SIZES[-1]]['stages'][s] / runs[SIZES[0]]['stages'][s]:6.1f}x")
 
-    say(f"\npipeline, {SIZES[-1]:,} articles, {WORKERS} worker processes")
-    par = measure_workers(SIZES[-1])
-    for s, sec in par["stages"].items():
-        say(f"  {s:38s} {sec:8.2f} s")
-    say(f"  total {par['total']:.2f} s, {par['total'] / runs[SIZES[-1]]['floor']:.1f}x the floor; "
-        f"peak memory (all processes) {par['peak_mb']:.0f} MB")
+    par = None
+    if WORKERS:
+        say(f"\npipeline, {SIZES[-1]:,} articles, {WORKERS} worker processes")
+        par = measure_workers(SIZES[-1])
+        for s, sec in par["stages"].items():
+            say(f"  {s:38s} {sec:8.2f} s")
+        say(f"  total {par['total']:.2f} s, {par['total'] / runs[SIZES[-1]]['floor']:.1f}x the floor; "
+            f"peak memory (all processes) {par['peak_mb']:.0f} MB")
 
     say(f"\nprofile, {PROFILE_SIZE:,} articles")
     prof = profile(PROFILE_SIZE)
@@ -509,7 +512,7 @@ def main() -> None:
 
     elapsed = time.perf_counter() - t0
     text = report(mach, vers, runs, prof, bk, started, elapsed)
-    text = keep_large(add_workers(text, par, runs[SIZES[-1]]))
+    text = keep_large(add_workers(text, par, runs[SIZES[-1]]) if par else text)
     (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
     say(f"\nwrote benchmarks/RESULTS.md ({elapsed / 60:.1f} min)")
     say("")

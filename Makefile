@@ -13,7 +13,7 @@ export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 unexport MPLBACKEND
 
-.PHONY: all venv book execute test lint unit nbval nbval-portable stories build-check browser chromium export bench clean
+.PHONY: all venv book execute test lint unit nbval nbval-portable stories build-check browser chromium export bench bench-large clean
 
 all: book
 
@@ -49,10 +49,16 @@ endif
 export: $(STAMP)
 	$(BIN)/python -m newslens export --out export
 
-## bench: time the pipeline (1k and 10k synthetic articles) and the book against their floors;
+## bench: time the pipeline (1k and 10k synthetic articles; 10k again on 2 worker processes, BENCH_WORKERS=0 skips it)
+## and the book against their floors;
 ## writes benchmarks/RESULTS.md. Not part of `make test`; takes a few minutes.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+## bench-large: the Parquet export of 100,000 synthetic articles on 2 worker processes, once (up to 30 minutes);
+## writes the "100,000 articles" section of benchmarks/RESULTS.md (wall time, peak memory of all processes)
+bench-large: $(STAMP)
+	$(BIN)/python benchmarks/large.py --articles 100000 --workers 2
 
 ## test: unit tests, strict nbval (under several OpenBLAS kernels), a clean -W -n book build (no stale pages hiding warnings) and the browser test
 test: $(STAMP) chromium

@@ -115,6 +115,63 @@ def measure(n: int) -> dict:
     return out
 
 
+#: Worker processes of the parallel run (issue 16) and its target: the pipeline on that many processes
+#: against the single-threaded floor.
+#: BENCH_WORKERS=0 make bench: leave the parallel run out (a quicker run).
+WORKERS, TARGET_WORKERS_RATIO = int(os.environ.get("BENCH_WORKERS", "2")), 6.0
+
+
+def measure_workers(n: int, workers: int = WORKERS) -> dict:
+    """The pipeline of *n* articles with its per-article stages on *workers* processes (``run_workers.py``)."""
+    result = subprocess.run([PY, str(HERE / "run_workers.py"), str(corpus_dir(n)), str(workers)], capture_output=True, text=True, cwd=ROOT)
+    if result.returncode:
+        sys.exit(f"run_workers.py failed for {n} articles:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def add_workers(text: str, par: dict, single: dict) -> str:
+    """RESULTS.md *text* with the parallel run: a row in the targets table and a section before the corpora."""
+    ratio = par["total"] / single["floor"]
+    row = (f"| pipeline total at {par['articles']:,} articles on {par['workers']} worker processes <= {TARGET_WORKERS_RATIO:g}x "
+           f"the single-threaded floor | {ratio:.1f}x ({fmt(par['total'], 1)} s vs {fmt(single['floor'], 2)} s); peak memory of all "
+           f"processes {par['peak_mb'] / 1024:.2f} GB | {'met' if ratio <= TARGET_WORKERS_RATIO else '**not met**'} |")
+    one = sum(single["stages"].values())
+    section = [
+        f"## {par['workers']} worker processes",
+        "",
+        f"The same pipeline at {par['articles']:,} articles with `Study(data, workers={par['workers']}, tables=...)` (`run_workers.py`): reading,",
+        "labelling and the per-article tables the pipeline reads run in Dask's local process pool, one partition of articles per",
+        "task; the corpus-wide stages (reuse, terms) and the summaries then run in the main process. Seconds:",
+        "",
+        "| stage | s |",
+        "|---|---|",
+        *(f"| {s} | {fmt(sec)} |" for s, sec in par["stages"].items()),
+        f"| **total** | **{fmt(par['total'])}** |",
+        "",
+        f"Against one process ({fmt(one, 1)} s): {one / par['total']:.2f}x faster; CPU time of all processes {fmt(par['cpu'], 1)} s "
+        f"against {fmt(sum(single['stages_cpu'].values()), 1)} s in one process. Peak memory, the sum of the resident memory of",
+        f"the main process and its {par['processes'] - 1} child processes sampled every 0.2 s: {fmt(par['peak_mb'], 0)} MB.",
+        "",
+    ]
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("| pipeline total at"))
+    lines.insert(first + 1, row)
+    corpora = lines.index("## Corpora")
+    return "\n".join(lines[:corpora] + section + lines[corpora:])
+
+
+def keep_large(text: str) -> str:
+    """*text* with the ``## 100,000 articles`` section of the current RESULTS.md (written by ``large.py``) kept."""
+    from large import HEADING, replace_section
+
+    old = (HERE / "RESULTS.md").read_text(encoding="utf-8") if (HERE / "RESULTS.md").is_file() else ""
+    start = old.find("\n" + HEADING + "\n")
+    if start < 0:
+        return text
+    end = old.find("\n## ", start + 1)
+    return replace_section(text, old[start + 1:end + 1 if end >= 0 else None].rstrip() + "\n")
+
+
 def profile(n: int) -> dict:
 
     return profile_stages(corpus_dir(n), top=6)
@@ -456,6 +513,15 @@ def main() -> None:
     for s in runs[SIZES[-1]]["stages"]:
         say(f"  {s:15s} {runs[SIZES[-1]]['stages'][s] / runs[SIZES[0]]['stages'][s]:6.1f}x")
 
+    par = None
+    if WORKERS:
+        say(f"\npipeline, {SIZES[-1]:,} articles, {WORKERS} worker processes")
+        par = measure_workers(SIZES[-1])
+        for s, sec in par["stages"].items():
+            say(f"  {s:38s} {sec:8.2f} s")
+        say(f"  total {par['total']:.2f} s, {par['total'] / runs[SIZES[-1]]['floor']:.1f}x the floor; "
+            f"peak memory (all processes) {par['peak_mb']:.0f} MB")
+
     say(f"\nprofile, {PROFILE_SIZE:,} articles")
     prof = profile(PROFILE_SIZE)
     for stage, p in prof.items():
@@ -470,6 +536,7 @@ def main() -> None:
 
     elapsed = time.perf_counter() - t0
     text = report(mach, vers, runs, prof, bk, started, elapsed)
+    text = keep_large(add_workers(text, par, runs[SIZES[-1]]) if par else text)
     (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
     say(f"\nwrote benchmarks/RESULTS.md ({elapsed / 60:.1f} min)")
     say("")

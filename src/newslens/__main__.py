@@ -1,4 +1,5 @@
-"""Command line: ``python -m newslens export --out DIR [--data DIR] [--table NAME ...]`` and
+"""Command line: ``python -m newslens export --out DIR [--data DIR] [--table NAME ...] [--workers N] [--scheduler ADDRESS]
+[--format csv|parquet]`` and
 ``python -m newslens add FILE... [--data DIR] [--outlet NAME] [--date YYYY-MM-DD] [--url URL] [--id ID]`` and
 ``python -m newslens text FILE``."""
 from __future__ import annotations
@@ -13,9 +14,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from newslens import parallel
 from newslens.add import describe, plan_captures, write_captures
 from newslens.codebooks import check_codebooks
-from newslens.corpus import CorpusWarning, find_data_dir, load_manifest, read_capture
+from newslens.corpus import CorpusWarning, find_data_dir, load_codebook, load_manifest, read_capture
 from newslens.display import TABLE_DECIMALS
 from newslens.errors import NewslensError
 from newslens.export import (
@@ -27,7 +29,9 @@ from newslens.export import (
     codebooks_for,
     export_lock,
     recover_output,
+    stages_for,
     write_export,
+    write_export_partitioned,
 )
 from newslens.study import Study
 
@@ -65,6 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--data", default=None, help="data folder with articles.csv, raw/ and codebook/ (default: found from here)")
     e.add_argument("--table", action="append", choices=list(TABLES), metavar="NAME",
                    help="only this table (repeatable), kept beside the folder's other tables; one of: " + ", ".join(TABLES))
+    e.add_argument("--format", choices=["csv", "parquet"], default="csv",
+                   help="csv (default): every table computed in memory, then written; parquet (needs pyarrow): "
+                        "the per-article tables written partition by partition and combined, one <name>.parquet each, "
+                        "so that a large corpus is never held in memory whole")
+    e.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="processes for the per-article stages (default 1: one process); with more, Dask runs partitions "
+                        "of articles on N local processes; the tables are the same")
+    e.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the partitions on a dask.distributed cluster (tcp://host:8786), or one of Dask's local "
+                        f"schedulers (processes, threads, synchronous); default: ${parallel.SCHEDULER_ENV}, else local")
+    e.add_argument("--partition-size", type=int, default=None, metavar="N",
+                   help=f"articles per partition (default: about {parallel.TASKS_PER_WORKER} per worker, at most {parallel.MAX_PARTITION})")
     e.add_argument("--progress-seconds", type=float, default=10.0, metavar="S",
                    help="when stderr is not a terminal, print a progress line every S seconds (default 10)")
     a = sub.add_parser(
@@ -184,15 +200,21 @@ def _export(args, progress: _Progress) -> int:
     names = args.table or list(TABLES)
     data_dir = find_data_dir() if args.data is None else Path(args.data)
     out = check_output_folder(args.out, data_dir, cwd=Path.cwd())
+    workers = parallel.check_workers(args.workers)
+    scheduler = parallel.resolve_scheduler(args.scheduler)
+    size = None if args.partition_size is None else parallel.partition_size(0, workers, args.partition_size)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CorpusWarning)
         # the manifest first (its errors name the row), then the codebooks, then captures and labels
-        load_manifest(data_dir, check_files=False)
+        articles = load_manifest(data_dir, check_files=False)
         check_codebooks(codebooks_for(names), data_dir)
+        if args.format == "parquet":
+            return _export_parquet(args, names, data_dir, out, articles, workers, scheduler, size, caught)
         with export_lock(out):
             recover_output(out)
             keep = check_same_corpus(out, data_dir, names) if args.table else []
-            study = Study(data_dir, codebooks=codebooks_for(names), progress=progress)
+            study = Study(data_dir, codebooks=codebooks_for(names), progress=progress, workers=workers, scheduler=scheduler,
+                          partition_size=size, tables=stages_for(names))
             check_tables(study, names)
             for message in dict.fromkeys(str(w.message) for w in caught):
                 print(f"newslens: warning: {message}", file=sys.stderr)
@@ -202,6 +224,29 @@ def _export(args, progress: _Progress) -> int:
                 raise type(exc)(f"{exc} (nothing written: {out} is as it was)") from None
             except OSError as exc:
                 raise OSError(f"cannot write into {out}: {exc.strerror or exc} (nothing written: {out} is as it was)") from None
+    for path in paths:
+        print(f"newslens: wrote {path}", file=sys.stderr)
+    return 0
+
+
+def _export_parquet(args, names, data_dir, out, articles, workers, scheduler, size, caught) -> int:
+    """The Parquet export: partition by partition, never the whole corpus's tables in memory."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return _fail("--format parquet needs pyarrow: pip install pyarrow (or use the default --format csv)")
+    books = {name: load_codebook(name, data_dir) for name in codebooks_for(names)}
+    with export_lock(out):
+        recover_output(out)
+        keep = check_same_corpus(out, data_dir, names) if args.table else []
+        for message in dict.fromkeys(str(w.message) for w in caught):
+            print(f"newslens: warning: {message}", file=sys.stderr)
+        try:
+            # bad input found while the partitions run is reported as the CSV export reports it (before writing)
+            paths = write_export_partitioned(data_dir, out, names, keep=keep, articles=articles, codebooks=books,
+                                             workers=workers, scheduler=scheduler, partition_size=size)
+        except OSError as exc:
+            raise OSError(f"cannot write into {out}: {exc.strerror or exc} (nothing written: {out} is as it was)") from None
     for path in paths:
         print(f"newslens: wrote {path}", file=sys.stderr)
     return 0

@@ -36,6 +36,9 @@ class OutputError(NewslensError):
 #: The file in each output folder that records what produced its tables.
 PROVENANCE = "newslens-provenance.json"
 
+#: The file name endings of the tables, by ``--format``.
+SUFFIXES = {"csv": ".csv", "parquet": ".parquet"}.values()
+
 
 def _articles(study: Study) -> pd.DataFrame:
     stats = study.stats.copy()
@@ -99,6 +102,20 @@ TABLE_CODEBOOKS: dict[str, tuple[str, ...]] = {
     "quotes": ("speakers", "actors"), "terms": ("terms",), "frames": ("frames",), "frame_scores": ("frames",),
     "entman": ("frames",), "responsibility": ("frames",), "issue_frames": ("frames",),
 }
+
+
+#: The per-article tables of the study (:data:`newslens.parallel.PER_ARTICLE`) each export table reads: what a
+#: parallel study computes in its partitions for an export.
+TABLE_STAGES: dict[str, tuple[str, ...]] = {
+    "articles": ("stats",), "facts": ("facts",), "events": ("facts", "event_status"), "actors": ("actor_mentions",),
+    "word_choices": ("word_choices",), "quotes": ("quotes",), "frames": ("frame_codes",), "frame_scores": ("frame_scores",),
+    "entman": ("entman",), "responsibility": ("responsibility",), "issue_frames": ("issue_frames",),
+}
+
+
+def stages_for(names: list[str]) -> list[str]:
+    """The per-article tables of the study that the export tables *names* read."""
+    return list(dict.fromkeys(stage for name in names for stage in TABLE_STAGES.get(name, ())))
 
 
 def codebooks_for(names: list[str]) -> list[str]:
@@ -183,7 +200,7 @@ def check_output_folder(out: str | Path, data_dir: str | Path, *, cwd: str | Pat
     if target.exists() and not target.is_dir():
         raise OutputError(f"--out {out}: a file of that name exists; name a folder (created if missing)")
     if target.is_dir():
-        ours = {f"{name}.csv" for name in TABLES} | {PROVENANCE}
+        ours = {f"{name}{suffix}" for name in TABLES for suffix in SUFFIXES} | {PROVENANCE}
         foreign = sorted(p.name for p in target.iterdir() if p.name not in ours)
         if foreign:
             raise OutputError(f"--out {out}: the folder holds files newslens did not write ({', '.join(foreign[:3])}"
@@ -251,7 +268,7 @@ def check_same_corpus(out: str | Path, data_dir: str | Path, names: list[str]) -
         if before.get(key) != now[key]:
             raise OutputError(f"--out {out}: its tables come from another {what} than {data_dir}; --table would mix "
                               "two corpora: export every table (without --table) or choose another folder")
-    return [t for t in before.get("tables", []) if t in TABLES and t not in names and (out / f"{t}.csv").is_file()]
+    return [t for t in before.get("tables", []) if t in TABLES and t not in names and any((out / f"{t}{x}").is_file() for x in SUFFIXES)]
 
 
 @contextmanager
@@ -353,8 +370,7 @@ def write_export(study: Study, out: str | Path, names: list[str] | None = None, 
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        for name in keep:
-            shutil.copy2(out / f"{name}.csv", tmp / f"{name}.csv")
+        _keep(out, tmp, keep)
         export_tables(study, tmp, names, progress=progress)
         record = provenance(study.data_dir, [*keep, *names])
         (tmp / PROVENANCE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -404,3 +420,109 @@ def chapter_tables(study: Study, out: str | Path, names: list[str]) -> pd.DataFr
         table = pd.read_csv(path, keep_default_na=False)
         rows.append((path.name, len(table), ", ".join(table.columns)))
     return pd.DataFrame(rows, columns=["file", "rows", "columns"]).set_index("file")
+
+
+def _keep(out: Path, tmp: Path, keep) -> None:
+    """Copy the tables *keep* of the previous *out* (whichever format they are in) into *tmp*."""
+    for name in keep:
+        for suffix in SUFFIXES:
+            if (out / f"{name}{suffix}").is_file():
+                shutil.copy2(out / f"{name}{suffix}", tmp / f"{name}{suffix}")
+
+
+# --------------------------------------------------------------------------- partition by partition (Parquet)
+
+#: The tables computed from the whole corpus; the others are per article and are written partition by partition.
+CORPUS_WIDE = ("reuse", "reuse_clusters", "terms")
+
+
+def _write_parts(study: Study, *, names: list[str], folder: str, start: int) -> int:
+    """In a worker: write the per-article tables *names* of a partition's study as ``folder/<name>/part-<start>-<n>.parquet``."""
+    rows = 0
+    for name in names:
+        table = round_table(TABLES[name][0](study))
+        # by first article and size: unique even when an empty partition starts where the next one does
+        path = Path(folder) / name / f"part-{start:012d}-{len(study.corpus.articles):09d}.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        table.to_parquet(path, index=False)
+        rows += len(table)
+    return rows
+
+
+def _combine_parts(parts: Path, path: Path) -> None:
+    """The partition files of one table, in order, into one Parquet file, one partition in memory at a time.
+
+    A column typed differently in two partitions (integers in one, decimals in another) gets the wider type
+    (pyarrow's permissive promotion).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    files = sorted(parts.glob("part-*.parquet"))
+    # an empty partition's columns have no values to give them a type: left out, as concat_tables leaves them
+    full = [f for f in files if pq.ParquetFile(f).metadata.num_rows] or files[:1]
+    schema = pa.unify_schemas([pq.read_schema(f) for f in full], promote_options="permissive")
+    with pq.ParquetWriter(path, schema) as writer:
+        for f in full:
+            writer.write_table(pq.read_table(f).select(schema.names).cast(schema))
+    shutil.rmtree(parts)
+
+
+def export_partitioned(data_dir: str | Path, out: str | Path, names: list[str], *, articles: pd.DataFrame,
+                       codebooks: dict[str, dict], workers: int = 1, scheduler=None, partition_size: int | None = None,
+                       partitions: int | None = None) -> list[Path]:
+    """Write the tables *names* as ``out/<name>.parquet`` without holding the corpus's tables in memory.
+
+    Each partition's task (:func:`newslens.parallel.run_partition`) writes its per-article tables as
+    Parquet files and returns only its body lines; the corpus-wide tables (:data:`CORPUS_WIDE`) are
+    computed from those, as one process computes them; then each table's partition files are combined
+    into one file, in manifest order. The rows and values are those of the CSV export. *articles* is
+    the checked manifest, *codebooks* the checked codebooks (name -> parsed).
+    """
+    from functools import partial
+
+    from newslens import parallel
+
+    out = Path(out)
+    per_article = [n for n in names if n not in CORPUS_WIDE]
+    parts_dir = out / ".parts"
+    write = partial(_write_parts, names=per_article, folder=str(parts_dir))
+    results = parallel.compute_partitions(
+        data_dir, articles, codebooks, [], workers=workers, scheduler=scheduler, size=partition_size, count=partitions,
+        write=write)
+    body = parallel.concat_tables([r["body"] for r in results])
+    del results
+    whole = Study.of_partition(Path(data_dir), articles, body, codebooks)
+    check_tables(whole, names)
+    base = set(whole.__dict__)
+    written = []
+    for name in names:
+        path = out / f"{name}.parquet"
+        if name in CORPUS_WIDE:
+            round_table(TABLES[name][0](whole)).to_parquet(path, index=False)
+            for key in set(whole.__dict__) - base:  # one corpus-wide stage's tables in memory at a time, not all
+                del whole.__dict__[key]
+        else:
+            _combine_parts(parts_dir / name, path)
+        written.append(path)
+    shutil.rmtree(parts_dir, ignore_errors=True)
+    return written
+
+
+def write_export_partitioned(data_dir: str | Path, out: str | Path, names: list[str], *, keep: list[str] = (), **options) -> list[Path]:
+    """:func:`export_partitioned` as one complete set at *out*, like :func:`write_export`: into a temporary folder
+    beside *out*, with the tables *keep* and a :data:`PROVENANCE` file, moved into place only when all succeeded."""
+    out = Path(out)
+    recover_output(out)
+    tmp = out.parent / f".{out.name}.newslens-tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        _keep(out, tmp, keep)
+        export_partitioned(data_dir, tmp, names, **options)
+        record = provenance(data_dir, [*keep, *names])
+        (tmp / PROVENANCE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        _swap_in(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [out / f"{name}.parquet" for name in names]

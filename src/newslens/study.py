@@ -14,9 +14,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from newslens import cache, coverage, framing, quotes, reuse, terms
+from newslens import cache, coverage, framing, parallel, quotes, reuse, terms
 from newslens.codebooks import CODEBOOKS, check_codebooks
-from newslens.corpus import Corpus, extraction_disagreements, find_data_dir, label_agreement, load_codebook, load_corpus, load_events
+from newslens.corpus import (
+    Corpus,
+    extraction_disagreements,
+    find_data_dir,
+    label_agreement,
+    load_codebook,
+    load_corpus,
+    load_events,
+    load_manifest,
+)
 from newslens.reference import REFERENCES, covered, load_reference
 from newslens.text import article_stats, sentence_table
 
@@ -80,26 +89,50 @@ class Study:
     data_dir : the folder with ``articles.csv``, ``raw/``, ``codebook/`` and optionally ``reference/`` and
         ``commentary/`` (default: found from the working folder upwards, as the chapters do).
     today : the date after which a publication date counts as in the future (default: today).
-    progress : a progress wrapper for the loops over the captures (see :func:`newslens.corpus.load_manifest`).
+    progress : a progress wrapper for the loops over the captures (see :func:`newslens.corpus.load_manifest`);
+        one process only (the partitions' tasks report nothing until they are done).
+    workers : processes for the per-article stages (default 1: one process, no Dask). With more, the
+        articles are cut into partitions (:func:`newslens.parallel.partition_size`) and Dask's local
+        process scheduler runs them; the tables are exactly those of one process.
+    scheduler : where the partitions run: a ``dask.distributed`` scheduler address (``tcp://host:8786``),
+        a ``distributed.Client``, or one of Dask's local schedulers (``processes``, ``threads``,
+        ``synchronous``); default: the ``NEWSLENS_SCHEDULER`` environment variable, else local processes
+        when *workers* > 1. A cluster's workers must see the data folder at the same path.
+    partition_size : articles per partition (default: :func:`newslens.parallel.partition_size`).
+    partitions : instead of *partition_size*, this many partitions, as even as possible.
+    tables : the per-article tables a parallel study computes in its partitions (default: every one of
+        :data:`newslens.parallel.PER_ARTICLE` whose codebooks are in *codebooks*); the others are computed
+        on first use from the concatenated tables, in one process, as a single-process study does.
 
     Every codebook is checked before anything is computed, so bad input fails here, with one line naming the file
     and the entry (*codebooks* names the ones checked up front; others are checked when first used). Derived
     tables are attributes computed on first use and kept: ``sentences``, ``facts``,
     ``quotes``, ``reuse``, ``frame_codes`` and the rest. Use :meth:`open` to share one study between callers while
     the folder's content is unchanged.
+
+    A parallel study (*workers* > 1 or a *scheduler*) computes its per-article tables
+    (:data:`newslens.parallel.PER_ARTICLE`: those whose codebooks are in *codebooks*) when it is made, in the
+    partitions' tasks; the corpus-wide ones (reuse, term tables) are computed on first use from the
+    concatenated lines, as in one process.
     """
 
     def __init__(self, data_dir: str | Path | None = None, *, today: _dt.date | None = None,
-                 codebooks: Iterable[str] = CODEBOOKS, progress=None):
+                 codebooks: Iterable[str] = CODEBOOKS, progress=None, workers: int = 1, scheduler=None,
+                 partition_size: int | None = None, partitions: int | None = None, tables: Iterable[str] | None = None):
         data = find_data_dir() if data_dir is None else Path(data_dir)
         self._cache_key: str | None = None
         self._computing = 0
         self._warnings: list[tuple[str, type[Warning]]] = []
         names = list(codebooks)
+        self.workers: int = parallel.check_workers(workers)
+        self.scheduler = parallel.resolve_scheduler(scheduler)
         check_codebooks(names, data)
-        self.corpus: Corpus = load_corpus(data, today=today, progress=progress)
-        self.data_dir: Path = self.corpus.data_dir
         self._codebooks: dict[str, dict] = {name: load_codebook(name, data) for name in names}
+        if parallel.is_parallel(self.workers, self.scheduler):
+            self.corpus: Corpus = self._load_parallel(data, today, partition_size, partitions, tables)
+        else:
+            self.corpus = load_corpus(data, today=today, progress=progress)
+        self.data_dir: Path = self.corpus.data_dir
         self.references: dict[str, pd.DataFrame] = {}
         for kind in REFERENCES:
             books = {"facts": self.codebook("facts")} if kind == "facts" and (data / "reference").is_dir() else {}
@@ -109,6 +142,37 @@ class Study:
         if "frames" in self.references:  # the items must be the codebook's
             self.references["frames"] = framing.load_manual(self.data_dir / "reference" / REFERENCES["frames"].file, self.frames_codebook)
 
+    def _load_parallel(self, data: Path, today: _dt.date | None, size: int | None, count: int | None,
+                       wanted: Iterable[str] | None) -> Corpus:
+        """The corpus, and every per-article table its codebooks allow (or *wanted*), computed partition by partition."""
+        articles = load_manifest(data, today=today, check_files=False)
+        wanted = set(parallel.PER_ARTICLE if wanted is None else wanted)
+        unknown = sorted(wanted - set(parallel.PER_ARTICLE))
+        if unknown:
+            raise parallel.ParallelError(f"tables {', '.join(unknown)}: not per-article tables; choose from {', '.join(parallel.PER_ARTICLE)}")
+        tables = [name for name, books in parallel.PER_ARTICLE.items() if name in wanted and set(books) <= set(self._codebooks)]
+        parts = parallel.compute_partitions(data, articles, self._codebooks, tables, workers=self.workers,
+                                            scheduler=self.scheduler, size=size, count=count)
+        corpus = Corpus(articles=articles, lines=parallel.concat_tables([p["lines"] for p in parts]), data_dir=data)
+        self.corpus = corpus
+        for name in tables:
+            table = parallel.concat_tables([p[name] for p in parts])
+            # a cached_property keeps its value in the instance's __dict__: set it as if computed here
+            self.__dict__[name] = parallel.in_order(table, self.by_date) if name in parallel.BY_DATE else table
+        return corpus
+
+    @classmethod
+    def of_partition(cls, data_dir: Path, articles: pd.DataFrame, lines: pd.DataFrame, codebooks: dict[str, dict]) -> Study:
+        """The study of some articles of a folder (a partition), from their checked manifest rows and labelled
+        lines and the codebooks already checked; its per-article tables are those rows of the whole study's."""
+        study = cls.__new__(cls)
+        study.corpus = Corpus(articles=articles, lines=lines, data_dir=Path(data_dir))
+        study.data_dir = Path(data_dir)
+        study._codebooks = dict(codebooks)
+        study.references = {}
+        study.workers, study.scheduler = 1, None
+        return study
+
     def codebook(self, name: str) -> dict:
         """The parsed codebook *name* (one of :data:`newslens.codebooks.CODEBOOKS`), checked when first read."""
         if name not in self._codebooks:
@@ -117,12 +181,14 @@ class Study:
         return self._codebooks[name]
 
     @classmethod
-    def open(cls, data_dir: str | Path | None = None) -> Study:
+    def open(cls, data_dir: str | Path | None = None, *, workers: int = 1, scheduler=None) -> Study:
         """The study of *data_dir*, shared while the folder's content (:func:`fingerprint`) is unchanged.
 
         Shared between processes too: the study and every table computed from it are kept in the disk cache of
         :mod:`newslens.cache`, keyed by the folder's content and the package's code, so each chapter's kernel
         after the first reads what an earlier one computed. The warnings of loading the folder are given again.
+
+        *workers* and *scheduler* are used when the study is made (a shared study's tables do not depend on them).
         """
         data = (find_data_dir() if data_dir is None else Path(data_dir)).resolve()
         content = fingerprint(data)
@@ -137,7 +203,7 @@ class Study:
             else:
                 with warnings.catch_warnings(record=True) as seen:
                     warnings.simplefilter("always")
-                    study = cls(data)
+                    study = cls(data, workers=workers, scheduler=scheduler)
                 study._warnings = [(str(w.message), w.category) for w in seen]
                 for message, category in study._warnings:
                     warnings.warn(message, category, stacklevel=2)

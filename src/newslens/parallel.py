@@ -1,0 +1,253 @@
+"""Run the per-article stages over partitions of articles with Dask: on this machine's cores or on a cluster.
+
+A partition is a run of whole articles in manifest order. Each partition is one task: read and check its
+captures, label their lines, then compute every per-article table of :class:`newslens.study.Study` on those
+articles alone (a study of the partition). The tables come back in partition order and are concatenated, so
+they are the single-process tables row for row; the corpus-wide stages (the reuse index, the outlet documents
+of the term tables, IDF and the log-odds prior) then run on the concatenated body lines, the reduction the
+single-process path does too.
+"""
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from newslens.corpus import CorpusError, label_lines, read_capture
+from newslens.errors import NewslensError
+
+#: The environment variable read when no scheduler is given: a ``dask.distributed`` scheduler address
+#: (``tcp://host:8786``) or one of Dask's local schedulers (``processes``, ``threads``, ``synchronous``).
+SCHEDULER_ENV = "NEWSLENS_SCHEDULER"
+
+#: Dask's local schedulers, by the name ``dask.compute(scheduler=...)`` takes.
+LOCAL_SCHEDULERS = ("processes", "threads", "synchronous", "sync", "single-threaded")
+
+#: Largest partition, in articles. At about 30 ms and 150 KB of tables per article on one core
+#: (benchmarks/SCALING.md), 500 articles are a 15 s task holding some 75 MB: far above Dask's per-task
+#: overhead, small enough that every worker gets several tasks to balance the load.
+MAX_PARTITION = 500
+
+#: Tasks per worker when the partition size is chosen here (load balancing: a slow partition is a
+#: quarter of a worker's share, not all of it).
+TASKS_PER_WORKER = 4
+
+#: Per-article tables of the study -> the codebooks each needs (besides ``furniture``). A parallel study
+#: computes in its partitions' tasks every table whose codebooks it was given; ``tone`` and
+#: ``paragraphs`` go with the frames, the chapter that reads them.
+PER_ARTICLE: dict[str, tuple[str, ...]] = {
+    "stats": (), "sentences": (),
+    "facts": ("facts",), "event_status": ("facts", "events"),
+    "actor_mentions": ("actors",), "word_choices": ("wording",), "quotes": ("speakers", "actors"),
+    "paragraphs": ("frames",), "frame_codes": ("frames",), "frame_scores": ("frames",), "entman": ("frames",),
+    "responsibility": ("frames",), "issue_frames": ("frames",), "tone": ("frames",),
+}
+
+#: Per-article tables whose single-process order is publication order (``Study.by_date``), not manifest
+#: order: the partitions' rows are put back in that order (stable, so each article's rows keep theirs).
+BY_DATE = ("facts",)
+
+#: The columns of the lines table the corpus-wide stages read (reuse and the outlet documents use body lines only).
+BODY_COLUMNS = ["article", "line", "text", "label", "voice", "quoted_outlet"]
+
+
+class ParallelError(NewslensError):
+    """A scheduler or worker count that cannot be used."""
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def check_workers(workers: object) -> int:
+    """*workers* as a whole number >= 1, or :class:`ParallelError`."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ParallelError(f"workers must be a whole number of processes >= 1, got {workers!r}")
+    return workers
+
+
+def resolve_scheduler(scheduler: object = None) -> object:
+    """The scheduler to use: *scheduler*, else the :data:`SCHEDULER_ENV` variable, else None (single process
+    unless more than one worker is asked for). A string with ``://`` (or ``host:port``) is a
+    ``dask.distributed`` scheduler address; a ``distributed.Client`` is used as it is."""
+    if scheduler is None:
+        scheduler = os.environ.get(SCHEDULER_ENV) or None
+    if isinstance(scheduler, str):
+        scheduler = scheduler.strip()
+        if not scheduler:
+            return None
+        if scheduler not in LOCAL_SCHEDULERS and not _is_address(scheduler):
+            raise ParallelError(f"scheduler {scheduler!r} is neither a dask.distributed address (tcp://host:8786) nor one of "
+                                f"Dask's local schedulers ({', '.join(LOCAL_SCHEDULERS[:3])})")
+    return scheduler
+
+
+def _is_address(text: str) -> bool:
+    if "://" in text:
+        return True
+    host, _, port = text.rpartition(":")
+    return bool(host) and port.isdigit()
+
+
+def is_parallel(workers: int, scheduler: object) -> bool:
+    """Whether a study runs its per-article stages through Dask (more than one worker, or any scheduler)."""
+    return workers > 1 or scheduler is not None
+
+
+def partition_size(n_articles: int, workers: int, size: int | None = None) -> int:
+    """Articles per partition: *size* when given, else about :data:`TASKS_PER_WORKER` partitions per worker,
+    at most :data:`MAX_PARTITION` articles each (at least one)."""
+    if size is not None:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ParallelError(f"partition size must be a whole number of articles >= 1, got {size!r}")
+        return size
+    return max(1, min(MAX_PARTITION, math.ceil(n_articles / (TASKS_PER_WORKER * workers))))
+
+
+def partitions(articles: pd.DataFrame, size: int | None = None, *, count: int | None = None) -> list[tuple[int, pd.DataFrame]]:
+    """The manifest cut into runs of whole articles, in manifest order: (position of the first, rows).
+
+    Runs of *size* articles, or *count* runs as even as possible (some empty when *count* exceeds the articles).
+    """
+    if count is not None:
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ParallelError(f"partitions must be a whole number >= 1, got {count!r}")
+        bounds = [len(articles) * i // count for i in range(count + 1)]
+        return [(a, articles.iloc[a:b]) for a, b in zip(bounds, bounds[1:])]
+    return [(start, articles.iloc[start:start + size]) for start in range(0, len(articles), size)]
+
+
+# --------------------------------------------------------------------------- one partition (runs in a worker)
+
+
+class _Failed:
+    """A worker's bad-input error, returned as a value so that the caller raises the first in manifest order."""
+
+    def __init__(self, phase: int, exc: NewslensError):
+        self.phase, self.exc = phase, exc
+
+
+def load_partition(data_dir: Path, rows: pd.DataFrame, start: int) -> pd.DataFrame:
+    """Check and read the captures of *rows* (manifest rows from position *start*), label their lines.
+
+    The same checks, in the same order, as :func:`newslens.corpus.load_corpus`; errors name the manifest row.
+    """
+    data = Path(data_dir)
+    manifest = data / "articles.csv"
+    texts: dict[str, str] = {}
+    for n, (path, sha) in enumerate(zip(rows["path"], rows["sha256"]), start=start + 2):
+        texts[path] = read_capture(path, sha256=sha, where=f"{manifest} row {n}", inside=data)
+    return label_lines(rows, data_dir=data, _texts=texts)
+
+
+def _no_body(data_dir: Path, rows: pd.DataFrame, lines: pd.DataFrame, start: int) -> None:
+    with_body = set(lines.loc[lines["label"] == "body", "article"])
+    for n, (art, path) in enumerate(zip(rows.index, rows["path"]), start=start + 2):
+        if art not in with_body:
+            raise CorpusError(f"{Path(data_dir) / 'articles.csv'} row {n}: capture {path} has no body text (no line reads as a "
+                              "sentence of six words or more); check that it is the article's text, or that "
+                              "codebook/furniture.yml does not mark its paragraphs as boilerplate")
+
+
+def run_partition(data_dir: Path, rows: pd.DataFrame, start: int, codebooks: dict[str, dict], names: Sequence[str],
+                  write=None) -> dict | _Failed:
+    """One task: the partition's lines and its per-article tables *names*.
+
+    Returns a dict with ``lines`` and each table, or a :class:`_Failed` carrying the first bad-input error
+    and its phase (0 reading captures, 1 labelling, 2 the body check, 3 the tables), so that the caller
+    can raise the error the single-process run would have raised first. With *write*, a function of
+    the partition's study and *start* (``write(study, start=start)``), its result is returned as ``written``
+    with the partition's body lines (``body``, what the corpus-wide stages read), and the tables are not.
+    """
+    from newslens.study import Study
+
+    phase = 0
+    try:
+        lines = load_partition(data_dir, rows, start)
+        phase = 2
+        _no_body(data_dir, rows, lines, start)
+        phase = 3
+        study = Study.of_partition(data_dir, rows, lines, codebooks)
+        if write is not None:
+            return {"written": write(study, start=start), "body": lines.loc[lines["label"] == "body", BODY_COLUMNS]}
+        return {"lines": lines, **{name: getattr(study, name) for name in names}}
+    except NewslensError as exc:
+        return _Failed(phase, exc)
+
+
+# --------------------------------------------------------------------------- the graph
+
+
+@contextmanager
+def _scheduler_kwargs(workers: int, scheduler: object):
+    """Keyword arguments for :func:`dask.compute`: Dask's local process pool of *workers* by default, a
+    ``dask.distributed`` client for an address (closed afterwards; the cluster keeps running)."""
+    if scheduler is None:
+        yield {"scheduler": "processes", "num_workers": workers}
+    elif isinstance(scheduler, str) and scheduler in LOCAL_SCHEDULERS:
+        yield {"scheduler": scheduler, "num_workers": workers}
+    elif isinstance(scheduler, str):
+        try:
+            from distributed import Client
+        except ImportError:  # pragma: no cover - distributed is a pinned dependency
+            raise ParallelError("a scheduler address needs the 'distributed' package; pip install distributed") from None
+        try:
+            client = Client(scheduler, timeout="10s", set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise ParallelError(f"scheduler {scheduler}: cannot connect ({exc}); start one with `dask scheduler` "
+                                "or check the address") from None
+        try:
+            yield {"scheduler": client}
+        finally:
+            client.close()
+    else:  # a distributed.Client or anything dask.compute accepts
+        yield {"scheduler": scheduler}
+
+
+def compute_partitions(data_dir: Path, articles: pd.DataFrame, codebooks: dict[str, dict], names: Iterable[str], *,
+                       workers: int = 1, scheduler: object = None, size: int | None = None, count: int | None = None,
+                       write=None) -> list[dict]:
+    """Run :func:`run_partition` on every partition of *articles* (the checked manifest) with Dask.
+
+    Partitions of *size* articles (default :func:`partition_size`), or *count* partitions (:func:`partitions`).
+
+    Returns the partitions' results in manifest order. Raises the bad-input error the single-process run
+    would raise first: the earliest phase, then the earliest partition.
+    """
+    import dask
+
+    names = list(names)
+    parts = partitions(articles, count=count) if count is not None else partitions(articles, partition_size(len(articles), workers, size))
+    tasks = [dask.delayed(run_partition, pure=False)(Path(data_dir), rows, start, codebooks, names, write) for start, rows in parts]
+    with _scheduler_kwargs(workers, scheduler) as kwargs:
+        results = list(dask.compute(*tasks, **kwargs))
+    failed = [r for r in results if isinstance(r, _Failed)]
+    if failed:
+        raise min(enumerate(failed), key=lambda f: (f[1].phase, f[0]))[1].exc
+    return results
+
+
+def concat_tables(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The partitions' tables as one, as the single-process run makes it.
+
+    Empty parts are left out (their columns may have another dtype); a table whose parts all have a
+    default index gets a default index again.
+    """
+    full = [p for p in parts if len(p)] or parts[:1]
+    default = all(isinstance(p.index, pd.RangeIndex) and p.index.start == 0 and p.index.step == 1 for p in parts)
+    table = pd.concat(full, ignore_index=default) if len(full) > 1 else full[0]
+    if default:
+        table = table.reset_index(drop=True)
+    return table
+
+
+def in_order(table: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
+    """*table* with its articles in *order*, each article's rows as they were (a stable sort)."""
+    rank = pd.Series(range(len(order)), index=list(order))
+    keys = table["article"].map(rank).to_numpy() if "article" in table.columns else table.index.map(rank).to_numpy()
+    pos = pd.Series(keys).sort_values(kind="stable").index.to_numpy()
+    out = table.iloc[pos]
+    return out.reset_index(drop=True) if isinstance(table.index, pd.RangeIndex) else out

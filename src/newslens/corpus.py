@@ -44,6 +44,7 @@ __all__ = [
     "load_codebook",
     "inline_markers",
     "label_lines",
+    "label_texts",
     "assign_voice",
     "load_corpus",
     "body_lines",
@@ -1197,6 +1198,12 @@ def label_lines(articles: pd.DataFrame, *, furniture: dict | None = None, data_d
     (see :func:`assign_voice`).
     """
     return _label_all(articles, _furniture(furniture, data_dir), progress=progress, texts=None)
+
+
+def label_texts(articles: pd.DataFrame, texts: dict[str, str], *, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """:func:`label_lines` for captures already read: *texts* maps each manifest ``path`` to its text (as
+    :func:`read_capture` returns it), so a caller that checked the files (a partition's task) does not read them again."""
+    return _label_all(articles, _furniture(None, Path(data_dir) if data_dir is not None else None), progress=None, texts=texts)
 
 
 def _label_all(articles: pd.DataFrame, fur: _Furniture, *, progress, texts: dict | None) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from newslens.corpus import CorpusError, label_lines, read_capture
+from newslens.corpus import CorpusError, label_texts, read_capture
 from newslens.errors import NewslensError
 
 #: The environment variable read when no scheduler is given: a ``dask.distributed`` scheduler address
@@ -140,7 +140,7 @@ def load_partition(data_dir: Path, rows: pd.DataFrame, start: int) -> pd.DataFra
     texts: dict[str, str] = {}
     for n, (path, sha) in enumerate(zip(rows["path"], rows["sha256"]), start=start + 2):
         texts[path] = read_capture(path, sha256=sha, where=f"{manifest} row {n}", inside=data)
-    return label_lines(rows, data_dir=data, _texts=texts)
+    return label_texts(rows, texts, data_dir=data)
 
 
 def _no_body(data_dir: Path, rows: pd.DataFrame, lines: pd.DataFrame, start: int) -> None:

@@ -116,6 +116,11 @@ class Study:
     concatenated lines, as in one process.
     """
 
+    # Disk-cache state (see _kept), as class defaults so a study made without __init__ (of_partition) has them too.
+    _cache_key: str | None = None
+    _computing: int = 0
+    _warnings: list[tuple[str, type[Warning]]] = []
+
     def __init__(self, data_dir: str | Path | None = None, *, today: _dt.date | None = None,
                  codebooks: Iterable[str] = CODEBOOKS, progress=None, workers: int = 1, scheduler=None,
                  partition_size: int | None = None, partitions: int | None = None, tables: Iterable[str] | None = None):

@@ -135,3 +135,91 @@ def share_phrase(k: int, n: int, word: str, words: str | None = None) -> str:
     if k == 0:
         return f"neither {word}" if n == 2 else f"none of the {n:,} {many}"
     return f"{k:,} of {n:,} {many}"
+
+
+def _cell(value, *, kind: str | None, raw: bool, na: str) -> str:
+    import html
+
+    import numpy as np
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and not np.ndim(value) and pd.isna(value)):
+        return na
+    if raw:
+        return " ".join(str(value).split())
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}" + ("%" if kind == "percent" else "")
+    if isinstance(value, numbers.Real):
+        v = float(value)
+        if kind == "whole" or (kind is None and v == int(v) and abs(v) < 1e15):
+            return f"{int(round(v)):,}" + ("%" if kind == "percent" else "")
+        # never scientific notation: the kind's decimals, or the value as rounded by the chapter
+        text = f"{v:,.{DECIMALS[kind]}f}" if kind else np.format_float_positional(v, trim="-")
+        return text + ("%" if kind == "percent" else "")
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%d %b %Y").lstrip("0")
+    return html.escape(" ".join(str(value).split()), quote=False)
+
+
+def reader_table(table, *, first: int = 10, csv: str | None = None, headers: dict | None = None,
+                 kinds: dict | None = None, html: list | tuple = (), caption: str | None = None, na: str = "",
+                 what: str = "row"):
+    """A table as a reader reads it: the first rows shown, the rest behind a toggle, the CSV linked.
+
+    Parameters
+    ----------
+    table : DataFrame. A named index (or every level of a MultiIndex) becomes the first column(s); an unnamed
+        index is dropped, so no header cell is ever empty.
+    first : how many rows are shown open; the others are in a ``<details>`` element whose summary says how many.
+        A table at most two rows longer than *first* is shown whole.
+    csv : the file name of the chapter's CSV download in ``tables/`` that holds the whole table (linked below it).
+    headers : column name -> header in words; other columns are shown with "_" as spaces.
+    kinds : column name -> a kind of :data:`DECIMALS` (``percent`` adds "%"); integers are shown with thousands
+        separators, whole floats as integers, other floats as rounded by the chapter, never in scientific notation.
+    html : columns that already hold HTML (links made by :func:`newslens.sources.line_link`), shown unescaped.
+    caption : the table's caption (what it lists), read by screen readers first.
+    na : what a missing value reads as.
+    what : the noun of a row, for the toggle ("fact", "sentence"; plural by adding "s").
+
+    Returns
+    -------
+    IPython Markdown (the book renders it as MyST): an HTML table, the ``<details>`` toggle and the download line.
+    """
+    import html as _html
+
+    import pandas as pd
+    from IPython.display import Markdown
+
+    headers, kinds = dict(headers or {}), dict(kinds or {})
+    frame = table.copy()
+    named = [n for n in frame.index.names if n is not None]
+    frame = frame.reset_index() if named else frame.reset_index(drop=True)
+    frame.columns = [str(c) for c in frame.columns]
+    head = "".join(f'<th scope="col">{_html.escape(str(headers.get(c, c.replace("_", " "))), quote=False)}</th>'
+                   for c in frame.columns)
+
+    def rows(part: pd.DataFrame) -> str:
+        return "\n".join("<tr>" + "".join(f"<td>{_cell(v, kind=kinds.get(c), raw=c in html, na=na)}</td>"
+                                          for c, v in zip(part.columns, r)) + "</tr>"
+                         for r in part.itertuples(index=False, name=None))
+
+    def block(part: pd.DataFrame, cap: str | None) -> str:
+        cap_html = f"<caption>{_html.escape(cap, quote=False)}</caption>\n" if cap else ""
+        body = rows(part) or f'<tr><td colspan="{len(frame.columns)}">{_html.escape(plural(0, what, zero="none"), quote=False)}</td></tr>'
+        return f'<table class="newslens-table">\n{cap_html}<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+
+    n = len(frame)
+    shown = frame if n <= first + 2 else frame.iloc[:first]
+    parts = [block(shown, caption)]
+    if len(shown) < n:
+        rest = frame.iloc[first:]
+        summary = f"Show the other {plural(len(rest), what)} ({n:,} in all)"
+        parts.append(f"<details>\n<summary>{_html.escape(summary, quote=False)}</summary>\n"
+                     f"{block(rest, (caption + ', continued') if caption else None)}\n</details>")
+    text = "\n".join(parts)
+    if csv:
+        name = str(csv).rsplit("/", 1)[-1]
+        text += f"\n\nThe whole table as CSV: {{download}}`{name} <tables/{name}>`."
+    return Markdown(text + "\n")

@@ -100,3 +100,35 @@ def test_commentary_written_for_other_articles_says_so(tmp_path):
     (tmp_path / "articles.csv").write_text("id,file\nx,x.txt\ny,y.txt\nz,z.txt\n", encoding="utf-8")
     shown = commentary(tmp_path, "ch/a").data
     assert shown.startswith("```{note}") and "1 article added" in shown and shown.endswith("Both outlets agree.\n")
+
+
+def test_reader_table_shows_first_rows_and_hides_the_rest_with_words_for_headers():
+    import pandas as pd
+
+    from newslens.display import reader_table
+
+    table = pd.DataFrame({"n_sentences": range(1, 16), "share": [0.5] * 15, "z": [0.0000801] * 15,
+                          "where": ['<a href="x.html#L1">line 1</a>'] * 15, "text": ["a < b & c"] * 15})
+    table.index.name = None
+    out = reader_table(table, first=5, csv="facts.csv", headers={"n_sentences": "sentences"}, kinds={"share": "percent"},
+                       html=["where"], caption="Facts", what="fact").data
+    head, _, rest = out.partition("<details>")
+    assert head.count("<tr>") == 1 + 5 and rest.count("<tr>") == 1 + 10
+    assert "<summary>Show the other 10 facts (15 in all)</summary>" in out
+    assert "<th scope=\"col\">sentences</th>" in out and "n_sentences" not in out and "<th></th>" not in out
+    assert "<td>0.5%</td>" in out and "e-05" not in out and "<td>0.0000801</td>" in out
+    assert '<a href="x.html#L1">line 1</a>' in out and "a &lt; b &amp; c" in out
+    assert out.rstrip().endswith("{download}`facts.csv <tables/facts.csv>`.")
+    assert "\n\n" not in head + rest.split("\n\nThe whole")[0]  # one HTML block: MyST ends a block at a blank line
+
+
+def test_reader_table_shows_a_short_table_whole_and_names_an_empty_one():
+    import pandas as pd
+
+    from newslens.display import reader_table
+
+    short = pd.DataFrame({"count": [3, 1200]}, index=pd.Index(["a", "b"], name="article"))
+    out = reader_table(short, first=1).data
+    assert "<details>" not in out and "<th scope=\"col\">article</th>" in out and "<td>1,200</td>" in out
+    empty = reader_table(short.iloc[:0], what="passage").data
+    assert "none" in empty and "<details>" not in empty

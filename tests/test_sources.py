@@ -108,3 +108,16 @@ def test_pages_are_deterministic_and_replace_stale_ones(story, tmp_path):
 def test_line_link_points_from_a_chapter_to_the_line():
     assert line_link("ledger-first", 12) == "../sources/ledger-first.html#L12"
     assert line_link("x", "7", prefix="") == "sources/x.html#L7"
+
+
+def test_line_links_link_every_line_once():
+    from newslens.sources import line_links, with_line_links
+    import pandas as pd
+
+    assert line_links("a", "24; 28; 24") == '<a href="../sources/a.html#L24">line 24</a>, <a href="../sources/a.html#L28">line 28</a>'
+    assert line_links("a", 3) == '<a href="../sources/a.html#L3">line 3</a>'
+    assert line_links("a", "") == "" and line_links("a", None) == "" and line_links("a", float("nan")) == ""
+    table = with_line_links(pd.DataFrame({"article": ["a", "b"], "line": [1, "2; 5"]}), into="where")
+    assert table["where"].tolist() == ['<a href="../sources/a.html#L1">line 1</a>',
+                                       '<a href="../sources/b.html#L2">line 2</a>, <a href="../sources/b.html#L5">line 5</a>']
+    assert table["line"].tolist() == [1, "2; 5"]

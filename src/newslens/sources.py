@@ -17,7 +17,7 @@ import pandas as pd
 from newslens.coverage import fact_hits
 from newslens.display import plural
 
-__all__ = ["FOLDER", "KIND_WORDS", "RIGHTS_NOTE", "line_kind", "line_link", "line_notes", "capture_page", "index_page",
+__all__ = ["FOLDER", "KIND_WORDS", "RIGHTS_NOTE", "line_kind", "line_link", "line_links", "with_line_links", "line_notes", "capture_page", "index_page",
            "write_pages"]
 
 #: The book's folder of the pages (next to ``chapters/``).
@@ -65,6 +65,24 @@ def _words(name: str) -> str:
 def line_link(article: str, line, *, prefix: str = "../") -> str:
     """The address of *line* of *article*'s capture page, seen from a chapter page (``prefix`` leads to the book's root)."""
     return f"{prefix}{FOLDER}/{article}.html#L{int(line)}"
+
+
+def line_links(article: str, lines, *, prefix: str = "../") -> str:
+    """HTML links to each line in *lines* (an int, or "24; 28" as the evidence tables write several) of *article*'s
+    capture page, e.g. ``<a href="../sources/a.html#L24">line 24</a>``; '' when there is no line."""
+    numbers = [int(n) for n in re.findall(r"\d+", str(lines))] if lines is not None and not (isinstance(lines, float) and lines != lines) else []
+    return ", ".join(f'<a href="{line_link(article, n, prefix=prefix)}">line {n}</a>' for n in dict.fromkeys(numbers))
+
+
+def with_line_links(table: pd.DataFrame, *, article: str = "article", line: str = "line", into: str | None = None,
+                    prefix: str = "../") -> pd.DataFrame:
+    """A copy of *table* whose column *into* (default: *line*) links each row's line(s) to the capture page.
+
+    *article* must still hold article ids (map them to labels afterwards). Show the column with
+    ``reader_table(..., html=[into])``.
+    """
+    links = [line_links(a, n, prefix=prefix) for a, n in zip(table[article], table[line])]
+    return table.assign(**{into or line: links})
 
 
 def line_kind(label: str, voice: str = "", quoted_outlet: str = "") -> str:

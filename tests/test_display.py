@@ -119,7 +119,7 @@ def test_reader_table_shows_first_rows_and_hides_the_rest_with_words_for_headers
     assert "<td>0.5%</td>" in out and "e-05" not in out and "<td>0.0000801</td>" in out
     assert '<a href="x.html#L1">line 1</a>' in out and "a &lt; b &amp; c" in out
     assert out.rstrip().endswith("{download}`facts.csv <tables/facts.csv>`.")
-    assert "\n\n" not in head + rest.split("\n\nThe whole")[0]  # one HTML block: MyST ends a block at a blank line
+    assert "\n\n" not in out.split("\n\nThe whole")[0]  # one HTML block: MyST ends a block at a blank line
 
 
 def test_reader_table_shows_a_short_table_whole_and_names_an_empty_one():

@@ -111,8 +111,9 @@ def test_line_link_points_from_a_chapter_to_the_line():
 
 
 def test_line_links_link_every_line_once():
-    from newslens.sources import line_links, with_line_links
     import pandas as pd
+
+    from newslens.sources import line_links, with_line_links
 
     assert line_links("a", "24; 28; 24") == '<a href="../sources/a.html#L24">line 24</a>, <a href="../sources/a.html#L28">line 28</a>'
     assert line_links("a", 3) == '<a href="../sources/a.html#L3">line 3</a>'

@@ -17,8 +17,8 @@ import pandas as pd
 from newslens.coverage import fact_hits
 from newslens.display import plural
 
-__all__ = ["FOLDER", "KIND_WORDS", "RIGHTS_NOTE", "line_kind", "line_link", "line_links", "with_line_links", "line_notes", "capture_page", "index_page",
-           "write_pages"]
+__all__ = ["FOLDER", "KIND_WORDS", "RIGHTS_NOTE", "line_kind", "line_link", "line_links", "with_line_links", "line_notes",
+           "capture_page", "index_page", "write_pages"]
 
 #: The book's folder of the pages (next to ``chapters/``).
 FOLDER = "sources"

@@ -132,3 +132,21 @@ def test_reader_table_shows_a_short_table_whole_and_names_an_empty_one():
     assert "<details>" not in out and "<th scope=\"col\">article</th>" in out and "<td>1,200</td>" in out
     empty = reader_table(short.iloc[:0], what="passage").data
     assert "none" in empty and "<details>" not in empty
+
+
+def test_figure_html_is_self_contained_described_and_the_same_twice():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from newslens.display import figure_html
+
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.plot([0, 1], [0, 1])
+    one = figure_html(fig, alt='A line "up"', caption="Fig & caption").data
+    two = figure_html(fig, alt='A line "up"', caption="Fig & caption").data
+    plt.close(fig)
+    assert one == two
+    assert one.startswith('<figure class="newslens-figure"><img src="data:image/png;base64,')
+    assert 'alt="A line &quot;up&quot;"' in one and "<figcaption>Fig &amp; caption</figcaption>" in one

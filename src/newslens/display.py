@@ -51,7 +51,27 @@ def glue(name: str, value, *, kind: str | None = None, decimals: int | None = No
     """Glue *value* under *name* for the chapter's text, rounded by :func:`rounded` (never displayed in place)."""
     from myst_nb import glue as _glue  # only a chapter being executed needs myst_nb
 
+    if hasattr(value, "_repr_html_"):  # a table or a figure made for another page (pasted with the glue directive)
+        _glue(name, value, display=False)
+        return
     _glue(name, rounded(value, kind=kind, decimals=decimals), display=False)
+
+
+def figure_html(fig, *, alt: str, caption: str, dpi: int = 96):
+    """*fig* as a self-contained HTML ``<figure>`` (the PNG inlined, with *alt* text and a caption), for a page that
+    shows a chapter's figure without the chapter's numbering (the front page). The PNG carries no date or software
+    name, so the same figure gives the same bytes."""
+    import base64
+    import html
+    import io
+
+    from IPython.display import HTML
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return HTML(f'<figure class="newslens-figure"><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+                f'style="max-width: 100%; height: auto"><figcaption>{html.escape(caption, quote=False)}</figcaption></figure>')
 
 
 def round_table(table):

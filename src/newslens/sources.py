@@ -17,8 +17,8 @@ import pandas as pd
 from newslens.coverage import fact_hits
 from newslens.display import plural
 
-__all__ = ["FOLDER", "KIND_WORDS", "RIGHTS_NOTE", "line_kind", "line_link", "line_links", "with_line_links", "line_notes",
-           "capture_page", "index_page", "write_pages"]
+__all__ = ["FOLDER", "KIND_WORDS", "RIGHTS_NOTE", "line_kind", "line_link", "line_links", "page_link", "with_line_links", "line_notes",
+           "capture_page", "index_page", "articles_html", "write_pages"]
 
 #: The book's folder of the pages (next to ``chapters/``).
 FOLDER = "sources"
@@ -65,6 +65,11 @@ def _words(name: str) -> str:
 def line_link(article: str, line, *, prefix: str = "../") -> str:
     """The address of *line* of *article*'s capture page, seen from a chapter page (``prefix`` leads to the book's root)."""
     return f"{prefix}{FOLDER}/{article}.html#L{int(line)}"
+
+
+def page_link(article: str, *, text: str = "line by line", prefix: str = "../") -> str:
+    """An HTML link to *article*'s capture page, seen from a chapter page."""
+    return f'<a href="{prefix}{FOLDER}/{article}.html">{html.escape(text, quote=False)}</a>'
 
 
 def line_links(article: str, lines, *, prefix: str = "../") -> str:
@@ -219,6 +224,20 @@ def index_page(study, *, title: str = "Sources") -> str:
                    f"| {_md(row['capture_site'])} | {int(study.stats.loc[art, 'words_body']):,} "
                    f"| [{_md(row['label'])}]({art}.md) |")
     return "\n".join(out) + "\n"
+
+
+def articles_html(study, *, prefix: str = "") -> str:
+    """A compact HTML table of the captures for the front page: outlet, headline linked to the original (when the
+    manifest has its address), date, and a link to the capture's page (*prefix* leads from the page to the book's root)."""
+    rows = []
+    for art, row in study.articles.loc[study.by_date].iterrows():
+        rows.append(f"<tr><td>{html.escape(str(row['outlet']), quote=False)}</td><td>{_headline_html(row)}</td>"
+                    f"<td>{html.escape(_date(row['date']), quote=False)}</td>"
+                    f"<td>{page_link(art, text='read the capture', prefix=prefix)}</td></tr>")
+    return ('<table class="newslens-table">\n<caption>The captured articles, in publication order</caption>\n'
+            '<thead><tr><th scope="col">Outlet</th><th scope="col">Headline (links to the original)</th>'
+            '<th scope="col">Published</th><th scope="col">Line by line</th></tr></thead>\n<tbody>\n'
+            + "\n".join(rows) + "\n</tbody>\n</table>")
 
 
 def write_pages(study, book: str | Path) -> list[Path]:

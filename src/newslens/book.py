@@ -141,6 +141,9 @@ This book compares how {outlets} covered one story, in {articles}: **who covered
 words** (terms) and **how** (framing). Every number in the chapters is computed from the captures in `data/`, and
 every table can be traced to the sentences it came from.
 
+{sources} shows every capture line by line. The captures are quoted for research and commentary; the rights in the
+articles remain with their publishers.
+
 The story brings no commentary of its own (`data/commentary/index.md`), so this page lists the chapters only:
 
 ```{{tableofcontents}}
@@ -196,7 +199,8 @@ def assemble(root: Path, data_dir: Path, out: Path) -> Path:
         manifest = load_manifest(data_dir, check_files=False)
         (out / "index.md").write_text(_GENERIC_INDEX.format(
             title=config["title"], outlets=plural(manifest["outlet"].nunique(), "outlet"),
-            articles=plural(len(manifest), "captured article")), encoding="utf-8")
+            articles=plural(len(manifest), "captured article"), sources=f"{{doc}}`The sources <{SOURCES}/index>`"),
+            encoding="utf-8")
     return out
 
 

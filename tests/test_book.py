@@ -93,7 +93,7 @@ def test_assemble_refuses_dangerous_folders(tmp_path):
 
 
 def test_the_stamp_is_json():
-    assert set(json.loads((ROOT / "chapters" / STAMP).read_text(encoding="utf-8"))) == {"data", "package", "chapters"}
+    assert set(json.loads((ROOT / "chapters" / STAMP).read_text(encoding="utf-8"))) == {"data", "package", "chapters", "sources"}
 
 
 def test_stamp_covers_the_capture_pages(book):

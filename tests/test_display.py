@@ -115,8 +115,8 @@ def test_reader_table_shows_first_rows_and_hides_the_rest_with_words_for_headers
     head, _, rest = out.partition("<details>")
     assert head.count("<tr>") == 1 + 5 and rest.count("<tr>") == 1 + 10
     assert "<summary>Show the other 10 facts (15 in all)</summary>" in out
-    assert "<th scope=\"col\">sentences</th>" in out and "n_sentences" not in out and "<th></th>" not in out
-    assert "<td>0.5%</td>" in out and "e-05" not in out and "<td>0.0000801</td>" in out
+    assert '>sentences</th>' in out and "n_sentences" not in out and "<th></th>" not in out
+    assert '"white-space: nowrap">0.5%</td>' in out and "e-05" not in out and ">0.0000801</td>" in out
     assert '<a href="x.html#L1">line 1</a>' in out and "a &lt; b &amp; c" in out
     assert out.rstrip().endswith("{download}`facts.csv <tables/facts.csv>`.")
     assert "\n\n" not in out.split("\n\nThe whole")[0]  # one HTML block: MyST ends a block at a blank line
@@ -129,7 +129,9 @@ def test_reader_table_shows_a_short_table_whole_and_names_an_empty_one():
 
     short = pd.DataFrame({"count": [3, 1200]}, index=pd.Index(["a", "b"], name="article"))
     out = reader_table(short, first=1).data
-    assert "<details>" not in out and "<th scope=\"col\">article</th>" in out and "<td>1,200</td>" in out
+    assert "<details>" not in out and ">article</th>" in out and ">1,200</td>" in out
+    long = reader_table(pd.DataFrame({"n": [1], "sentence": ["A sentence long enough to need room on the page, not one word a line."]})).data
+    assert '<th scope="col" style="min-width: 24em">sentence</th>' in long and '<th scope="col" style="white-space: nowrap">n</th>' in long
     empty = reader_table(short.iloc[:0], what="passage").data
     assert "none" in empty and "<details>" not in empty
 

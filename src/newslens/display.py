@@ -183,7 +183,12 @@ def _cell(value, *, kind: str | None, raw: bool, na: str) -> str:
     return html.escape(" ".join(str(value).split()), quote=False)
 
 
-def reader_table(table, *, first: int = 10, csv: str | None = None, headers: dict | None = None,
+#: Columns whose longest cell is at most this many characters never wrap; columns whose median cell is at least
+#: _SENTENCE characters long (sentences) get a minimum width.
+_NOWRAP, _SENTENCE = 24, 60
+
+
+def reader_table(table, *, first: int = 6, csv: str | None = None, headers: dict | None = None,
                  kinds: dict | None = None, html: list | tuple = (), caption: str | None = None, na: str = "",
                  what: str = "row"):
     """A table as a reader reads it: the first rows shown, the rest behind a toggle, the CSV linked.
@@ -208,6 +213,7 @@ def reader_table(table, *, first: int = 10, csv: str | None = None, headers: dic
     IPython Markdown (the book renders it as MyST): an HTML table, the ``<details>`` toggle and the download line.
     """
     import html as _html
+    import re
 
     import pandas as pd
     from IPython.display import Markdown
@@ -217,18 +223,25 @@ def reader_table(table, *, first: int = 10, csv: str | None = None, headers: dic
     named = [n for n in frame.index.names if n is not None]
     frame = frame.reset_index() if named else frame.reset_index(drop=True)
     frame.columns = [str(c) for c in frame.columns]
-    head = "".join(f'<th scope="col">{_html.escape(str(headers.get(c, c.replace("_", " "))), quote=False)}</th>'
+    cells = {c: [_cell(v, kind=kinds.get(c), raw=c in html, na=na) for v in frame[c].tolist()] for c in frame.columns}
+    # Column widths from the text a reader sees: a short column never wraps (a wrapped "line 24" reads badly), a column
+    # of sentences gets room, so rows stay a few lines high instead of a word per line.
+    seen = {c: [len(_html.unescape(re.sub(r"<[^>]+>", "", t))) for t in cells[c]] or [0] for c in frame.columns}
+    style = {c: ' style="white-space: nowrap"' if max(seen[c]) <= _NOWRAP else
+             ' style="min-width: 24em"' if sorted(seen[c])[len(seen[c]) // 2] >= _SENTENCE else "" for c in frame.columns}
+    head = "".join(f'<th scope="col"{style[c]}>{_html.escape(str(headers.get(c, c.replace("_", " "))), quote=False)}</th>'
                    for c in frame.columns)
+    nowrap = {c for c in frame.columns if "nowrap" in style[c]}
 
     def rows(part: pd.DataFrame) -> str:
-        return "\n".join("<tr>" + "".join(f"<td>{_cell(v, kind=kinds.get(c), raw=c in html, na=na)}</td>"
-                                          for c, v in zip(part.columns, r)) + "</tr>"
-                         for r in part.itertuples(index=False, name=None))
+        return "\n".join("<tr>" + "".join(f"<td{style[c] if c in nowrap else ''}>{cells[c][i]}</td>" for c in part.columns) + "</tr>"
+                         for i in part.index)
 
     def block(part: pd.DataFrame, cap: str | None) -> str:
         cap_html = f"<caption>{_html.escape(cap, quote=False)}</caption>\n" if cap else ""
         body = rows(part) or f'<tr><td colspan="{len(frame.columns)}">{_html.escape(plural(0, what, zero="none"), quote=False)}</td></tr>'
-        return f'<table class="newslens-table">\n{cap_html}<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+        return (f'<table class="newslens-table" style="font-size: 0.85em">\n{cap_html}<thead><tr>{head}</tr></thead>\n'
+                f"<tbody>\n{body}\n</tbody>\n</table>")
 
     n = len(frame)
     shown = frame if n <= first + 2 else frame.iloc[:first]

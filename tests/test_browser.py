@@ -238,10 +238,10 @@ def source_pages() -> list[str]:
 def test_chapter_page_is_at_most_12000_px_tall_at_1400_px(server, browser, page):
     pg = browser.new_page(viewport={"width": 1400, "height": 900})
     pg.goto(f"{server}/{page}", wait_until="load")
-    closed = pg.evaluate("Array.from(document.querySelectorAll('details')).every(d => !d.open)")
+    closed = pg.evaluate("Array.from(document.querySelectorAll('main details')).every(d => !d.open)")
     height = pg.evaluate("document.documentElement.scrollHeight")
-    empty_headers = pg.evaluate("Array.from(document.querySelectorAll('main th')).filter(t => !t.innerText.trim()).length")
-    summaries = pg.eval_on_selector_all("main details > summary", "els => els.map(s => s.innerText.trim())")
+    empty_headers = pg.evaluate("Array.from(document.querySelectorAll('main th')).filter(t => !t.textContent.trim()).length")
+    summaries = pg.eval_on_selector_all("main details > summary", "els => els.map(s => s.textContent.trim())")
     pg.close()
     assert closed, f"{page}: a toggle is open when the page loads"
     assert height <= MAX_PAGE_HEIGHT, f"{page} is {height} px tall at 1400 px (at most {MAX_PAGE_HEIGHT})"

@@ -152,3 +152,13 @@ def test_figure_html_is_self_contained_described_and_the_same_twice():
     assert one == two
     assert one.startswith('<figure class="newslens-figure"><img src="data:image/png;base64,')
     assert 'alt="A line &quot;up&quot;"' in one and "<figcaption>Fig &amp; caption</figcaption>" in one
+
+
+def test_reader_table_with_first_zero_puts_the_whole_table_behind_its_caption():
+    import pandas as pd
+
+    from newslens.display import reader_table
+
+    out = reader_table(pd.DataFrame({"n": range(4)}), first=0, caption="Names to add", what="name").data
+    assert out.startswith("<details>\n<summary>Names to add: show the 4 names</summary>\n<table")
+    assert out.count("<tr>") == 5 and out.rstrip().endswith("</details>")

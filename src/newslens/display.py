@@ -188,7 +188,7 @@ def _cell(value, *, kind: str | None, raw: bool, na: str) -> str:
 _NOWRAP, _SENTENCE = 24, 60
 
 
-def reader_table(table, *, first: int = 6, csv: str | None = None, headers: dict | None = None,
+def reader_table(table, *, first: int = 5, csv: str | None = None, headers: dict | None = None,
                  kinds: dict | None = None, html: list | tuple = (), caption: str | None = None, na: str = "",
                  what: str = "row"):
     """A table as a reader reads it: the first rows shown, the rest behind a toggle, the CSV linked.
@@ -198,7 +198,8 @@ def reader_table(table, *, first: int = 6, csv: str | None = None, headers: dict
     table : DataFrame. A named index (or every level of a MultiIndex) becomes the first column(s); an unnamed
         index is dropped, so no header cell is ever empty.
     first : how many rows are shown open; the others are in a ``<details>`` element whose summary says how many.
-        A table at most two rows longer than *first* is shown whole.
+        A table at most two rows longer than *first* is shown whole; with 0, the whole table is behind the toggle
+        (for a supporting table), and the summary gives its caption and its number of rows.
     csv : the file name of the chapter's CSV download in ``tables/`` that holds the whole table (linked below it).
     headers : column name -> header in words; other columns are shown with "_" as spaces.
     kinds : column name -> a kind of :data:`DECIMALS` (``percent`` adds "%"); integers are shown with thousands
@@ -244,14 +245,18 @@ def reader_table(table, *, first: int = 6, csv: str | None = None, headers: dict
                 f"<tbody>\n{body}\n</tbody>\n</table>")
 
     n = len(frame)
-    shown = frame if n <= first + 2 else frame.iloc[:first]
-    parts = [block(shown, caption)]
-    if len(shown) < n:
-        rest = frame.iloc[first:]
-        summary = f"Show the other {plural(len(rest), what)} ({n:,} in all)"
-        parts.append(f"<details>\n<summary>{_html.escape(summary, quote=False)}</summary>\n"
-                     f"{block(rest, (caption + ', continued') if caption else None)}\n</details>")
-    text = "\n".join(parts)
+    if first == 0 and n > 0:  # a supporting table: all of it behind the toggle, its caption in the summary
+        summary = f"{caption + ': ' if caption else ''}show the {plural(n, what)}"
+        text = f"<details>\n<summary>{_html.escape(summary, quote=False)}</summary>\n{block(frame, caption)}\n</details>"
+    else:
+        shown = frame if n <= first + 2 else frame.iloc[:first]
+        parts = [block(shown, caption)]
+        if len(shown) < n:
+            rest = frame.iloc[first:]
+            summary = f"Show the other {plural(len(rest), what)} ({n:,} in all)"
+            parts.append(f"<details>\n<summary>{_html.escape(summary, quote=False)}</summary>\n"
+                         f"{block(rest, (caption + ', continued') if caption else None)}\n</details>")
+        text = "\n".join(parts)
     if csv:
         name = str(csv).rsplit("/", 1)[-1]
         text += f"\n\nThe whole table as CSV: {{download}}`{name} <tables/{name}>`."

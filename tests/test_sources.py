@@ -118,6 +118,7 @@ def test_line_links_link_every_line_once():
     assert line_links("a", "24; 28; 24") == '<a href="../sources/a.html#L24">line 24</a>, <a href="../sources/a.html#L28">line 28</a>'
     assert line_links("a", 3) == '<a href="../sources/a.html#L3">line 3</a>'
     assert line_links("a", "") == "" and line_links("a", None) == "" and line_links("a", float("nan")) == ""
+    assert line_links("a", 0) == ""  # Entman's table gives line 0 where no sentence fills a function
     table = with_line_links(pd.DataFrame({"article": ["a", "b"], "line": [1, "2; 5"]}), into="where")
     assert table["where"].tolist() == ['<a href="../sources/a.html#L1">line 1</a>',
                                        '<a href="../sources/b.html#L2">line 2</a>, <a href="../sources/b.html#L5">line 5</a>']

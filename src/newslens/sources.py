@@ -74,8 +74,9 @@ def page_link(article: str, *, text: str = "line by line", prefix: str = "../") 
 
 def line_links(article: str, lines, *, prefix: str = "../") -> str:
     """HTML links to each line in *lines* (an int, or "24; 28" as the evidence tables write several) of *article*'s
-    capture page, e.g. ``<a href="../sources/a.html#L24">line 24</a>``; '' when there is no line."""
+    capture page, e.g. ``<a href="../sources/a.html#L24">line 24</a>``; '' when there is no line (none, NaN or 0)."""
     numbers = [int(n) for n in re.findall(r"\d+", str(lines))] if lines is not None and not (isinstance(lines, float) and lines != lines) else []
+    numbers = [n for n in numbers if n > 0]  # lines count from 1; a 0 means "no line" (a function no sentence fills)
     return ", ".join(f'<a href="{line_link(article, n, prefix=prefix)}">line {n}</a>' for n in dict.fromkeys(numbers))
 
 

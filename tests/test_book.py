@@ -93,4 +93,39 @@ def test_assemble_refuses_dangerous_folders(tmp_path):
 
 
 def test_the_stamp_is_json():
-    assert set(json.loads((ROOT / "chapters" / STAMP).read_text(encoding="utf-8"))) == {"data", "package", "chapters"}
+    assert set(json.loads((ROOT / "chapters" / STAMP).read_text(encoding="utf-8"))) == {"data", "package", "chapters", "sources"}
+
+
+def test_stamp_covers_the_capture_pages(book):
+    """A capture page edited, lost or left over from other data makes the chapters stale; writing them again is not enough."""
+    from newslens.book import write_sources
+
+    _notebook(book / "chapters" / "a.ipynb", "x = 1")
+    pages = write_sources(book, book / "data")
+    assert (book / "sources" / "index.md") in pages and len(pages) == 4
+    write_stamp(book / "chapters", book / "data")
+    assert stale(book / "chapters", book / "data") == []
+    page = book / "sources" / "valley-radio.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("body", "bodY", 1), encoding="utf-8")
+    assert stale(book / "chapters", book / "data") == [f"the capture pages in {book / 'sources'}"]
+    write_sources(book, book / "data")
+    assert stale(book / "chapters", book / "data") == []
+    page.unlink()
+    assert stale(book / "chapters", book / "data") == [f"the capture pages in {book / 'sources'}"]
+
+
+def test_the_committed_capture_pages_are_the_current_ones(tmp_path):
+    from newslens.sources import write_pages
+    from newslens.study import Study
+
+    written = write_pages(Study.open(DATA), tmp_path)
+    committed = sorted(p.name for p in (ROOT / "sources").glob("*.md"))
+    assert committed == sorted(p.name for p in written), "run `make execute`"
+    for p in written:
+        assert p.read_bytes() == (ROOT / "sources" / p.name).read_bytes(), f"sources/{p.name} is stale: run `make execute`"
+
+
+def test_a_story_book_keeps_the_sources_in_its_toc(tmp_path):
+    out = assemble(ROOT, SYNTHETIC, tmp_path / "story")
+    toc = (out / "_toc.yml").read_text(encoding="utf-8")
+    assert "sources/index" in toc and "glob: sources/*" in toc

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -221,8 +222,13 @@ def test_search_page_finds_a_word_from_a_chapter(server, browser, word, page):
 # --------------------------------------------------------------------------- accessibility and phone width
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-# Every built page a reader can reach: the table of contents plus Sphinx's index and search pages.
-ALL_PAGES = toc_pages() + ["genindex.html", "search.html"]
+# Every built page a reader can reach: the table of contents, the capture pages its glob adds, Sphinx's index and search.
+ALL_PAGES = [
+    *toc_pages(),
+    *sorted(f"sources/{p.stem}.html" for p in (ROOT / "sources").glob("*.md") if p.stem != "index"),
+    "genindex.html",
+    "search.html",
+]
 
 
 def test_no_page_loads_thebe():
@@ -275,3 +281,98 @@ def test_phone_width_no_sideways_page_and_figure_text_at_least_9px(server, brows
     assert sideways[0] <= sideways[1], f"{page}: the page is {sideways[0]} px wide in a {sideways[1]} px window"
     small = [(src, round(w / n * smallest_px, 1)) for src, w, n in images if n and w / n * smallest_px < 9]
     assert small == [], f"{page}: figures whose smallest text is under 9 px (image, px)"
+
+
+# ----------------------------------------------------------------- pages made for reading; the sources open to inspection
+
+#: The tallest a chapter page may be at 1400 px wide with every toggle closed (issue 15: long tables are collapsed).
+MAX_PAGE_HEIGHT = 12_000
+
+
+def source_pages() -> list[str]:
+    """The capture pages the book was built with (``sources/*.md`` beside ``_toc.yml``), index first."""
+    names = sorted(p.stem for p in (ROOT / "sources").glob("*.md") if p.stem != "index")
+    return ["sources/index.html", *(f"sources/{n}.html" for n in names)]
+
+
+@pytest.mark.parametrize("page", chapter_pages())
+def test_chapter_page_is_at_most_12000_px_tall_at_1400_px(server, browser, page):
+    pg = browser.new_page(viewport={"width": 1400, "height": 900})
+    pg.goto(f"{server}/{page}", wait_until="load")
+    closed = pg.evaluate("Array.from(document.querySelectorAll('main details')).every(d => !d.open)")
+    height = pg.evaluate("document.documentElement.scrollHeight")
+    empty_headers = pg.evaluate("Array.from(document.querySelectorAll('main th')).filter(t => !t.textContent.trim()).length")
+    summaries = pg.eval_on_selector_all("main details > summary", "els => els.map(s => s.textContent.trim())")
+    pg.close()
+    assert closed, f"{page}: a toggle is open when the page loads"
+    assert height <= MAX_PAGE_HEIGHT, f"{page} is {height} px tall at 1400 px (at most {MAX_PAGE_HEIGHT})"
+    assert empty_headers == 0, f"{page}: {empty_headers} empty table header cells"
+    assert all(summaries), f"{page}: a toggle without a summary text"
+
+
+def test_every_evidence_row_links_to_a_line_that_exists(server, browser):
+    """Every link from a chapter into the sources names a capture page and a line anchor that the page has."""
+    pg = browser.new_page()
+    anchors: dict[str, set[str]] = {}
+    links, broken = 0, []
+    for page in chapter_pages():
+        pg.goto(f"{server}/{page}")
+        hrefs = pg.eval_on_selector_all("main a[href^='../sources/'][href*='#L']", "els => els.map(a => a.href)")
+        for url in hrefs:
+            target, _, anchor = url.partition("#")
+            if target not in anchors:
+                html = pg.request.get(target)
+                anchors[target] = set() if html.status != 200 else set(re.findall(r'id="(L\d+)"', html.text()))
+            links += bool(anchor)
+            if not anchors[target] or (anchor and anchor not in anchors[target]):
+                broken.append((page, url))
+    pg.close()
+    assert links > 50, f"only {links} line links in the chapters"
+    assert broken == []
+
+
+def test_sources_index_lists_every_article_of_the_manifest(server, browser):
+    import csv
+
+    with (ROOT / "data" / "articles.csv").open(encoding="utf-8-sig", newline="") as fh:
+        manifest = list(csv.DictReader(fh))
+    pg = browser.new_page()
+    pg.goto(f"{server}/sources/index.html")
+    rows = pg.eval_on_selector_all("main table tbody tr", "els => els.map(r => r.innerText)")
+    pages = pg.eval_on_selector_all("main table tbody a[href]", "els => els.map(a => a.getAttribute('href'))")
+    text = pg.inner_text("main")
+    pg.close()
+    assert len(rows) == len(manifest)
+    for art in manifest:  # the page sets apostrophes as typographic ones
+        assert any(art["headline"].replace("'", "’") in r.replace("'", "’") for r in rows), art["id"]
+        assert f"{art['id']}.html" in pages, art["id"]
+        if art["url"]:
+            assert art["url"] in pages, art["id"]
+    assert "rights" in text and "publishers" in text
+
+
+@pytest.mark.parametrize("page", source_pages()[1:])
+def test_capture_page_numbers_every_line_with_an_anchor(server, browser, page):
+    pg = browser.new_page()
+    pg.goto(f"{server}/{page}")
+    ids = pg.eval_on_selector_all("main table tr[id^='L']", "els => els.map(r => r.id)")
+    legend = pg.inner_text("main")
+    pg.close()
+    assert ids == [f"L{n}" for n in range(1, len(ids) + 1)] and len(ids) > 10
+    assert "Highlighted" in legend and "underlined" in legend and "furniture" in legend
+
+
+def test_front_page_has_the_articles_a_figure_and_how_to_cite(server, browser):
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    pg = browser.new_page()
+    pg.goto(f"{server}/index.html")
+    text = pg.inner_text("main")
+    capture_links = pg.eval_on_selector_all("main table a[href^='sources/']", "els => els.map(a => a.getAttribute('href'))")
+    images = pg.eval_on_selector_all("main img", "els => els.map(i => i.getAttribute('alt') || '')")
+    pg.close()
+    assert len(capture_links) >= 2
+    assert images and all(len(a) > 20 for a in images)
+    assert "How to cite" in text and f"Version {version}" in text and "built" in text
+    assert "rights in the articles remain with their" in text

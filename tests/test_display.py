@@ -100,3 +100,65 @@ def test_commentary_written_for_other_articles_says_so(tmp_path):
     (tmp_path / "articles.csv").write_text("id,file\nx,x.txt\ny,y.txt\nz,z.txt\n", encoding="utf-8")
     shown = commentary(tmp_path, "ch/a").data
     assert shown.startswith("```{note}") and "1 article added" in shown and shown.endswith("Both outlets agree.\n")
+
+
+def test_reader_table_shows_first_rows_and_hides_the_rest_with_words_for_headers():
+    import pandas as pd
+
+    from newslens.display import reader_table
+
+    table = pd.DataFrame({"n_sentences": range(1, 16), "share": [0.5] * 15, "z": [0.0000801] * 15,
+                          "where": ['<a href="x.html#L1">line 1</a>'] * 15, "text": ["a < b & c"] * 15})
+    table.index.name = None
+    out = reader_table(table, first=5, csv="facts.csv", headers={"n_sentences": "sentences"}, kinds={"share": "percent"},
+                       html=["where"], caption="Facts", what="fact").data
+    head, _, rest = out.partition("<details>")
+    assert head.count("<tr>") == 1 + 5 and rest.count("<tr>") == 1 + 10
+    assert "<summary>Show the other 10 facts (15 in all)</summary>" in out
+    assert '>sentences</th>' in out and "n_sentences" not in out and "<th></th>" not in out
+    assert '"white-space: nowrap">0.5%</td>' in out and "e-05" not in out and ">0.0000801</td>" in out
+    assert '<a href="x.html#L1">line 1</a>' in out and "a &lt; b &amp; c" in out
+    assert out.rstrip().endswith("{download}`facts.csv <tables/facts.csv>`.")
+    assert "\n\n" not in out.split("\n\nThe whole")[0]  # one HTML block: MyST ends a block at a blank line
+
+
+def test_reader_table_shows_a_short_table_whole_and_names_an_empty_one():
+    import pandas as pd
+
+    from newslens.display import reader_table
+
+    short = pd.DataFrame({"count": [3, 1200]}, index=pd.Index(["a", "b"], name="article"))
+    out = reader_table(short, first=1).data
+    assert "<details>" not in out and ">article</th>" in out and ">1,200</td>" in out
+    long = reader_table(pd.DataFrame({"n": [1], "sentence": ["A sentence long enough to need room on the page, not one word a line."]})).data
+    assert '<th scope="col" style="min-width: 24em">sentence</th>' in long and '<th scope="col" style="white-space: nowrap">n</th>' in long
+    empty = reader_table(short.iloc[:0], what="passage").data
+    assert "none" in empty and "<details>" not in empty
+
+
+def test_figure_html_is_self_contained_described_and_the_same_twice():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from newslens.display import figure_html
+
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.plot([0, 1], [0, 1])
+    one = figure_html(fig, alt='A line "up"', caption="Fig & caption").data
+    two = figure_html(fig, alt='A line "up"', caption="Fig & caption").data
+    plt.close(fig)
+    assert one == two
+    assert one.startswith('<figure class="newslens-figure"><img src="data:image/png;base64,')
+    assert 'alt="A line &quot;up&quot;"' in one and "<figcaption>Fig &amp; caption</figcaption>" in one
+
+
+def test_reader_table_with_first_zero_puts_the_whole_table_behind_its_caption():
+    import pandas as pd
+
+    from newslens.display import reader_table
+
+    out = reader_table(pd.DataFrame({"n": range(4)}), first=0, caption="Names to add", what="name").data
+    assert out.startswith("<details>\n<summary>Names to add: show the 4 names</summary>\n<table")
+    assert out.count("<tr>") == 5 and out.rstrip().endswith("</details>")

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from newslens.corpus import CorpusError, find_data_dir
+from newslens.sources import FOLDER as SOURCES
 from newslens.study import fingerprint
 
 #: The file, in the chapters' folder, that records what the committed outputs were computed from.
@@ -70,11 +71,13 @@ def _code_hash(notebooks: list[Path]) -> str:
 
 def stamp_of(chapters: Path, data_dir: Path) -> dict[str, str]:
     """What the chapters' outputs depend on: ``data`` (:func:`newslens.study.fingerprint`), ``package`` (the
-    package's source files) and ``chapters`` (the notebooks' cells, outputs aside)."""
+    package's source files) and ``chapters`` (the notebooks' cells, outputs aside); and ``sources``, the capture
+    pages written beside the chapters (:func:`newslens.sources.write_pages`), so a page edited or lost is stale too."""
     return {
         "data": fingerprint(data_dir),
         "package": _hash_files(_PACKAGE.glob("*.py")),
         "chapters": _code_hash(sorted(chapters.glob("*.ipynb"))),
+        "sources": _hash_files((chapters.parent / SOURCES).glob("*.md")),
     }
 
 
@@ -119,7 +122,8 @@ def stale(chapters: Path, data_dir: Path) -> list[str]:
     except ValueError:
         return [f"{path} is not a valid stamp"]
     now = stamp_of(chapters, data_dir)
-    what = {"data": f"the data folder {data_dir}", "package": "the newslens package", "chapters": "the chapters' code"}
+    what = {"data": f"the data folder {data_dir}", "package": "the newslens package", "chapters": "the chapters' code",
+            "sources": f"the capture pages in {chapters.parent / SOURCES}"}
     return [what[k] for k in now if recorded.get(k) != now[k]]
 
 
@@ -136,6 +140,9 @@ _GENERIC_INDEX = """# {title}
 This book compares how {outlets} covered one story, in {articles}: **who covered what** (coverage), **in which
 words** (terms) and **how** (framing). Every number in the chapters is computed from the captures in `data/`, and
 every table can be traced to the sentences it came from.
+
+{sources} shows every capture line by line. The captures are quoted for research and commentary; the rights in the
+articles remain with their publishers.
 
 The story brings no commentary of its own (`data/commentary/index.md`), so this page lists the chapters only:
 
@@ -180,7 +187,7 @@ def assemble(root: Path, data_dir: Path, out: Path) -> Path:
     config["title"] = _book_title(data_dir)
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    keep = {Path(p).stem for p in (*GENERIC_PAGES, *story_pages)}
+    keep = {Path(p).stem for p in (*GENERIC_PAGES, *story_pages)} | {f"{SOURCES}/index"}
     toc["chapters"] = [c for c in toc["chapters"] if c["file"].startswith("chapters/") or c["file"] in keep]
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
     if (data_dir / "commentary" / "index.md").is_file():
@@ -192,8 +199,17 @@ def assemble(root: Path, data_dir: Path, out: Path) -> Path:
         manifest = load_manifest(data_dir, check_files=False)
         (out / "index.md").write_text(_GENERIC_INDEX.format(
             title=config["title"], outlets=plural(manifest["outlet"].nunique(), "outlet"),
-            articles=plural(len(manifest), "captured article")), encoding="utf-8")
+            articles=plural(len(manifest), "captured article"), sources=f"{{doc}}`The sources <{SOURCES}/index>`"),
+            encoding="utf-8")
     return out
+
+
+def write_sources(book: Path, data_dir: Path) -> list[Path]:
+    """Write the capture pages of *data_dir*'s study into ``<book>/sources/`` (:func:`newslens.sources.write_pages`)."""
+    from newslens.sources import write_pages
+    from newslens.study import Study
+
+    return write_pages(Study.open(data_dir), book)
 
 
 def _report(errors: list[CellError]) -> int:
@@ -229,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             return 0
         (chapters / STAMP).unlink(missing_ok=True)
+        write_sources(book, data_dir)
         errors = execute(chapters)
         if errors:
             return _report(errors)

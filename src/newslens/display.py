@@ -53,7 +53,27 @@ def glue(name: str, value, *, kind: str | None = None, decimals: int | None = No
     """Glue *value* under *name* for the chapter's text, rounded by :func:`rounded` (never displayed in place)."""
     from myst_nb import glue as _glue  # only a chapter being executed needs myst_nb
 
+    if hasattr(value, "_repr_html_"):  # a table or a figure made for another page (pasted with the glue directive)
+        _glue(name, value, display=False)
+        return
     _glue(name, rounded(value, kind=kind, decimals=decimals), display=False)
+
+
+def figure_html(fig, *, alt: str, caption: str, dpi: int = 96):
+    """*fig* as a self-contained HTML ``<figure>`` (the PNG inlined, with *alt* text and a caption), for a page that
+    shows a chapter's figure without the chapter's numbering (the front page). The PNG carries no date or software
+    name, so the same figure gives the same bytes."""
+    import base64
+    import html
+    import io
+
+    from IPython.display import HTML
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return HTML(f'<figure class="newslens-figure"><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+                f'style="max-width: 100%; height: auto"><figcaption>{html.escape(caption, quote=False)}</figcaption></figure>')
 
 
 def round_table(table):
@@ -137,3 +157,109 @@ def share_phrase(k: int, n: int, word: str, words: str | None = None) -> str:
     if k == 0:
         return f"neither {word}" if n == 2 else f"none of the {n:,} {many}"
     return f"{k:,} of {n:,} {many}"
+
+
+def _cell(value, *, kind: str | None, raw: bool, na: str) -> str:
+    import html
+
+    import numpy as np
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and not np.ndim(value) and pd.isna(value)):
+        return na
+    if raw:
+        return " ".join(str(value).split())
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}" + ("%" if kind == "percent" else "")
+    if isinstance(value, numbers.Real):
+        v = float(value)
+        if kind == "whole" or (kind is None and v == int(v) and abs(v) < 1e15):
+            return f"{int(round(v)):,}" + ("%" if kind == "percent" else "")
+        # never scientific notation: the kind's decimals, or the value as rounded by the chapter
+        text = f"{v:,.{DECIMALS[kind]}f}" if kind else np.format_float_positional(v, trim="-")
+        return text + ("%" if kind == "percent" else "")
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%d %b %Y").lstrip("0")
+    return html.escape(" ".join(str(value).split()), quote=False)
+
+
+#: Columns whose longest cell is at most this many characters never wrap; columns whose median cell is at least
+#: _SENTENCE characters long (sentences) get a minimum width.
+_NOWRAP, _SENTENCE = 24, 60
+
+
+def reader_table(table, *, first: int = 5, csv: str | None = None, headers: dict | None = None,
+                 kinds: dict | None = None, html: list | tuple = (), caption: str | None = None, na: str = "",
+                 what: str = "row"):
+    """A table as a reader reads it: the first rows shown, the rest behind a toggle, the CSV linked.
+
+    Parameters
+    ----------
+    table : DataFrame. A named index (or every level of a MultiIndex) becomes the first column(s); an unnamed
+        index is dropped, so no header cell is ever empty.
+    first : how many rows are shown open; the others are in a ``<details>`` element whose summary says how many.
+        A table at most two rows longer than *first* is shown whole; with 0, the whole table is behind the toggle
+        (for a supporting table), and the summary gives its caption and its number of rows.
+    csv : the file name of the chapter's CSV download in ``tables/`` that holds the whole table (linked below it).
+    headers : column name -> header in words; other columns are shown with "_" as spaces.
+    kinds : column name -> a kind of :data:`DECIMALS` (``percent`` adds "%"); integers are shown with thousands
+        separators, whole floats as integers, other floats as rounded by the chapter, never in scientific notation.
+    html : columns that already hold HTML (links made by :func:`newslens.sources.line_link`), shown unescaped.
+    caption : the table's caption (what it lists), read by screen readers first.
+    na : what a missing value reads as.
+    what : the noun of a row, for the toggle ("fact", "sentence"; plural by adding "s").
+
+    Returns
+    -------
+    IPython Markdown (the book renders it as MyST): an HTML table, the ``<details>`` toggle and the download line.
+    """
+    import html as _html
+    import re
+
+    import pandas as pd
+    from IPython.display import Markdown
+
+    headers, kinds = dict(headers or {}), dict(kinds or {})
+    frame = table.copy()
+    named = [n for n in frame.index.names if n is not None]
+    frame = frame.reset_index() if named else frame.reset_index(drop=True)
+    frame.columns = [str(c) for c in frame.columns]
+    cells = {c: [_cell(v, kind=kinds.get(c), raw=c in html, na=na) for v in frame[c].tolist()] for c in frame.columns}
+    # Column widths from the text a reader sees: a short column never wraps (a wrapped "line 24" reads badly), a column
+    # of sentences gets room, so rows stay a few lines high instead of a word per line.
+    seen = {c: [len(_html.unescape(re.sub(r"<[^>]+>", "", t))) for t in cells[c]] or [0] for c in frame.columns}
+    style = {c: ' style="white-space: nowrap"' if max(seen[c]) <= _NOWRAP else
+             ' style="min-width: 24em"' if sorted(seen[c])[len(seen[c]) // 2] >= _SENTENCE else "" for c in frame.columns}
+    head = "".join(f'<th scope="col"{style[c]}>{_html.escape(str(headers.get(c, c.replace("_", " "))), quote=False)}</th>'
+                   for c in frame.columns)
+    nowrap = {c for c in frame.columns if "nowrap" in style[c]}
+
+    def rows(part: pd.DataFrame) -> str:
+        return "\n".join("<tr>" + "".join(f"<td{style[c] if c in nowrap else ''}>{cells[c][i]}</td>" for c in part.columns) + "</tr>"
+                         for i in part.index)
+
+    def block(part: pd.DataFrame, cap: str | None) -> str:
+        cap_html = f"<caption>{_html.escape(cap, quote=False)}</caption>\n" if cap else ""
+        body = rows(part) or f'<tr><td colspan="{len(frame.columns)}">{_html.escape(plural(0, what, zero="none"), quote=False)}</td></tr>'
+        return (f'<table class="newslens-table" style="font-size: 0.85em">\n{cap_html}<thead><tr>{head}</tr></thead>\n'
+                f"<tbody>\n{body}\n</tbody>\n</table>")
+
+    n = len(frame)
+    if first == 0 and n > 0:  # a supporting table: all of it behind the toggle, its caption in the summary
+        summary = f"{caption + ': ' if caption else ''}show the {plural(n, what)}"
+        text = f"<details>\n<summary>{_html.escape(summary, quote=False)}</summary>\n{block(frame, caption)}\n</details>"
+    else:
+        shown = frame if n <= first + 2 else frame.iloc[:first]
+        parts = [block(shown, caption)]
+        if len(shown) < n:
+            rest = frame.iloc[first:]
+            summary = f"Show the other {plural(len(rest), what)} ({n:,} in all)"
+            parts.append(f"<details>\n<summary>{_html.escape(summary, quote=False)}</summary>\n"
+                         f"{block(rest, (caption + ', continued') if caption else None)}\n</details>")
+        text = "\n".join(parts)
+    if csv:
+        name = str(csv).rsplit("/", 1)[-1]
+        text += f"\n\nThe whole table as CSV: {{download}}`{name} <tables/{name}>`."
+    return Markdown(text + "\n")

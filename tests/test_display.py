@@ -160,5 +160,5 @@ def test_reader_table_with_first_zero_puts_the_whole_table_behind_its_caption():
     from newslens.display import reader_table
 
     out = reader_table(pd.DataFrame({"n": range(4)}), first=0, caption="Names to add", what="name").data
-    assert out.startswith("<details>\n<summary>Names to add: show the 4 names</summary>\n<table")
+    assert out.startswith("<details>\n<summary>Names to add: show the table (4 names)</summary>\n<table")
     assert out.count("<tr>") == 5 and out.rstrip().endswith("</details>")

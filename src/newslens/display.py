@@ -248,7 +248,7 @@ def reader_table(table, *, first: int = 5, csv: str | None = None, headers: dict
 
     n = len(frame)
     if first == 0 and n > 0:  # a supporting table: all of it behind the toggle, its caption in the summary
-        summary = f"{caption + ': ' if caption else ''}show the {plural(n, what)}"
+        summary = f"{caption + ': ' if caption else ''}show the table ({plural(n, what)})"
         text = f"<details>\n<summary>{_html.escape(summary, quote=False)}</summary>\n{block(frame, caption)}\n</details>"
     else:
         shown = frame if n <= first + 2 else frame.iloc[:first]

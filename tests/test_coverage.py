@@ -379,3 +379,19 @@ def test_term_use_counts_articles_and_finds_the_top_rate():
     assert cv.term_use(_choice_rows(), articles=["b"])["articles"].tolist() == [("b",), ("b",)]
     with pytest.raises(ValueError, match="lacks column"):
         cv.term_use(_choice_rows().drop(columns="n"))
+
+
+def test_fact_labels_use_the_label_else_a_short_definition():
+    from newslens.coverage import LABEL_CHARS, fact_labels
+
+    book = {"facts": [
+        {"id": "a_b", "label": "Short name", "definition": "A long definition that nobody would put on a figure row.", "patterns": ["x"]},
+        {"id": "c", "definition": "The council voted.", "patterns": ["y"]},
+        {"id": "d", "definition": "A definition far longer than forty characters, with commas, and more words.", "patterns": ["z"]},
+    ]}
+    names = fact_labels(book)
+    assert list(names) == ["a_b", "c", "d"]
+    assert names["a_b"] == "Short name"
+    assert names["c"] == "The council voted"
+    assert names["d"].endswith("…") and len(names["d"]) <= LABEL_CHARS
+    assert names["d"].startswith("A definition far longer than")

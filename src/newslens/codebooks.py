@@ -108,7 +108,7 @@ SCHEMAS: dict[str, dict] = {
                                     required=("id", "date", "label"))),
     }, required=("events",)),
     "facts": _mapping({
-        "facts": _entries(_mapping({"id": _TEXT, "definition": _TEXT, "event": _TEXT, "exclude": _regexes(),
+        "facts": _entries(_mapping({"id": _TEXT, "label": _TEXT, "definition": _TEXT, "event": _TEXT, "exclude": _regexes(),
                                     "patterns": _list(_PATTERN, label="=pattern {n}", empty=False)},
                                    required=("id", "definition", "patterns"))),
     }, required=("facts",)),

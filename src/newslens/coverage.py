@@ -21,6 +21,7 @@ __all__ = [
     "SENTENCE_COLUMNS",
     "compile_facts",
     "fact_hits",
+    "fact_labels",
     "fact_matrix",
     "single_outlet_facts",
     "term_use",
@@ -133,6 +134,7 @@ class Fact:
     event: str
     patterns: tuple[_Pattern, ...]
     exclude: tuple[re.Pattern, ...]
+    label: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "exclude_any", any_of(self.exclude) if self.exclude else None)
@@ -226,8 +228,25 @@ def compile_facts(facts: dict | list, *, source: str = "facts.yml") -> list[Fact
                 event=str(item.get("event", "") or ""),
                 patterns=tuple(_compile_pattern(p, where) for p in patterns),
                 exclude=tuple(_regex(p, where) for p in exclude),
+                label=str(item.get("label", "") or "").strip(),
             )
         )
+    return out
+
+
+#: The longest a fact's definition may be to name the fact where the codebook gives no ``label``.
+LABEL_CHARS = 40
+
+
+def fact_labels(facts: dict | list) -> dict[str, str]:
+    """Fact id -> the short name a reader sees in figures and table rows, in codebook order: the fact's ``label``,
+    else its definition (without a final full stop), cut at a word before :data:`LABEL_CHARS` characters with "…"."""
+    out = {}
+    for fact in _facts(facts):
+        name = fact.label or fact.definition.rstrip(".")
+        if len(name) > LABEL_CHARS:
+            name = name[: LABEL_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        out[fact.id] = name
     return out
 
 

@@ -134,3 +134,17 @@ def test_every_codebook_kind_has_a_schema():
     from newslens.codebooks import SCHEMAS
 
     assert set(SCHEMAS) == set(CODEBOOKS)
+
+
+def test_a_speaker_type_label_for_an_unknown_type_is_refused(tmp_path):
+    import shutil
+
+    from newslens.codebooks import check_codebooks
+    from newslens.errors import NewslensError
+
+    data = tmp_path / "data"
+    shutil.copytree(STORY, data)
+    path = data / "codebook" / "speakers.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nspeaker_type_labels:\n  no_such_type: Somebody\n", encoding="utf-8")
+    with pytest.raises(NewslensError, match=r"speakers\.yml.*speaker_type_labels.*no_such_type.*not one of speaker_types"):
+        check_codebooks(["speakers"], data)

@@ -320,3 +320,10 @@ def test_inline_markers_come_from_the_furniture_codebook(tmp_path):
     assert q["quote"].tolist() == ["We go on,", "It is [Source] hard."]
     with pytest.raises(CorpusError, match="nowhere: data folder does not exist"):
         extract_quotes(lines(para), BOOK, data_dir=tmp_path / "nowhere")
+
+
+def test_speaker_type_names_use_the_codebook_labels_else_the_type_in_words():
+    from newslens.quotes import speaker_type_names
+
+    book = {"speaker_types": ["city_council", "firm", "other"], "speaker_type_labels": {"firm": "the company"}}
+    assert speaker_type_names(book) == {"city_council": "city council", "firm": "the company", "other": "other"}

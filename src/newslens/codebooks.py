@@ -119,7 +119,8 @@ SCHEMAS: dict[str, dict] = {
         "ignore": _words(),
     }, required=("actors",)),
     "speakers": _mapping({
-        "speaker_types": _words(empty=False), "focus": _words(), "not_speakers": _words(), "titles": _words(),
+        "speaker_types": _words(empty=False), "speaker_type_labels": _named(_TEXT, "{key}"),
+        "focus": _words(), "not_speakers": _words(), "titles": _words(),
         "speech_verbs": _words(empty=False),
         "actors": _entries(_mapping({"name": _TEXT, "type": {}, "aliases": _words(),
                                      "gender": {"enum": ["female", "male", "none"]}}, required=("name",)), name="name"),
@@ -346,6 +347,9 @@ def _speakers(book: dict, w: _Where) -> None:
     for i, stype in enumerate(book.get("focus") or [], 1):  # the speaker types whose own words chapter 2 follows
         if stype not in types:
             raise (w / "focus" / f"entry {i}").error(f"{stype!r} is not one of speaker_types")
+    for stype in book.get("speaker_type_labels") or {}:  # the names readers see for the types
+        if stype not in types:
+            raise (w / "speaker_type_labels" / str(stype)).error(f"{stype!r} is not one of speaker_types")
 
 
 def _wording(book: dict, w: _Where) -> None:

@@ -16,7 +16,7 @@ from newslens.errors import NewslensError
 from newslens.text import sentence_spans, word_count
 
 __all__ = ["QuoteError", "load_speakers", "find_quote_spans", "extract_quotes", "share_of_voice", "exclusive_speakers",
-           "match_quotes", "quote_summary"]
+           "match_quotes", "quote_summary", "speaker_type_names"]
 
 QUOTE_COLUMNS = ["article", "line", "quote", "speaker", "speaker_type", "kind", "voice", "quoted_outlet", "evidence"]
 
@@ -964,6 +964,13 @@ def share_of_voice(quotes: pd.DataFrame, articles: pd.DataFrame | None = None) -
     order = list(articles.index) if articles is not None else sorted(out["article"].unique())
     out["_o"] = out["article"].map({a: i for i, a in enumerate(order)})
     return out.sort_values(["_o", "speaker_type"]).drop(columns="_o").reset_index(drop=True)
+
+
+def speaker_type_names(book: dict) -> dict[str, str]:
+    """Speaker type -> the name readers see, for every type of a speakers codebook (``load_codebook("speakers")``):
+    its entry under ``speaker_type_labels``, else the type with "_" as spaces ("city_council" -> "city council")."""
+    given = book.get("speaker_type_labels") or {}
+    return {str(t): str(given.get(t) or str(t).replace("_", " ")) for t in book.get("speaker_types") or []}
 
 
 def quote_summary(quotes: pd.DataFrame, articles: pd.DataFrame, *, focus=()) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from newslens.coverage import fact_hits
 from newslens.display import plural
+from newslens.quotes import speaker_type_names
 
 __all__ = ["FOLDER", "KIND_WORDS", "RIGHTS_NOTE", "line_kind", "line_link", "line_links", "page_link", "with_line_links", "line_notes",
            "capture_page", "index_page", "articles_html", "write_pages"]
@@ -112,9 +113,10 @@ def line_notes(study) -> pd.DataFrame:
     facts = pd.DataFrame({"article": hits["article"], "line": hits["line"].astype(int), "kind": "fact",
                           "text": hits["text"], "note": hits["fact"].map(definitions)})
     q = study.quotes
+    type_names = speaker_type_names(study.codebook("speakers"))
+    kinds = [type_names.get(t, _words(t)) if t else "" for t in q["speaker_type"]]
     quotes = pd.DataFrame({"article": q["article"], "line": q["line"].astype(int), "kind": "quote", "text": q["quote"],
-                           "note": ["quotation: " + (f"{s} ({_words(t)})" if t and _words(t) != s else str(s))
-                                    for s, t in zip(q["speaker"], q["speaker_type"])]})
+                           "note": ["quotation: " + (f"{s} ({k})" if k and k != s else str(s)) for s, k in zip(q["speaker"], kinds)]})
     notes = pd.concat([facts, quotes], ignore_index=True)
     return notes.sort_values(["article", "line"], kind="stable").reset_index(drop=True)
 

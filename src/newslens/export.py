@@ -365,19 +365,25 @@ def write_export(study: Study, out: str | Path, names: list[str] | None = None, 
     """
     out = Path(out)
     names = list(names or TABLES)
+    _write_complete(out, study.data_dir, names, keep, lambda tmp: export_tables(study, tmp, names, progress=progress))
+    return [out / f"{name}.csv" for name in names]
+
+
+def _write_complete(out: Path, data_dir: Path, names: list[str], keep, write) -> None:
+    """Run *write(tmp)* into a temporary folder beside *out*, add the tables *keep* from the previous *out* and a
+    :data:`PROVENANCE` file, then let the folder replace *out*; on any error or interrupt *out* stays as it was."""
     recover_output(out)
     tmp = out.parent / f".{out.name}.newslens-tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
         _keep(out, tmp, keep)
-        export_tables(study, tmp, names, progress=progress)
-        record = provenance(study.data_dir, [*keep, *names])
+        write(tmp)
+        record = provenance(data_dir, [*keep, *names])
         (tmp / PROVENANCE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         _swap_in(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return [out / f"{name}.csv" for name in names]
 
 
 def check_tables(study: Study, names: list[str]) -> None:
@@ -513,16 +519,5 @@ def write_export_partitioned(data_dir: str | Path, out: str | Path, names: list[
     """:func:`export_partitioned` as one complete set at *out*, like :func:`write_export`: into a temporary folder
     beside *out*, with the tables *keep* and a :data:`PROVENANCE` file, moved into place only when all succeeded."""
     out = Path(out)
-    recover_output(out)
-    tmp = out.parent / f".{out.name}.newslens-tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
-        _keep(out, tmp, keep)
-        export_partitioned(data_dir, tmp, names, **options)
-        record = provenance(data_dir, [*keep, *names])
-        (tmp / PROVENANCE).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        _swap_in(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    _write_complete(out, Path(data_dir), names, keep, lambda tmp: export_partitioned(data_dir, tmp, names, **options))
     return [out / f"{name}.parquet" for name in names]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from newslens import coverage as cv
-from newslens.corpus import load_codebook, load_corpus
+from newslens.corpus import inline_markers, load_codebook, load_corpus
 from newslens.text import sentence_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +46,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     corpus = load_corpus(ROOT / "data")
-    seeds = sentence_table(corpus.lines)
+    seeds = sentence_table(corpus.lines, markers=inline_markers(data_dir=corpus.data_dir))
     facts = cv.compile_facts(load_codebook("facts", ROOT / "data"))
     for distinct in (False, True):
         table = copies(seeds, args.copies, distinct=distinct)

@@ -31,6 +31,7 @@ TARGET_PEAK_GB = 4.0
 
 sys.path.insert(0, str(HERE))
 
+# the scripts beside this one import after sys.path holds their folder (hence E402)
 from memory import TreeMemory  # noqa: E402
 from run import corpus_dir, machine, versions  # noqa: E402
 

@@ -44,16 +44,29 @@ def patterns_of(data: Path) -> list:
     return list(seen.values())
 
 
+def candidates(n_patterns: int, texts: list[str], matches, refused: list[int]) -> list[np.ndarray]:
+    """Per pattern, the texts a matcher keeps: *matches* gives, for a text, the patterns it may match; a pattern the
+    matcher *refused* keeps every text (Python's ``re`` must look at each)."""
+    per: list[list[int]] = [[] for _ in range(n_patterns)]
+    for i, s in enumerate(texts):
+        for j in matches(s):
+            per[j].append(i)
+    cands = [np.asarray(c, dtype=np.int64) for c in per]
+    for j in refused:
+        cands[j] = np.arange(len(texts))
+    return cands
+
+
 def main() -> None:
     import re
 
-    from newslens.corpus import load_corpus
+    from newslens.corpus import inline_markers, load_corpus
     from newslens.text import SearchCache, fold_for_literals, prefilter, sentence_table
 
     data = Path(sys.argv[1])
     small = data.parent / "n1000"
     pats = patterns_of(small if small.is_dir() else data)
-    texts = sentence_table(load_corpus(data).lines)["text"].tolist()
+    texts = sentence_table(load_corpus(data).lines, markers=inline_markers(data_dir=data))["text"].tolist()
     print(f"{len(pats)} patterns, {len(texts):,} sentences ({sum(map(len, texts)) / 1e6:.1f} M characters)")
     t = time.perf_counter()
     truth = [np.flatnonzero([p.search(s) is not None for s in texts]) for p in pats]
@@ -122,13 +135,7 @@ def main() -> None:
             except re2.error:
                 refused.append(j)
         filt.Compile()
-        per = [[] for _ in pats]
-        for i, s in enumerate(texts):
-            for k in filt.Match(s, potential=True) or ():
-                per[index[k]].append(i)
-        cands = [np.asarray(c, dtype=np.int64) for c in per]
-        for j in refused:
-            cands[j] = rows
+        cands = candidates(len(pats), texts, lambda s: [index[k] for k in filt.Match(s, potential=True) or ()], refused)
         report(f"google-re2 Filter ({len(refused)} patterns refused)", time.perf_counter() - t, cands)
     except ImportError:
         print("google-re2: not installed")
@@ -149,19 +156,14 @@ def main() -> None:
         db = hyperscan.Database()
         db.compile(expressions=[pats[j].pattern.encode() for j in ok], ids=ok,
                    flags=[flags | hyperscan.HS_FLAG_CASELESS * bool(pats[j].flags & re.I) for j in ok])
-        per = [[] for _ in pats]
-        current = [0]
-
-        def on_match(j, _start, _end, _flags, _ctx):
-            per[j].append(current[0])
-
         scratch = hyperscan.Scratch(db)
-        for i, s in enumerate(texts):
-            current[0] = i
-            db.scan(s.encode(), match_event_handler=on_match, scratch=scratch)
-        cands = [np.asarray(c, dtype=np.int64) for c in per]
-        for j in refused:
-            cands[j] = rows
+
+        def scan(s: str) -> list[int]:
+            found: list[int] = []
+            db.scan(s.encode(), match_event_handler=lambda j, *_: found.append(j), scratch=scratch)
+            return found
+
+        cands = candidates(len(pats), texts, scan, refused)
         report(f"hyperscan prefilter mode ({len(refused)} patterns refused)", time.perf_counter() - t, cands)
     except ImportError:
         print("hyperscan: not installed")

@@ -281,10 +281,9 @@ def fmt(x: float, digits: int = 2) -> str:
 
 def pool_size() -> int:
     """How many body sentences the real corpus has: the pool the synthetic articles draw from."""
-    from newslens.corpus import load_corpus
-    from newslens.text import sentence_table
+    from newslens.study import Study
 
-    return len(sentence_table(load_corpus(ROOT / "data").lines))
+    return len(Study(ROOT / "data").sentences)
 
 
 def explain(runs: dict[int, dict], prof: dict, total: dict, ratio: float, scaling: float) -> list[str]:

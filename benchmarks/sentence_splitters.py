@@ -2,8 +2,8 @@
 
 No hand-labelled sentence boundaries exist; two hand-made measures stand in:
 
-1. The hand-written cases of ``tests/test_text.py`` (abbreviations, initials, quotes closed after the stop, dashes):
-   share split exactly as expected.
+1. The hand-written cases of ``tests/fixtures/sentence_cases.yml``, which ``tests/test_text.py`` checks too
+   (abbreviations, initials, quotes closed after the stop, dashes): share split exactly as expected.
 2. Paragraph ends: every pair of consecutive body lines of the hand-labelled line files (the seeds'
    ``data/reference/lines.csv``, the validation set's ``tests/validation/lines.csv``) joined by a space; a paragraph
    end is a sentence end, so a splitter should cut at the join (recall of known boundaries).
@@ -20,29 +20,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from newslens.corpus import label_lines, load_corpus
+from newslens.corpus import inline_markers, label_lines, load_corpus
 from newslens.text import clean_line, split_sentences
 from newslens.validation import load_validation
 
 ROOT = Path(__file__).resolve().parents[1]
 
-CASES = [
-    ("The essay was uploaded Aug. 7 onto the board. It spread.", ["The essay was uploaded Aug. 7 onto the board.", "It spread."]),
-    ("She moved to the U.S. in 2015. Then she wrote.", ["She moved to the U.S. in 2015.", "Then she wrote."]),
-    ("It began in the U.S. The case followed.", ["It began in the U.S.", "The case followed."]),
-    ("Mr. Cheng has said so. Dr. Li agreed.", ["Mr. Cheng has said so.", "Dr. Li agreed."]),
-    ("A note by J. K. Rowling was read. Nobody left.", ["A note by J. K. Rowling was read.", "Nobody left."]),
-    ('"I have been calm for too long," the woman wrote. "I trusted all of you."',
-     ['"I have been calm for too long," the woman wrote.', '"I trusted all of you."']),
-    ("“We will help her.” Zhang wrote that on Monday.", ["“We will help her.”", "Zhang wrote that on Monday."]),
-    ("“Is it fair?” she asked. Nobody answered.", ["“Is it fair?” she asked.", "Nobody answered."]),
-    ("The schedule ran from 9 a.m. to 9 p.m., six days a week. It was normal.",
-     ["The schedule ran from 9 a.m. to 9 p.m., six days a week.", "It was normal."]),
-    ("Staff were told – only to be surrounded – by guards. Then calm.", ["Staff were told – only to be surrounded – by guards.", "Then calm."]),
-    ("The company — systems it lacked — acted. Then it waited.", ["The company — systems it lacked — acted.", "Then it waited."]),
-    ("No stop at the end", ["No stop at the end"]),
-]
+#: The hand-written cases the unit tests check our splitter on: (paragraph, its sentences).
+CASES = [(c["text"], c["sentences"])
+         for c in yaml.safe_load((ROOT / "tests" / "fixtures" / "sentence_cases.yml").read_text(encoding="utf-8"))]
 
 
 def splitters() -> dict[str, Callable[[str], list[str]]]:
@@ -75,11 +63,12 @@ def body_paragraphs() -> list[list[str]]:
     ref = pd.read_csv(ROOT / "data" / "reference" / "lines.csv", keep_default_na=False)
     manifest, val_ref, _quotes = load_validation(ROOT / "tests" / "validation")
     val = label_lines(manifest, data_dir=ROOT / "data")
+    markers = inline_markers(data_dir=ROOT / "data")
     out = []
     for lines, hand in ((seeds, ref), (val, val_ref)):
         m = hand[["article", "line", "label"]].merge(lines[["article", "line", "text"]], on=["article", "line"])
         body = m[m["label"] == "body"]
-        out += [[clean_line(t) for t in g["text"]] for _a, g in body.groupby("article", sort=False)]
+        out += [[clean_line(t, markers=markers) for t in g["text"]] for _a, g in body.groupby("article", sort=False)]
     return out
 
 

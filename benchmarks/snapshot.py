@@ -33,7 +33,7 @@ def tables(data: Path, validation: Path | None = None) -> dict[str, object]:
         out[f"terms_{v}"] = st.term_table(v)
     out["actor_counts"] = coverage.actor_counts(st.actor_mentions, st.by_date)
     out["unknown_names"] = coverage.unknown_names(st.sentences, st.codebook("actors"))
-    out["reuse_share"] = reuse.reuse_share(st.reuse, st.lines)
+    out["reuse_share"] = reuse.reuse_share(st.reuse, st.lines, markers=st.markers)
     out["tone_summary"] = framing.tone_summary(st.tone)
     out["label_agreement"] = st.label_agreement()
     out["fact_agreement"] = st.fact_agreement()

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from newslens.corpus import _furniture, load_corpus
+from newslens.corpus import _furniture, inline_markers, load_corpus
 from newslens.text import sentence_table
 
 CITIES = ["Austin", "Boston", "Cardiff", "Denver", "Dublin", "Glasgow", "Hobart", "Leeds", "Lagos", "Manila",
@@ -104,7 +104,7 @@ def make_corpus(n: int, out: Path, seed: int = 2021, data_dir: Path | None = Non
     rng = np.random.default_rng(seed)
     draw = random.Random(seed)  # per-word draws: the standard library's generator is far quicker for single numbers
     corpus = load_corpus(data_dir)
-    sents = sentence_table(corpus.lines)["text"].tolist()
+    sents = sentence_table(corpus.lines, markers=inline_markers(data_dir=corpus.data_dir))["text"].tolist()
     words, names = vocabulary(sents)
     known = frozenset(w for pool in words.values() for w in pool)
     dressed = corpus.lines[corpus.lines["label"].isin(["boilerplate", "caption", "byline"])]

@@ -5,6 +5,7 @@ import atexit
 import csv
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -13,6 +14,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
+
+#: An aggregator's inline markers as the functions take them (``markers=``), for the tests on tiny tables: the
+#: ``inline_markers`` of the seeds' furniture.yml as newslens.corpus.inline_markers compiles them, written out so that
+#: those tests read no data folder.
+MARKERS = re.compile(r"(?:\[Source\])|(?:\[(…|\.\.\.)\])|(?:®)", re.IGNORECASE)
 
 # The tests (and the notebooks and commands they run) keep newslens's disk cache in a folder of their own, empty at
 # the start of a session, never in the user's.

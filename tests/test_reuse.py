@@ -8,6 +8,8 @@ import pytest
 
 from newslens.reuse import ReuseError, find_reuse, shingles
 
+from .conftest import MARKERS
+
 ROOT = Path(__file__).resolve().parents[1]
 
 SHARED = "The woman said her manager pretended nothing had happened after the trip to the city."
@@ -37,7 +39,7 @@ def test_shingles_ignore_case_and_punctuation_and_need_k_words():
 
 def test_finds_edited_copy_with_direction_and_skips_shared_phrase():
     lines, articles = tiny()
-    out = find_reuse(lines, articles)
+    out = find_reuse(lines, articles, markers=MARKERS)
     assert out[["article", "line", "source_article", "source_line", "direction"]].values.tolist() == [
         ["late", 4, "early", 1, "dated"]]
     assert 0.5 < out["similarity"].iloc[0] < 1
@@ -95,10 +97,10 @@ def test_export_table_has_the_documented_columns():
 
 def test_reuse_share_counts_reused_words_of_the_reuser():
     lines, articles = tiny()
-    s = find_reuse(lines, articles)
+    s = find_reuse(lines, articles, markers=MARKERS)
     from newslens.reuse import reuse_share
 
-    share = reuse_share(s, lines)
+    share = reuse_share(s, lines, markers=MARKERS)
     assert share.index.tolist() == ["late"]
     assert share.loc["late", "lines_reused"] == 1 and share.loc["late", "words_reused"] == 16
     assert 0 < share.loc["late", "share"] < 100
@@ -226,7 +228,8 @@ def test_the_earliest_copy_is_the_centre_whatever_the_manifest_order():
 
 
 def test_shingles_of_a_copy_are_the_same():
-    assert shingles(COPIED) == shingles(COPIED.upper() + " [Source]")
+    assert shingles(COPIED) == shingles(COPIED.upper() + " [Source]", markers=MARKERS)
+    assert shingles(COPIED) < shingles(COPIED + " [Source]")  # no markers given: "Source" is a word
     assert len(shingles(COPIED)) == len(COPIED.split()) - 4
 
 

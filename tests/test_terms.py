@@ -14,6 +14,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from newslens import terms as T
 from newslens.terms import TermsError
 
+from .conftest import MARKERS
+
 # --------------------------------------------------------------------------- fixtures
 
 
@@ -101,8 +103,9 @@ def test_outlet_documents_views(mini_lines):
     assert list(own.index) == ["Alpha News", "Beta Times"]  # manifest order, one document per outlet
     assert own["Alpha News"] == "The manager denied the sexual assault of a colleague.\nA second Alpha story about the assault."
     assert own["Beta Times"] == "Beta reports on the tech giant."  # the quoted passage is not Beta's own words
-    everything = T.outlet_documents(lines, articles, "all")
+    everything = T.outlet_documents(lines, articles, "all", markers=MARKERS)
     assert everything["Beta Times"].endswith("Alpha News wrote.")  # quoted text kept, "[Source]" removed
+    assert T.outlet_documents(lines, articles, "all")["Beta Times"].endswith("wrote. [Source]")  # no markers given
     assert "headline" not in " ".join(everything).lower()
 
 
@@ -408,10 +411,11 @@ def test_terms_export_table(corpus, study):
 
 def test_quote_flows_counts_quoted_body_words_per_outlet_and_source(mini_lines):
     lines, articles = mini_lines
-    flows = T.quote_flows(lines, articles)
+    flows = T.quote_flows(lines, articles, markers=MARKERS)
     # b1 line 2: "The sexual assault case drew anger, Alpha News wrote. [Source]" is 9 words: the marker is nobody's
     # words, as in newslens.reuse.reuse_share and newslens.text.article_stats
     assert flows.to_dict("records") == [{"outlet": "Beta Times", "source": "Alpha News", "words": 9}]
+    assert T.quote_flows(lines, articles)["words"].tolist() == [10]  # no markers given: "Source" is a word
 
 
 def test_quote_flows_empty_when_nobody_quotes(mini_lines):
@@ -423,7 +427,7 @@ def test_quote_flows_empty_when_nobody_quotes(mini_lines):
 def test_shared_passages_only_counts_quoted_lines_that_repeat_another_outlets_capture(mini_lines):
     lines, articles = mini_lines
     reuse = pd.DataFrame({"article": ["b1", "a2"], "line": [2, 1], "source_article": ["a1", "a1"]})
-    out = T.shared_passages(lines, articles, reuse)
+    out = T.shared_passages(lines, articles, reuse, markers=MARKERS)
     # b1 line 2 (quoted, 9 words, its marker left out) repeats a1; a2 line 1 repeats a1 too, but in the same outlet and its own voice
     assert out.to_dict("records") == [{"outlet": "Beta Times", "source": "Alpha News", "lines": 1, "words": 9}]
     assert T.shared_passages(lines, articles, reuse.iloc[0:0]).empty

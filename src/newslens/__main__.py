@@ -232,7 +232,7 @@ def _export(args, progress: _Progress) -> int:
 def _export_parquet(args, names, data_dir, out, articles, workers, scheduler, size, caught) -> int:
     """The Parquet export: partition by partition, never the whole corpus's tables in memory."""
     try:
-        import pyarrow  # noqa: F401
+        import pyarrow  # noqa: F401 (imported only to learn whether it is installed)
     except ImportError:
         return _fail("--format parquet needs pyarrow: pip install pyarrow (or use the default --format csv)")
     books = {name: load_codebook(name, data_dir) for name in codebooks_for(names)}

@@ -6,7 +6,16 @@ rounded for reading does not.
 """
 from __future__ import annotations
 
+import base64
+import csv
+import html as _html  # the name html is reader_table's option
+import io
 import numbers
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 from newslens.errors import TableError
 
@@ -63,17 +72,13 @@ def figure_html(fig, *, alt: str, caption: str, dpi: int = 96):
     """*fig* as a self-contained HTML ``<figure>`` (the PNG inlined, with *alt* text and a caption), for a page that
     shows a chapter's figure without the chapter's numbering (the front page). The PNG carries no date or software
     name, so the same figure gives the same bytes."""
-    import base64
-    import html
-    import io
-
-    from IPython.display import HTML
+    from IPython.display import HTML  # IPython only where a page is made: the command line does without it
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return HTML(f'<figure class="newslens-figure"><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
-                f'style="max-width: 100%; height: auto"><figcaption>{html.escape(caption, quote=False)}</figcaption></figure>')
+    return HTML(f'<figure class="newslens-figure"><img src="data:image/png;base64,{data}" alt="{_html.escape(alt)}" '
+                f'style="max-width: 100%; height: auto"><figcaption>{_html.escape(caption, quote=False)}</figcaption></figure>')
 
 
 def round_table(table):
@@ -122,10 +127,7 @@ def commentary(data_dir, name: str):
     manifest now holds others, the commentary is shown under a note saying so: its numbers follow the data, its
     words may not.
     """
-    import csv
-    from pathlib import Path
-
-    from IPython.display import Markdown
+    from IPython.display import Markdown  # IPython only where a page is made: the command line does without it
 
     folder = Path(getattr(data_dir, "data_dir", data_dir))
     path = folder / "commentary" / f"{name}.md"
@@ -160,11 +162,6 @@ def share_phrase(k: int, n: int, word: str, words: str | None = None) -> str:
 
 
 def _cell(value, *, kind: str | None, raw: bool, na: str) -> str:
-    import html
-
-    import numpy as np
-    import pandas as pd
-
     if value is None or (not isinstance(value, str) and not np.ndim(value) and pd.isna(value)):
         return na
     if raw:
@@ -182,7 +179,7 @@ def _cell(value, *, kind: str | None, raw: bool, na: str) -> str:
         return text + ("%" if kind == "percent" else "")
     if isinstance(value, pd.Timestamp):
         return value.strftime("%d %b %Y").lstrip("0")
-    return html.escape(" ".join(str(value).split()), quote=False)
+    return _html.escape(" ".join(str(value).split()), quote=False)
 
 
 #: Columns whose longest cell is at most this many characters never wrap; columns whose median cell is at least
@@ -215,11 +212,7 @@ def reader_table(table, *, first: int = 5, csv: str | None = None, headers: dict
     -------
     IPython Markdown (the book renders it as MyST): an HTML table, the ``<details>`` toggle and the download line.
     """
-    import html as _html
-    import re
-
-    import pandas as pd
-    from IPython.display import Markdown
+    from IPython.display import Markdown  # IPython only where a page is made: the command line does without it
 
     headers, kinds = dict(headers or {}), dict(kinds or {})
     frame = table.copy()

@@ -580,8 +580,9 @@ def responsibility_counts(attributions: pd.DataFrame, targets: list[str] | None 
 
 # --------------------------------------------------------------------------- issue frames and topics
 
-def paragraph_table(lines: pd.DataFrame) -> pd.DataFrame:
-    """Body paragraphs (one raw body line each), inline markers removed.
+def paragraph_table(lines: pd.DataFrame, *, markers: re.Pattern | None = None) -> pd.DataFrame:
+    """Body paragraphs (one raw body line each), the furniture's inline *markers* removed
+    (:func:`newslens.text.clean_line`; default: none).
 
     Returns
     -------
@@ -591,7 +592,7 @@ def paragraph_table(lines: pd.DataFrame) -> pd.DataFrame:
     _require(lines, {"article", "line", "text", "label", "voice"}, "line table")
     body = body_lines(lines)
     out = body[["article", "line", "voice"]].copy()
-    out["text"] = body["text"].map(clean_line)
+    out["text"] = body["text"].map(lambda t: clean_line(t, markers=markers))
     return out.reset_index(drop=True)
 
 

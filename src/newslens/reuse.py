@@ -116,15 +116,16 @@ def _token_codes(cleaned: list[str], chunk: int = 20_000) -> tuple[np.ndarray, l
     return np.concatenate(all_codes), list(vocab), np.concatenate(all_owner)
 
 
-def shingles(text: str, *, k: int = 5) -> set[int]:
-    """Hashed k-word shingles of a text (lower-cased words, punctuation ignored).
+def shingles(text: str, *, k: int = 5, markers: re.Pattern | None = None) -> set[int]:
+    """Hashed k-word shingles of a text (lower-cased words, punctuation ignored, the furniture's inline *markers*
+    removed: see :func:`newslens.text.clean_line`; default: none).
 
     A text of fewer than *k* words has no shingles. Each word is hashed with BLAKE2b (the same in
     every run) and a shingle's hash is a polynomial in its words' hashes, modulo 2**64.
     """
     if k < 1:
         raise ReuseError(f"shingle size k must be at least 1, got {k}")
-    return set(_shingle_table([clean_line(text)], k)[1].tolist())
+    return set(_shingle_table([clean_line(text, markers=markers)], k)[1].tolist())
 
 
 def _pairs_within_runs(run_start: np.ndarray, run_len: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -187,15 +188,16 @@ class _Body:
         return len(self.cleaned)
 
 
-def _dated_body(func: str, why: str, lines: pd.DataFrame, articles: pd.DataFrame) -> _Body:
-    """The body lines (all lines when *lines* has no ``label``); every article of one needs a date (*why*)."""
+def _dated_body(func: str, why: str, lines: pd.DataFrame, articles: pd.DataFrame, markers: re.Pattern | None) -> _Body:
+    """The body lines (all lines when *lines* has no ``label``), *markers* removed; every article of one needs a
+    date (*why*)."""
     body = lines[lines["label"] == "body"] if "label" in lines.columns else lines
     undated = sorted(set(body["article"]) - set(articles.index[articles["date"].notna()]))
     if undated:
         raise ReuseError(f"{func}: no date for article(s) {undated}; {why} needs every date")
     order = articles.index.get_indexer(body["article"])
     return _Body(article=body["article"].to_numpy(dtype=object), line=body["line"].to_numpy(dtype=np.int64),
-                 cleaned=np.array([clean_line(t) for t in body["text"].tolist()], dtype=object), order=order,
+                 cleaned=np.array([clean_line(t, markers=markers) for t in body["text"].tolist()], dtype=object), order=order,
                  date=articles["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)[order])
 
 
@@ -215,7 +217,7 @@ def _shared_shingles(u: np.ndarray, v: np.ndarray, body: _Body) -> tuple[np.ndar
 
 
 def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, min_similarity: float = 0.5,
-               min_shared: int = 3, max_lines: int | None = MAX_LINES) -> pd.DataFrame:
+               min_shared: int = 3, max_lines: int | None = MAX_LINES, markers: re.Pattern | None = None) -> pd.DataFrame:
     """Pairs of body lines in different articles that share text.
 
     Parameters
@@ -232,6 +234,8 @@ def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, min_s
         dropped: every copy is reported against the earliest, but two later copies are not
         reported against each other. ``None`` compares every pair. See :func:`reuse_clusters`
         for one row per copy of a widely shared passage.
+    markers : the furniture's inline markers, removed from the text before it is compared and shown
+        (:func:`newslens.text.clean_line`; default: none).
 
     Returns
     -------
@@ -244,7 +248,7 @@ def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, min_s
     _check_inputs("find_reuse", lines, articles, k=k, share=("min_similarity", min_similarity))
     if max_lines is not None and max_lines < 2:
         raise ReuseError(f"max_lines must be at least 2 (or None), got {max_lines}")
-    body = _dated_body("find_reuse", "the direction of reuse", lines, articles)
+    body = _dated_body("find_reuse", "the direction of reuse", lines, articles, markers)
     u_sorted, h_sorted = _shingle_table(body.cleaned.tolist(), k)
     size = np.bincount(u_sorted, minlength=len(body))
     u, v = _candidate_pairs(u_sorted, h_sorted, body, max_lines=max_lines)
@@ -307,7 +311,7 @@ def _rank(art_date: np.ndarray, art_order: np.ndarray) -> np.ndarray:
 
 
 def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, min_jaccard: float = 0.4,
-                   min_shared: int = 3, stock_sites: int = 1) -> pd.DataFrame:
+                   min_shared: int = 3, stock_sites: int = 1, markers: re.Pattern | None = None) -> pd.DataFrame:
     """Group identical and near-identical body lines of different articles into clusters, one per shared passage.
 
     A passage that N articles carry is one cluster of N members, however large N is: for each
@@ -327,6 +331,7 @@ def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, m
     ----------
     lines : DataFrame with ``article``, ``line``, ``text`` and optionally ``label`` (only ``body`` rows are used).
     articles : DataFrame indexed by ``article`` with ``date`` and optionally ``capture_site`` or ``outlet``.
+    markers : the furniture's inline markers, removed from the text (:func:`newslens.text.clean_line`; default: none).
 
     Returns
     -------
@@ -338,7 +343,7 @@ def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, m
     removed), sorted by cluster, then date, manifest order and line.
     """
     _check_inputs("reuse_clusters", lines, articles, k=k, share=("min_jaccard", min_jaccard))
-    body = _dated_body("reuse_clusters", "the likely source", lines, articles)
+    body = _dated_body("reuse_clusters", "the likely source", lines, articles, markers)
     cleaned, n, art_order, art_date = body.cleaned, len(body), body.order, body.date
     dates = articles["date"].to_numpy(dtype="datetime64[ns]")
     site_col = "capture_site" if "capture_site" in articles.columns else "outlet" if "outlet" in articles.columns else None
@@ -410,11 +415,12 @@ def cluster_summary(clusters: pd.DataFrame) -> pd.DataFrame:
     return out[cols]
 
 
-def reuse_share(reuse: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
+def reuse_share(reuse: pd.DataFrame, lines: pd.DataFrame, *, markers: re.Pattern | None = None) -> pd.DataFrame:
     """How much of each reusing article is another's text: ``lines_reused``, ``words_reused``,
-    ``words_body`` and ``share`` (% of body words), indexed by ``article`` (only articles that reuse)."""
+    ``words_body`` (without the furniture's inline *markers*, as :func:`find_reuse` counts them; default: none)
+    and ``share`` (% of body words), indexed by ``article`` (only articles that reuse)."""
     body = lines[lines["label"] == "body"] if "label" in lines.columns else lines
-    total = body.assign(w=[word_count(clean_line(t)) for t in body["text"]]).groupby("article")["w"].sum()
+    total = body.assign(w=[word_count(clean_line(t, markers=markers)) for t in body["text"]]).groupby("article")["w"].sum()
     firsts = reuse.drop_duplicates(["article", "line"])
     out = firsts.assign(w=[word_count(t) for t in firsts["text"]]).groupby("article").agg(
         lines_reused=("line", "size"), words_reused=("w", "sum"))

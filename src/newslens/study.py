@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import re
 import warnings
 from collections.abc import Iterable
 from functools import cached_property
@@ -20,6 +21,7 @@ from newslens.corpus import (
     Corpus,
     extraction_disagreements,
     find_data_dir,
+    inline_markers,
     label_agreement,
     load_codebook,
     load_corpus,
@@ -125,9 +127,6 @@ class Study:
                  codebooks: Iterable[str] = CODEBOOKS, progress=None, workers: int = 1, scheduler=None,
                  partition_size: int | None = None, partitions: int | None = None, tables: Iterable[str] | None = None):
         data = find_data_dir() if data_dir is None else Path(data_dir)
-        self._cache_key: str | None = None
-        self._computing = 0
-        self._warnings: list[tuple[str, type[Warning]]] = []
         names = list(codebooks)
         self.workers: int = parallel.check_workers(workers)
         self.scheduler = parallel.resolve_scheduler(scheduler)
@@ -238,6 +237,13 @@ class Study:
         """Every raw line with its label and voice (:func:`newslens.corpus.label_lines`)."""
         return self.corpus.lines
 
+    @property
+    def markers(self) -> re.Pattern:
+        """The ``inline_markers`` of the folder's ``furniture.yml`` as one pattern (:func:`newslens.corpus.inline_markers`):
+        every table here counts and shows body text without them; pass ``markers=study.markers`` to the functions of
+        :mod:`newslens.text`, :mod:`newslens.terms` and :mod:`newslens.reuse` called on ``study.lines``."""
+        return inline_markers(data_dir=self.data_dir)
+
     @cached_property
     def by_date(self) -> list[str]:
         """Article ids in publication order (ties in manifest order)."""
@@ -256,17 +262,17 @@ class Study:
     @cached_property
     def stats(self) -> pd.DataFrame:
         """Words and lines per article (:func:`newslens.text.article_stats`)."""
-        return article_stats(self.corpus.articles, self.lines)
+        return article_stats(self.corpus.articles, self.lines, markers=self.markers)
 
     @cached_property
     def sentences(self) -> pd.DataFrame:
         """Body sentences (:func:`newslens.text.sentence_table`)."""
-        return sentence_table(self.lines)
+        return sentence_table(self.lines, markers=self.markers)
 
     @cached_property
     def paragraphs(self) -> pd.DataFrame:
         """Body paragraphs (:func:`newslens.framing.paragraph_table`)."""
-        return framing.paragraph_table(self.lines)
+        return framing.paragraph_table(self.lines, markers=self.markers)
 
     @cached_property
     def extraction_disagreements(self) -> pd.DataFrame:
@@ -309,12 +315,12 @@ class Study:
     @cached_property
     def reuse(self) -> pd.DataFrame:
         """Lines that reuse an earlier article's text (:func:`newslens.reuse.find_reuse`)."""
-        return reuse.find_reuse(self.lines, self.corpus.articles)
+        return reuse.find_reuse(self.lines, self.corpus.articles, markers=self.markers)
 
     @cached_property
     def reuse_clusters(self) -> pd.DataFrame:
         """Passages shared by two or more articles, one row per member line (:func:`newslens.reuse.reuse_clusters`)."""
-        return reuse.reuse_clusters(self.lines, self.corpus.articles)
+        return reuse.reuse_clusters(self.lines, self.corpus.articles, markers=self.markers)
 
     # ------------------------------------------------------------------ terms
 
@@ -329,7 +335,7 @@ class Study:
 
     @cached_property
     def _documents(self) -> dict[str, pd.Series]:
-        return {v: terms.outlet_documents(self.lines, self.corpus.articles, v) for v in terms.VIEWS}
+        return {v: terms.outlet_documents(self.lines, self.corpus.articles, v, markers=self.markers) for v in terms.VIEWS}
 
     def term_table(self, view: str = "own") -> pd.DataFrame:
         """Every term of every outlet scored four ways, chapter settings (:func:`newslens.terms.term_table`)."""

@@ -211,9 +211,9 @@ def _check_view(view: str) -> None:
         raise TermsError(f"view must be one of {', '.join(VIEWS)}, got {view!r}")
 
 
-def _body_words(text: str) -> int:
-    """Words of a body line as every table counts them: the aggregator's markers ("[Source]") are nobody's words."""
-    return word_count(clean_line(text))
+def _body_words(texts: pd.Series, markers: re.Pattern | None) -> np.ndarray:
+    """Words of body lines as every table counts them: the aggregator's markers ("[Source]") are nobody's words."""
+    return np.array([word_count(clean_line(t, markers=markers)) for t in texts], dtype=int)
 
 
 def _view_lines(lines: pd.DataFrame, view: str) -> pd.DataFrame:
@@ -223,7 +223,7 @@ def _view_lines(lines: pd.DataFrame, view: str) -> pd.DataFrame:
     return body
 
 
-def outlet_documents(lines: pd.DataFrame, articles: pd.DataFrame, view: str = "own") -> pd.Series:
+def outlet_documents(lines: pd.DataFrame, articles: pd.DataFrame, view: str = "own", *, markers: re.Pattern | None = None) -> pd.Series:
     """One document per outlet: its body lines, inline markers removed, joined by newlines.
 
     Parameters
@@ -235,6 +235,8 @@ def outlet_documents(lines: pd.DataFrame, articles: pd.DataFrame, view: str = "o
     view : {"own", "all"}
         ``"own"``: only lines in the outlet's own voice; ``"all"``: every body line, including
         passages quoted from other outlets.
+    markers : re.Pattern, optional
+        The furniture's inline markers, removed from the text (:func:`newslens.text.clean_line`; default: none).
 
     Returns
     -------
@@ -244,7 +246,7 @@ def outlet_documents(lines: pd.DataFrame, articles: pd.DataFrame, view: str = "o
     _check_lines(lines, articles)
     body = _view_lines(lines, view)
     outlet = body["article"].map(articles["outlet"])
-    texts = body["text"].map(clean_line).groupby(outlet, sort=False).agg("\n".join)
+    texts = body["text"].map(lambda t: clean_line(t, markers=markers)).groupby(outlet, sort=False).agg("\n".join)
     order = list(dict.fromkeys(articles["outlet"]))
     empty = [o for o in order if not texts.get(o, "").strip()]
     if empty:
@@ -648,11 +650,13 @@ def kwic(
     width: int = 45,
     lemmatize: bool = False,
     stop: Iterable[str] | None = None,
+    markers: re.Pattern | None = None,
 ) -> pd.DataFrame:
     """Keyword in context: every occurrence of *term* (a unigram or a bigram as counted) in body text.
 
     A bigram matches two words next to each other, as the vectoriser counted it (no stop word or
-    punctuation between them), so pass the same *stop* and *lemmatize* as for the counts.
+    punctuation between them), so pass the same *stop* and *lemmatize* as for the counts, and the same
+    *markers* (the furniture's inline markers, removed from the text; default: none) as for the documents.
 
     Returns
     -------
@@ -676,7 +680,7 @@ def kwic(
         out_name = articles.loc[rec.article, "outlet"]
         if outlet is not None and out_name != outlet:
             continue
-        text = clean_line(rec.text)
+        text = clean_line(rec.text, markers=markers)
         spans = _spans(text, tokenizer)
         for k in range(len(spans) - len(parts) + 1):
             window = spans[k : k + len(parts)]
@@ -702,7 +706,8 @@ def kwic(
 
 
 def kwic_table(lines: pd.DataFrame, articles: pd.DataFrame, terms: pd.DataFrame, *, per_term: int = 3, **kwargs) -> pd.DataFrame:
-    """:func:`kwic` for each (``outlet``, ``term``) row of *terms*, in that outlet's text only.
+    """:func:`kwic` for each (``outlet``, ``term``) row of *terms*, in that outlet's text only; *kwargs* go to
+    :func:`kwic` (``view``, ``width``, ``stop``, ``markers`` ...).
 
     Keeps the first *per_term* hits of each; ``hits`` gives how many there are in all.
 
@@ -745,7 +750,7 @@ def outlets_using(counts: pd.DataFrame) -> pd.Series:
     return (counts > 0).sum().rename("outlets")
 
 
-def quote_flows(lines: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+def quote_flows(lines: pd.DataFrame, articles: pd.DataFrame, *, markers: re.Pattern | None = None) -> pd.DataFrame:
     """How many body words each outlet quotes from each other outlet (the lines labelled ``quoted``).
 
     Parameters
@@ -754,6 +759,8 @@ def quote_flows(lines: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
         ``corpus.lines`` (columns ``article``, ``label``, ``text``, ``voice``, ``quoted_outlet``).
     articles : DataFrame
         ``corpus.articles`` (index ``article``, column ``outlet``).
+    markers : re.Pattern, optional
+        The furniture's inline markers, not counted as words (:func:`newslens.text.clean_line`; default: none).
 
     Returns
     -------
@@ -769,13 +776,14 @@ def quote_flows(lines: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     else:
         source = pd.Series("", index=quoted.index)
     flows = pd.DataFrame({"outlet": quoted["article"].map(articles["outlet"]).to_numpy(), "source": source.to_numpy(),
-                          "words": quoted["text"].map(_body_words).to_numpy(dtype=int)})
+                          "words": _body_words(quoted["text"], markers)})
     flows = flows.groupby(["outlet", "source"], as_index=False)["words"].sum()
     flows = flows.sort_values(["words", "outlet", "source"], ascending=[False, True, True], kind="stable")
     return flows.reset_index(drop=True)[["outlet", "source", "words"]]
 
 
-def shared_passages(lines: pd.DataFrame, articles: pd.DataFrame, reuse: pd.DataFrame) -> pd.DataFrame:
+def shared_passages(lines: pd.DataFrame, articles: pd.DataFrame, reuse: pd.DataFrame, *,
+                    markers: re.Pattern | None = None) -> pd.DataFrame:
     """Quoted body words that repeat the text of another outlet's capture in the corpus.
 
     A block quote makes two documents share a passage only when the quoted text is itself in the corpus; the reuse
@@ -789,6 +797,8 @@ def shared_passages(lines: pd.DataFrame, articles: pd.DataFrame, reuse: pd.DataF
         ``corpus.articles`` (index ``article``, column ``outlet``).
     reuse : DataFrame
         Columns ``article``, ``line``, ``source_article``.
+    markers : re.Pattern, optional
+        The furniture's inline markers, not counted as words (:func:`newslens.text.clean_line`; default: none).
 
     Returns
     -------
@@ -804,7 +814,7 @@ def shared_passages(lines: pd.DataFrame, articles: pd.DataFrame, reuse: pd.DataF
     hits = quoted.merge(reuse[key + ["source_article"]].drop_duplicates(key), on=key)
     out = pd.DataFrame({"outlet": hits["article"].map(articles["outlet"]).to_numpy(),
                         "source": hits["source_article"].map(articles["outlet"]).to_numpy(),
-                        "words": hits["text"].map(_body_words).to_numpy(dtype=int)})
+                        "words": _body_words(hits["text"], markers)})
     out = out[out["outlet"] != out["source"]]
     out = out.groupby(["outlet", "source"], as_index=False).agg(lines=("words", "size"), words=("words", "sum"))
     out = out.sort_values(["words", "outlet", "source"], ascending=[False, True, True], kind="stable")
@@ -822,13 +832,13 @@ def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _settings_table(lines, articles, setting: Mapping, stop_book: Mapping | None, data_dir) -> pd.DataFrame:
+def _settings_table(lines, articles, setting: Mapping, stop_book: Mapping | None, data_dir, markers) -> pd.DataFrame:
     s = {**BASELINE, **setting}
     unknown = sorted(set(setting) - set(BASELINE))
     if unknown:
         raise TermsError(f"robustness: unknown setting(s) {', '.join(unknown)}; known: {', '.join(BASELINE)}")
     stop = stop_words(stop_book, domain=s["domain"], data_dir=data_dir)
-    docs = outlet_documents(lines, articles, s["view"])
+    docs = outlet_documents(lines, articles, s["view"], markers=markers)
     return term_table(
         docs, view=s["view"], ngram_range=s["ngram_range"], min_df=s["min_df"], sublinear_tf=s["sublinear_tf"], lemmatize=s["lemmatize"], stop=stop
     )
@@ -843,12 +853,13 @@ def robustness(
     methods: Iterable[str] = ("tfidf", "log_odds_z"),
     codebook: Mapping | None = None,
     data_dir=None,
+    markers: re.Pattern | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Jaccard overlap of each outlet's top-*n* terms between :data:`BASELINE` and each variant.
 
     Each variant changes some keys of :data:`BASELINE` (e.g. ``{"lemmatize": True}``). When
     either side is lemmatised, both lists are lemmatised before comparing, so "workers" and
-    "worker" count as the same term.
+    "worker" count as the same term. The documents are :func:`outlet_documents` with *markers*.
 
     Returns
     -------
@@ -859,8 +870,8 @@ def robustness(
     if not variants:
         raise TermsError("robustness: give at least one variant setting")
     methods = list(methods)
-    base = _settings_table(lines, articles, {}, codebook, data_dir)
-    tables = {name: _settings_table(lines, articles, v, codebook, data_dir) for name, v in variants.items()}
+    base = _settings_table(lines, articles, {}, codebook, data_dir, markers)
+    tables = {name: _settings_table(lines, articles, v, codebook, data_dir, markers) for name, v in variants.items()}
     lem = Tokenizer(lemmatize=True)
     rows, survivors = [], []
     for method in methods:

@@ -30,18 +30,23 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
-# Inline markers an aggregator adds to quoted passages; not part of anybody's words.
-_MARKERS = re.compile(r"\s*\[(?:Source|…|\.\.\.)\]\s*|\s*®\s*$")
 _SPACES = re.compile(r"\s{2,}")
 _CLOSERS = "\"”’')]"
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
 _BOUNDARY = re.compile(r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
 
 
-def clean_line(text: str) -> str:
-    """Remove an aggregator's inline markers ("[Source]", "[…]") and a trailing end mark ("®")."""
-    if "[" in text or "®" in text:  # most lines have no marker: skip the slower scan
-        text = _MARKERS.sub(" ", text)
+def clean_line(text: str, *, markers: re.Pattern | None = None) -> str:
+    """*text* without the inline *markers* an aggregator adds to quoted passages ("[Source]", "[…]"): they are
+    nobody's words. Runs of space left behind are made one space, and the ends trimmed.
+
+    *markers* is the ``inline_markers`` list of the furniture codebook as one pattern
+    (:func:`newslens.corpus.inline_markers`, ``Study.markers``); every function here that counts or shows body
+    text takes it as ``markers=`` and passes it on. Default None: no marker is removed (a pure function reads no
+    codebook; a :class:`~newslens.study.Study` always passes its furniture's).
+    """
+    if markers is not None:
+        text = markers.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -121,13 +126,14 @@ def split_sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
 
 
-def sentence_table(lines: pd.DataFrame) -> pd.DataFrame:
+def sentence_table(lines: pd.DataFrame, *, markers: re.Pattern | None = None) -> pd.DataFrame:
     """One row per sentence of body text.
 
     Parameters
     ----------
     lines : DataFrame from :func:`newslens.corpus.label_lines` (``article``, ``line``, ``text``,
         ``label``, ``voice``, ``quoted_outlet``).
+    markers : the furniture's inline markers, removed from the text (see :func:`clean_line`; default: none).
 
     Returns
     -------
@@ -140,14 +146,15 @@ def sentence_table(lines: pd.DataFrame) -> pd.DataFrame:
     body = lines[lines["label"] == "body"]
     counter: dict[str, int] = {}
     for art, line, text, voice, outlet in body[["article", "line", "text", "voice", "quoted_outlet"]].itertuples(index=False):
-        for sent in split_sentences(clean_line(text)):
+        for sent in split_sentences(clean_line(text, markers=markers)):
             counter[art] = counter.get(art, 0) + 1
             rows.append((art, int(line), counter[art], sent, voice, outlet))
     return pd.DataFrame(rows, columns=["article", "line", "sentence", "text", "voice", "quoted_outlet"])
 
 
-def article_stats(articles: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
-    """Words per capture, by label and by voice: how much of each capture is news text.
+def article_stats(articles: pd.DataFrame, lines: pd.DataFrame, *, markers: re.Pattern | None = None) -> pd.DataFrame:
+    """Words per capture, by label and by voice: how much of each capture is news text (body words counted
+    without the furniture's inline *markers*, see :func:`clean_line`).
 
     Returns
     -------
@@ -158,7 +165,8 @@ def article_stats(articles: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     ``share_body`` (% of raw words) and ``lines_<label>`` counts for every label.
     """
     lines = lines.assign(
-        words=[word_count(clean_line(t)) if lab == "body" else word_count(t) for t, lab in zip(lines["text"], lines["label"])]
+        words=[word_count(clean_line(t, markers=markers)) if lab == "body" else word_count(t)
+               for t, lab in zip(lines["text"], lines["label"])]
     )
     raw = lines.assign(w=[word_count(t) for t in lines["text"]]).groupby("article", sort=False)["w"].sum()
     body = lines[lines["label"] == "body"]
@@ -177,8 +185,9 @@ def article_stats(articles: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def voice_summary(lines: pd.DataFrame) -> pd.DataFrame:
-    """Body words by voice and quoted outlet, per article: whose words each article is made of.
+def voice_summary(lines: pd.DataFrame, *, markers: re.Pattern | None = None) -> pd.DataFrame:
+    """Body words by voice and quoted outlet, per article: whose words each article is made of (counted without
+    the furniture's inline *markers*, see :func:`clean_line`).
 
     Returns
     -------
@@ -186,7 +195,7 @@ def voice_summary(lines: pd.DataFrame) -> pd.DataFrame:
     ``lines``, ``words`` and ``share`` (% of the article's body words), in corpus order.
     """
     body = lines[lines["label"] == "body"]
-    body = body.assign(words=[word_count(clean_line(t)) for t in body["text"]])
+    body = body.assign(words=[word_count(clean_line(t, markers=markers)) for t in body["text"]])
     g = body.groupby(["article", "voice", "quoted_outlet"], sort=False).agg(lines=("line", "size"), words=("words", "sum")).reset_index()
     total = g.groupby("article", sort=False)["words"].transform("sum")
     g["share"] = (100 * g["words"] / total).round(1)

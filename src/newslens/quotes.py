@@ -325,12 +325,25 @@ def _name_mentions(norm: str, sp: Speakers, taken: list[bool]) -> list[Mention]:
         while words and words[-1] in sp.not_speakers:
             words = words[:-1]
         words = [w[:-2] if w.endswith("'s") else w for w in words]
+        words = _after_role_words(words, sp)
         if not words or all(w.lower() == "x" * len(w) for w in words):
             continue
         if re.fullmatch(r"x+", words[0], re.IGNORECASE) or all(len(w.rstrip(".")) == 1 or _DOTTED.fullmatch(w) for w in words):
             continue  # masked words, or the letters of an initialism ("U.S.")
         out.append(Mention(m.start(), m.end(), " ".join(words), "name", "any"))
     return out
+
+
+def _after_role_words(words: list[str], sp: Speakers) -> list[str]:
+    """The name after the last role word of a capitalised run ("CrowdStrike CEO George Kurtz", "California Attorney
+    General Ann Lee"): the words after it when they are two or more (a full name), else the run unchanged (a
+    body's own name may end in a role word: "Suez Canal Authority")."""
+    cues = {c for role in sp.roles for c in role.cues}
+    last = -1
+    for i in range(len(words)):
+        if any(" ".join(words[j:i + 1]).lower() in cues for j in range(max(0, i - 2), i + 1)):
+            last = i
+    return words[last + 1:] if 0 <= last < len(words) - 2 else words
 
 
 def _pronoun_mentions(masked: str) -> list[Mention]:
@@ -766,6 +779,7 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
     earlier (:func:`_full_names`).
     """
     quotes = _find_quotes(paras, sp)
+    _surname_mentions(paras, sp)
     resolver = _Resolver(paras, quotes, sp)
     for qi, q in enumerate(quotes):
         if q.how != "post":
@@ -774,7 +788,46 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
     _nearby_attribution(paras, quotes, resolver)
     quotes = _with_block_quotes(paras, quotes, resolver)
     _full_names(paras, quotes, sp)
+    _article_types(paras, quotes, sp)
     return quotes
+
+
+def _surname_mentions(paras: list[_Para], sp: Speakers) -> None:
+    """A person named in full once ("George Lee") and later by surname alone ("Lee said", also at the start of a
+    sentence, where a lone capitalised word is otherwise not taken for a name) is one person: the surname's
+    mentions carry the full name, so a pronoun or a verb finds the person, not a nearby body or programme."""
+    full: dict[str, str] = {}
+    for para in paras:
+        for m in para.mentions:
+            words = m.name.split()
+            if m.kind == "name" and len(words) >= 2 and words[-1].isalpha() and words[-1] not in sp.not_speakers:
+                full.setdefault(words[-1], m.name)
+    if not full:
+        return
+    surname = re.compile(r"(?<![\w'-])(" + "|".join(map(re.escape, sorted(full, key=len, reverse=True))) + r")(?![\w-])")
+    for para in paras:
+        for m in para.mentions:
+            if m.kind == "name" and m.name in full:
+                m.name = full[m.name]
+        taken = [(m.start, m.end) for m in para.mentions]
+        added = [Mention(x.start(), x.end(), full[x.group(1)], "name", "any") for x in surname.finditer(_norm(para.masked))
+                 if not any(lo < x.end() and x.start() < hi for lo, hi in taken)]
+        if added:
+            para.mentions = sorted(para.mentions + added, key=lambda x: x.start)
+
+
+def _article_types(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> None:
+    """A speaker the codebook does not list whose words at the quote give no type takes the type the words
+    attached to another mention of them in the article give ("CEO Ann Lee" in the lead, "Lee said" later)."""
+    for q in quotes:
+        if q.stype != "other" or not q.speaker or q.speaker in sp.actors or q.speaker == "unattributed":
+            continue
+        for para in paras:
+            typed = [t for t in (_describe(m, para, sp).speaker_type for m in para.mentions
+                                 if m.kind == "name" and m.name == q.speaker) if t != "other"]
+            if typed:
+                q.stype = typed[0]
+                break
 
 
 def _nearby_attribution(paras: list[_Para], quotes: list[_Quote], resolver: _Resolver) -> None:

@@ -36,6 +36,9 @@ _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.S.", "U.K."
 # said in a tweet"): generic English, not a list of this or any story's actors.
 _BODY_ANAPHORS = re.compile(r"\b(?:the|its|their)\s+(statement|organi[sz]ation|federation|team|company|agency|"
                             r"authority|group|association|committee|body|ministry|department|firm|union)\b", re.IGNORECASE)
+# The nouns that introduce an unlisted body the anaphor stands for ("the company" is "cybersecurity firm Acme").
+_BODY_NOUNS = {"company": ("company", "firm"), "firm": ("company", "firm"), "ministry": ("ministry",),
+               "agency": ("agency",), "department": ("department",), "group": ("group", "company", "firm")}
 # An embedded social-media post printed as a paragraph: the post, then "— Name (@handle) July 27, 2021".
 _POST = re.compile(r"^(?P<post>.+?)\s[—–-]\s(?P<who>[^()]{1,60}?)\s*\(@\w{1,30}\)\s+[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$")
 # A person described by age ("the 24-year-old phenom said") is someone the article has named: an anaphor.
@@ -188,7 +191,8 @@ def load_speakers(book: dict | None = None, *, data_dir=None) -> Speakers:
     verbs = _with_gerunds([str(v) for v in book["speech_verbs"]])
     cues = {c for role in roles for c in role.cues}
     plurals = {c[:-1] + "ies" if c.endswith("y") else c + "s" for c in cues}
-    word = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w'-]*)"  # a capitalised word, or dotted initials ("U.S.")
+    # a capitalised word, dotted initials ("U.S.") or a name that starts with digits ("3M", "7Up")
+    word = r"(?:(?:[A-Z]\.){2,}|(?<![\w.])\d+[a-z]*[A-Z][\w'-]*|[A-Z][\w'-]*)"
     return Speakers(
         types=types, actors=actors, alias_to_name=alias_to_name, case_sensitive=case_sensitive, roles=roles,
         alias_re=re.compile(r"(?<![\w'])(" + _alternatives(alias_to_name) + r")(?![\w])", re.IGNORECASE),
@@ -512,14 +516,29 @@ class _Resolver:
                 return _describe(_preferred(cands, gender, prev)[-1], prev, self.sp)
         return None
 
-    def resolve_body(self, pi: int, pos: int) -> Attribution | None:
+    def resolve_body(self, pi: int, pos: int, noun: str = "") -> Attribution | None:
         """Who "the statement", "the organization" or "the team" is: the body (an actor without gender in the
-        codebook) named last before *pos*, in this paragraph or the three before it."""
+        codebook) named last before *pos*, in this paragraph or the three before it; else, for "the company"
+        or "the ministry", the name the article introduced with that noun ("cybersecurity firm Acme", "Acme, a
+        genetics company,"), named last before *pos*, with the type the noun gives."""
         for back in range(pi, max(-1, pi - 4), -1):
             para = self.paras[back]
             cands = [m for m in para.mentions if m.kind == "alias" and m.gender == "none" and (back < pi or m.end <= pos)]
             if cands:
                 return _describe(cands[-1], para, self.sp)
+        nouns = _BODY_NOUNS.get(noun.lower(), ())
+        titled = re.compile(r"\b" + noun.capitalize() + r"\s+(?:of|for)\s+[A-Z][\w'-]*(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w'-]*)*")
+        for back in range(pi, -1, -1):
+            para = self.paras[back]
+            named = [t for t in titled.finditer(para.masked) if back < pi or t.end() <= pos] if noun else []
+            if named:  # "the ministry" is the "Ministry of Lands and Natural Resources" named last
+                return Attribution(named[-1].group(0), _role_type(noun, self.sp, head=True))
+            for m in reversed([m for m in para.mentions if m.kind == "name" and (back < pi or m.end <= pos)]):
+                before = re.findall(r"[\w'-]+", para.masked[max(0, m.start - 40): m.start])[-3:]
+                app = _APPOSITIVE.match(para.masked, m.end)
+                attached = [w.lower() for w in before] + re.findall(r"[\w'-]+", app.group(1).lower() if app else "")[:6]
+                if any(n in attached for n in nouns):
+                    return Attribution(m.name, _role_type(noun, self.sp, head=True))
         return None
 
 
@@ -555,8 +574,9 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
     between = _strong([m for m in para.mentions if close <= m.start and m.end <= vstart and m.kind != "object"])
     if between:
         return _subject(between[0], pi, qi, resolver)
-    if _BODY_ANAPHORS.search(para.masked[close:vstart]):  # '," the statement said'
-        return resolver.resolve_body(pi, q.start)
+    body = _BODY_ANAPHORS.search(para.masked[close:vstart])
+    if body:  # '," the statement said'
+        return resolver.resolve_body(pi, q.start, body.group(1))
     if _AGE_ANAPHOR.search(para.masked[close:vstart]):  # '," the 24-year-old said'
         return resolver.resolve(pi, close, "person", qi)
     described = _description(para.masked[close:vstart], resolver.sp)  # '," the clerk said'
@@ -567,8 +587,9 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
     after = _strong([m for m in after if m.kind != "object"])
     if after:
         return _subject(after[0], pi, qi, resolver)
-    if _BODY_ANAPHORS.match(para.masked[vend:vend + 40].lstrip()):  # '," said the organization'
-        return resolver.resolve_body(pi, q.start)
+    body = _BODY_ANAPHORS.match(para.masked[vend:vend + 40].lstrip())
+    if body:  # '," said the organization'
+        return resolver.resolve_body(pi, q.start, body.group(1))
     return _description(para.masked[vend:region_end], resolver.sp, at_start=True)  # '," said a spokesperson'
 
 
@@ -600,8 +621,9 @@ def _clause_end_attribution(pi: int, qi: int, q: _Quote, resolver: _Resolver) ->
         named = _strong([m for m in para.mentions if comma < m.start and m.end <= verb.start() and m.kind != "object"])
         if named:
             return _subject(named[0], pi, qi, resolver)
-        if _BODY_ANAPHORS.search(subject):
-            return resolver.resolve_body(pi, q.start)
+        body = _BODY_ANAPHORS.search(subject)
+        if body:
+            return resolver.resolve_body(pi, q.start, body.group(1))
         if _AGE_ANAPHOR.search(subject):
             return resolver.resolve(pi, comma, "person", qi)
         return _description(subject, resolver.sp, bare=True)
@@ -633,8 +655,9 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
         if _ATTRIBUTED_TO.search(para.masked, sent_start, m.start):
             return _subject(m, pi, qi, resolver)
     if not sentence:
-        if _BODY_ANAPHORS.search(para.masked[sent_start:vstart]):
-            return resolver.resolve_body(pi, sent_start)
+        body = _BODY_ANAPHORS.search(para.masked[sent_start:vstart])
+        if body:
+            return resolver.resolve_body(pi, sent_start, body.group(1))
         if _AGE_ANAPHOR.search(para.masked[sent_start:vstart]):  # 'the 24-year-old phenom said "'
             return resolver.resolve(pi, sent_start, "person", qi)
         return _description(para.masked[sent_start:vstart], resolver.sp)  # 'the clerk said, "

@@ -327,3 +327,47 @@ def test_speaker_type_names_use_the_codebook_labels_else_the_type_in_words():
 
     book = {"speaker_types": ["city_council", "firm", "other"], "speaker_type_labels": {"firm": "the company"}}
     assert speaker_type_names(book) == {"city_council": "city council", "firm": "the company", "other": "other"}
+
+
+# A codebook that lists nobody: every speaker below must be found from the text (names, role words, bodies).
+UNLISTED = {"speaker_types": ["government", "organisation", "media", "other"], "actors": [],
+            "roles": [{"type": "government", "cues": ["minister", "ministry"]},
+                      {"type": "organisation", "cues": ["chief executive", "ceo", "company", "firm", "founder"]}],
+            "not_speakers": ["The", "On", "In"], "titles": ["Mr."], "speech_verbs": ["said", "added", "wrote"]}
+
+
+def _unlisted(*paragraphs):
+    return extract_quotes(lines(*paragraphs), UNLISTED)[["quote", "speaker", "speaker_type"]].values.tolist()
+
+
+def test_a_name_after_role_words_is_the_name():
+    assert _unlisted("Roadco CEO Jane Roe said: “We are sorry.”")[0][1:] == ["Jane Roe", "organisation"]
+    # a body's own name may end in a role word: it is kept whole
+    assert _unlisted("“It is open,” Northern Roads Company said.")[0][1] == "Northern Roads Company"
+
+
+def test_a_surname_is_the_person_named_in_full_even_at_a_sentence_start():
+    got = _unlisted("Jane Roe, the founder of Roadco, apologised on Friday.",
+                    "Speaking on Radio Nord Today, Roe said: “We fixed it.”", "“We are back,” he added.")
+    assert [s for _, s, _ in got] == ["Jane Roe", "Jane Roe"]
+    # without the full name earlier, the surname is not taken for anybody
+    assert _unlisted("“We fixed it,” said Radio Nord.")[0][1] == "Radio Nord"
+
+
+def test_a_speaker_takes_the_type_of_another_mention_in_the_article():
+    got = _unlisted("Roadco named chief executive Jane Roe in May.", "“It was time,” Jane Roe said.")
+    assert got[0][1:] == ["Jane Roe", "organisation"]
+    assert _unlisted("“It was time,” Jane Roe said.")[0][2] == "other"  # no role words anywhere: no type
+
+
+def test_the_company_and_the_ministry_are_the_bodies_the_article_introduced():
+    got = _unlisted("Cybersecurity firm Roadsoft shipped a faulty update.", "“This was not an attack,” the company said.")
+    assert got[0][1:] == ["Roadsoft", "organisation"]
+    got = _unlisted("The Ministry of Roads and Bridges issued a statement on Friday.", "“The road is open,” the ministry said.")
+    assert got[0][1:] == ["Ministry of Roads and Bridges", "government"]
+    # no body introduced with the noun: nobody is guessed
+    assert _unlisted("Roadsoft shipped an update.", "“This was not an attack,” the company said.")[0][1] != "Roadsoft"
+
+
+def test_a_name_may_start_with_digits():
+    assert _unlisted("Genetics company 7Gen filed on Sunday.", "“We will sell,” the company said.")[0][1] == "7Gen"

@@ -36,6 +36,11 @@ _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.S.", "U.K."
 # said in a tweet"): generic English, not a list of this or any story's actors.
 _BODY_ANAPHORS = re.compile(r"\b(?:the|its|their)\s+(statement|organi[sz]ation|federation|team|company|agency|"
                             r"authority|group|association|committee|body|ministry|department|firm|union)\b", re.IGNORECASE)
+# A role held at a body, right before the body's name: "the chief executive of ", "a spokesperson for ".
+_ROLE_OF = re.compile(r"\b((?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,2}?([A-Za-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?:of|at|for)\s+(?:the\s+)?)$",
+                      re.IGNORECASE)
+# "Acme is a global cybersecurity firm": the words that say what a name is.
+_COPULA = re.compile(r"\s+(?:is|was)\s+(?:a|an|the)\s+((?:[\w-]+\s+){0,4}[\w-]+)")
 # The nouns that introduce an unlisted body the anaphor stands for ("the company" is "cybersecurity firm Acme").
 _BODY_NOUNS = {"company": ("company", "firm"), "firm": ("company", "firm"), "ministry": ("ministry",),
                "agency": ("agency",), "department": ("department",), "group": ("group", "company", "firm")}
@@ -438,6 +443,10 @@ def _describe(m: Mention, para: _Para, sp: Speakers) -> Attribution:
     if m.kind == "alias":
         return Attribution(m.name, sp.actors[m.name]["type"])
     text = para.masked
+    holder = _ROLE_OF.search(text[max(0, m.start - 60): m.start])
+    if holder and _role_type(holder.group(2), sp) != "other":  # "the CEO of Acme said": the CEO speaks, not Acme
+        phrase = holder.group(1) + text[m.start:m.end]
+        return Attribution(phrase, _role_type(holder.group(2), sp, head=True))
     before = re.findall(r"[\w'-]+", text[max(0, m.start - 40): m.start])[-2:]
     while before and any(w.lower() in sp.verb_words or w.lower() in _NOT_ATTACHED for w in before):
         before = before[1:]  # only the words after the last verb or function word are attached to the name
@@ -537,6 +546,8 @@ class _Resolver:
                 before = re.findall(r"[\w'-]+", para.masked[max(0, m.start - 40): m.start])[-3:]
                 app = _APPOSITIVE.match(para.masked, m.end)
                 attached = [w.lower() for w in before] + re.findall(r"[\w'-]+", app.group(1).lower() if app else "")[:6]
+                copula = _COPULA.match(para.masked, m.end)
+                attached += re.findall(r"[\w'-]+", copula.group(1).lower()) if copula else []
                 if any(n in attached for n in nouns):
                     return Attribution(m.name, _role_type(noun, self.sp, head=True))
         return None
@@ -811,8 +822,41 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
     _nearby_attribution(paras, quotes, resolver)
     quotes = _with_block_quotes(paras, quotes, resolver)
     _full_names(paras, quotes, sp)
+    _named_descriptions(paras, quotes, sp)
     _article_types(paras, quotes, sp)
     return quotes
+
+
+def _role_cues(text: str, sp: Speakers) -> set[str]:
+    """The role words of the codebook in *text* (lower case, singular or plural)."""
+    low = _norm(text).lower()
+    return {c for role in sp.roles for c in role.cues if re.search(r"(?<![\w-])" + re.escape(c) + r"s?(?![\w-])", low)}
+
+
+def _named_descriptions(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> None:
+    """A speaker described ("the CEO of Acme", "the minister") whom the article names elsewhere with the same
+    role word ("Acme CEO Ann Lee", "Ann Lee, the minister,") is that person, when exactly one person fits; a body
+    named in the description must be named with them."""
+    people: dict[str, str] = {}  # full name -> the words attached to its mentions
+    for para in paras:
+        for m in para.mentions:
+            if m.kind == "name" and len(m.name.split()) >= 2:
+                app = _APPOSITIVE.match(para.masked, m.end)
+                # the appositive up to the end of its sentence (", his trading firm. As prosecutors ..." is not his)
+                attached = para.masked[max(0, m.start - 30): m.end] + (re.split(r"\.\s", app.group(1))[0] if app else "")
+                people[m.name] = people.get(m.name, "") + " | " + attached
+    for q in quotes:
+        if not q.speaker or q.speaker in sp.actors or not re.match(r"(?:the|a|an)\s", q.speaker, re.IGNORECASE):
+            continue
+        body = re.search(r"\s(?:of|at|for)\s+(?:the\s+)?(.+)$", q.speaker)
+        role = _norm(q.speaker[: body.start()] if body else q.speaker).lower()
+        # the head noun of the description: the role word that ends last ("the chief government prosecutor")
+        ends = [(m.end(), c) for c in _role_cues(role, sp) for m in re.finditer(r"(?<![\w-])" + re.escape(c), role)]
+        cues = {max(ends)[1]} if ends else set()
+        fits = [name for name, words in people.items() if name not in q.speaker
+                and cues & _role_cues(words, sp) and (not body or body.group(1).lower() in words.lower())]
+        if cues and len(fits) == 1:
+            q.speaker = fits[0]
 
 
 def _surname_mentions(paras: list[_Para], sp: Speakers) -> None:

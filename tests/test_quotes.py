@@ -371,3 +371,20 @@ def test_the_company_and_the_ministry_are_the_bodies_the_article_introduced():
 
 def test_a_name_may_start_with_digits():
     assert _unlisted("Genetics company 7Gen filed on Sunday.", "“We will sell,” the company said.")[0][1] == "7Gen"
+
+
+def test_the_holder_of_a_role_at_a_body_speaks_and_is_the_person_named_with_that_role():
+    # "the CEO of Roadco" is the CEO, and the article names Roadco's CEO once: Jane Roe
+    got = _unlisted("Roadco CEO Jane Roe apologised.", "The CEO of Roadco said that they were “working with customers.”")
+    assert got[0][1:] == ["Jane Roe", "organisation"]
+    # two people fit the role word: the description stays
+    got = _unlisted("Roadco CEO Jane Roe and Bridgeco CEO John Doe met.", "The CEO said that they were “working hard.”")
+    assert got[0][1].lower() == "the ceo"
+    # the role word must be the description's head noun, and a body named with it must be named with the person
+    got = _unlisted("Roadco CEO Jane Roe apologised.", "The CEO of Bridgeco said that they were “working with customers.”")
+    assert got[0][1] == "The CEO of Bridgeco"
+
+
+def test_a_body_introduced_by_what_it_is():
+    got = _unlisted("Founded in 1990, Roadsoft is a global software firm.", "“We fixed it,” the company said.")
+    assert got[0][1:] == ["Roadsoft", "organisation"]

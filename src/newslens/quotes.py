@@ -335,6 +335,8 @@ def _name_mentions(norm: str, sp: Speakers, taken: list[bool]) -> list[Mention]:
             words = words[:-1]
         words = [w[:-2] if w.endswith("'s") else w for w in words]
         words = _after_role_words(words, sp)
+        if len(words) == 1 and words[0].lower() in {c for role in sp.roles for c in role.cues}:
+            continue  # a role word alone ("the CEO said") describes somebody: a description, not a name
         if not words or all(w.lower() == "x" * len(w) for w in words):
             continue
         if re.fullmatch(r"x+", words[0], re.IGNORECASE) or all(len(w.rstrip(".")) == 1 or _DOTTED.fullmatch(w) for w in words):
@@ -843,7 +845,8 @@ def _named_descriptions(paras: list[_Para], quotes: list[_Quote], sp: Speakers) 
             if m.kind == "name" and len(m.name.split()) >= 2:
                 app = _APPOSITIVE.match(para.masked, m.end)
                 # the appositive up to the end of its sentence (", his trading firm. As prosecutors ..." is not his)
-                attached = para.masked[max(0, m.start - 30): m.end] + (re.split(r"\.\s", app.group(1))[0] if app else "")
+                before = re.split(r"[.!?”]\s", para.masked[max(0, m.start - 30): m.start])[-1]  # this sentence only
+                attached = before + para.masked[m.start:m.end] + (re.split(r"\.\s", app.group(1))[0] if app else "")
                 people[m.name] = people.get(m.name, "") + " | " + attached
     for q in quotes:
         if not q.speaker or q.speaker in sp.actors or not re.match(r"(?:the|a|an)\s", q.speaker, re.IGNORECASE):

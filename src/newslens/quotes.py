@@ -495,6 +495,8 @@ def _preferred(cands: list[Mention], gender: str, para: _Para) -> list[Mention]:
     """The candidates a pronoun most likely stands for: not possessors, and named people of the pronoun's own
     gender before capitalised words the codebook does not know ("American", "Twitter")."""
     owners = [m for m in cands if not _possessive(para, m)] or cands
+    # "according to Ann Lee, an attorney for John Roe, ... he claimed": the one served by a role does not speak
+    owners = [m for m in owners if not _ROLE_OF.search(para.masked[max(0, m.start - 60): m.start])] or owners
     if gender not in ("female", "male", "person"):  # "it", "they" stand as often for a body the codebook does not know
         return owners
     owners = _strong(owners)
@@ -546,7 +548,7 @@ class _Resolver:
                 return Attribution(named[-1].group(0), _role_type(noun, self.sp, head=True))
             for m in reversed([m for m in para.mentions if m.kind == "name" and (back < pi or m.end <= pos)]):
                 before = re.findall(r"[\w'-]+", para.masked[max(0, m.start - 40): m.start])[-3:]
-                app = _APPOSITIVE.match(para.masked, m.end)
+                app = _APPOSITIVE.match(para.masked, m.end + para.masked[m.end:m.end + 1].count("."))  # "Acme Inc., the"
                 attached = [w.lower() for w in before] + re.findall(r"[\w'-]+", app.group(1).lower() if app else "")[:6]
                 copula = _COPULA.match(para.masked, m.end)
                 attached += re.findall(r"[\w'-]+", copula.group(1).lower()) if copula else []
@@ -825,8 +827,44 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
     quotes = _with_block_quotes(paras, quotes, resolver)
     _full_names(paras, quotes, sp)
     _named_descriptions(paras, quotes, sp)
+    _full_body_names(paras, quotes, sp)
     _article_types(paras, quotes, sp)
     return quotes
+
+
+# A name printed with its initials after it: "the Federal Trade Commission (FTC)", "X and Y Agency (XYA)".
+_WITH_INITIALS = re.compile(r"((?:[A-Z][\w'-]*\s+)(?:(?:of|and|for|on|the|&)\s+|[A-Z][\w'-]*\s+)*?[A-Z][\w'-]*)\s*\(([A-Z]{2,6})\)")
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def _full_body_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> None:
+    """A body the article names in full once and then by its initials ("the Federal Aviation Administration"
+    ... "the FAA said") is named in full; so is a speaker cut short by an "and" inside a name printed with its
+    initials ("the X and Y Agency (XYA) said" gives "X" alone)."""
+    full: dict[str, str] = {}
+    spans: list[str] = []
+    for para in paras:
+        for t in _WITH_INITIALS.finditer(para.masked):
+            name = re.sub(r"^(?:The|the)\s+", "", t.group(1))
+            spans.append(name)
+            full.setdefault(t.group(2), name)
+        for m in para.mentions:
+            if m.kind == "name" and len(m.name.split()) >= 2 and len(_initials(m.name)) >= 2:
+                full.setdefault(_initials(m.name), m.name)
+    for q in quotes:
+        if not q.speaker or q.speaker in sp.actors:
+            continue
+        if q.speaker in full and full[q.speaker] != q.speaker:
+            q.speaker = full[q.speaker]
+        else:
+            longer = [n for n in spans if n.startswith(q.speaker + " ")]
+            if longer:
+                q.speaker = longer[0]
+        if q.stype == "other":
+            q.stype = _role_type(q.speaker, sp)
 
 
 def _role_cues(text: str, sp: Speakers) -> set[str]:

@@ -388,3 +388,20 @@ def test_the_holder_of_a_role_at_a_body_speaks_and_is_the_person_named_with_that
 def test_a_body_introduced_by_what_it_is():
     got = _unlisted("Founded in 1990, Roadsoft is a global software firm.", "“We fixed it,” the company said.")
     assert got[0][1:] == ["Roadsoft", "organisation"]
+
+
+def test_a_body_named_by_its_initials_is_named_in_full():
+    got = _unlisted("The Federal Roads Ministry opened an inquiry.", "“This cannot happen again,” the FRM said.")
+    assert got[0][1:] == ["Federal Roads Ministry", "government"]
+    # cut short by an "and" inside a name printed with its initials
+    got = _unlisted("The road is closed, “until further notice,” the Roads and Bridges Ministry (RBM) said.")
+    assert got[0][1] == "Roads and Bridges Ministry"
+    # initials nobody spelt out stay as printed
+    assert _unlisted("“This cannot happen again,” the FRM said.")[0][1] == "FRM"
+
+
+def test_a_pronoun_does_not_stand_for_the_one_a_role_serves():
+    got = _unlisted("The filing, according to Jane Roe, an attorney for John Doe, was a “misdirection,” he claimed.")
+    assert got[0][1] == "Jane Roe"  # the nearest name, John Doe, is the client the attorney speaks for
+    got = _unlisted("The filing, according to Jane Roe, who met John Doe, was a “misdirection,” he claimed.")
+    assert got[0][1] == "John Doe"  # without the role, the nearest name is still taken

@@ -860,7 +860,7 @@ def _full_body_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> 
         if q.speaker in full and full[q.speaker] != q.speaker:
             q.speaker = full[q.speaker]
         else:
-            longer = [n for n in spans if n.startswith(q.speaker + " ")]
+            longer = [n for n in spans if n.startswith(q.speaker + " ") or n.endswith(" " + q.speaker)]
             if longer:
                 q.speaker = longer[0]
         if q.stype == "other":

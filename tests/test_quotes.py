@@ -405,3 +405,11 @@ def test_a_pronoun_does_not_stand_for_the_one_a_role_serves():
     assert got[0][1] == "Jane Roe"  # the nearest name, John Doe, is the client the attorney speaks for
     got = _unlisted("The filing, according to Jane Roe, who met John Doe, was a “misdirection,” he claimed.")
     assert got[0][1] == "John Doe"  # without the role, the nearest name is still taken
+
+
+def test_partial_quotes_in_parallel_clauses_belong_to_their_own_subjects():
+    got = _unlisted("Northern Roads blamed a “major technical outage,” while Bridge Works said its “website is down.”")
+    assert got == [["major technical outage,", "Northern Roads", "other"], ["website is down.", "Bridge Works", "other"]]
+    # without another clause, the attribution after the closing mark holds
+    got = _unlisted("Northern Roads blamed a “major technical outage,” Bridge Works said.")
+    assert got[0][1] == "Bridge Works"

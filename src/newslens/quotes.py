@@ -36,6 +36,10 @@ _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.S.", "U.K."
 # said in a tweet"): generic English, not a list of this or any story's actors.
 _BODY_ANAPHORS = re.compile(r"\b(?:the|its|their)\s+(statement|organi[sz]ation|federation|team|company|agency|"
                             r"authority|group|association|committee|body|ministry|department|firm|union)\b", re.IGNORECASE)
+# A conjunction right after a closing mark opens another clause, with its own subject and verb.
+_NEW_CLAUSE = re.compile(r"\s*(?:while|whereas|although|though|but|even as)\s", re.IGNORECASE)
+# A subject's own verb up to the opening mark: " pointed to a ", " blamed the ".
+_CLAUSE_VERB = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+ed(?:\s+[\w'-]+){0,3}\s*")
 # A role held at a body, right before the body's name: "the chief executive of ", "a spokesperson for ".
 _ROLE_OF = re.compile(r"\b((?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,2}?([A-Za-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?:of|at|for)\s+(?:the\s+)?)$",
                       re.IGNORECASE)
@@ -572,6 +576,8 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
     if not q.closed or not quoted or quoted[-1] not in ",?!":
         return None
     close = q.end + 1
+    if _NEW_CLAUSE.match(para.masked, close):  # '... a "major outage," while Acme said its "..."': another clause
+        return None
     # A '?' or '!' just before the closing mark ends no sentence when the attribution follows.
     later = [s for s in para.starts if s > close and para.text[close:s].strip()]
     region_end = min(next_open, later[0] if later else len(para.text))
@@ -616,6 +622,20 @@ def _unlisted_verb_attribution(pi: int, qi: int, close: int, region_end: int, re
     first = [m for m in para.mentions if close <= m.start < region_end and m.kind != "object"]
     if first and len(para.masked[close:first[0].start].split()) <= 6 and _UNLISTED_VERB.match(para.masked, first[0].end):
         return _subject(first[0], pi, qi, resolver)
+    return None
+
+
+def _parallel_clause_attribution(pi: int, qi: int, q: _Quote, resolver: _Resolver) -> Attribution | None:
+    """'Acme pointed to a "major outage," while Roadco said ...': a partial quote followed by another clause
+    ("while", "but") is the words of the subject of its own clause: the name right before a past-tense verb
+    the codebook does not list, at most three words before the opening mark."""
+    para = resolver.paras[pi]
+    if not q.closed or not _NEW_CLAUSE.match(para.masked, q.end + 1):
+        return None
+    sent_start, _ = _sentence_of(para.starts, q.start - 1, len(para.text))
+    before = [m for m in para.mentions if sent_start <= m.start and m.end < q.start and m.kind in ("alias", "name", "pronoun")]
+    if before and _CLAUSE_VERB.fullmatch(para.masked, before[-1].end, q.start - 1):
+        return _subject(before[-1], pi, qi, resolver)
     return None
 
 
@@ -785,6 +805,7 @@ def _attribute(qi: int, q: _Quote, resolver: _Resolver) -> None:
     prev_close = para.spans[idx - 1].end + 1 if idx > 0 else 0
     steps = (("post", lambda: _post_attribution(q.para, qi, q, next_open, resolver)),
              ("pre", lambda: _pre_attribution(q.para, qi, q, prev_close, resolver)),
+             ("clause", lambda: _parallel_clause_attribution(q.para, qi, q, resolver)),
              ("clause end", lambda: _clause_end_attribution(q.para, qi, q, resolver)),
              ("inherit", lambda: _inherited(qi, q, idx, resolver)))
     for how, step in steps:

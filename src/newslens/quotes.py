@@ -40,6 +40,8 @@ _BODY_ANAPHORS = re.compile(r"\b(?:the|its|their)\s+(statement|organi[sz]ation|f
 _NEW_CLAUSE = re.compile(r"\s*(?:while|whereas|although|though|but|even as)\s", re.IGNORECASE)
 # A subject's own verb up to the opening mark: " pointed to a ", " blamed the ".
 _CLAUSE_VERB = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+ed(?:\s+[\w'-]+){0,3}\s*")
+# The role a person takes or leaves, right after the name: " is resigning as CEO", " stepped down as minister".
+_AS_ROLE = re.compile(r"(?:\s+[a-z]+){1,3}\s+as\s+((?:[\w-]+\s+){0,2}[\w-]+)")
 # A role held at a body, right before the body's name: "the chief executive of ", "a spokesperson for ".
 _ROLE_OF = re.compile(r"\b((?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,2}?([A-Za-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?:of|at|for)\s+(?:the\s+)?)$",
                       re.IGNORECASE)
@@ -339,6 +341,8 @@ def _name_mentions(norm: str, sp: Speakers, taken: list[bool]) -> list[Mention]:
             words = words[:-1]
         words = [w[:-2] if w.endswith("'s") else w for w in words]
         words = _after_role_words(words, sp)
+        based = [i for i, w in enumerate(words[:-1]) if w.endswith("-based")]
+        words = words[based[-1] + 1:] if based else words  # "San Francisco-based Acme" is Acme
         if len(words) == 1 and words[0].lower() in {c for role in sp.roles for c in role.cues}:
             continue  # a role word alone ("the CEO said") describes somebody: a description, not a name
         if not words or all(w.lower() == "x" * len(w) for w in words):
@@ -905,7 +909,9 @@ def _named_descriptions(paras: list[_Para], quotes: list[_Quote], sp: Speakers) 
                 app = _APPOSITIVE.match(para.masked, m.end)
                 # the appositive up to the end of its sentence (", his trading firm. As prosecutors ..." is not his)
                 before = re.split(r"[.!?”]\s", para.masked[max(0, m.start - 30): m.start])[-1]  # this sentence only
-                attached = before + para.masked[m.start:m.end] + (re.split(r"\.\s", app.group(1))[0] if app else "")
+                held = _AS_ROLE.match(para.masked, m.end)  # "Ann Lee is resigning as CEO"
+                attached = before + para.masked[m.start:m.end] + (re.split(r"\.\s", app.group(1))[0] if app else "") \
+                    + (" " + held.group(1) if held else "")
                 people[m.name] = people.get(m.name, "") + " | " + attached
     for q in quotes:
         if not q.speaker or q.speaker in sp.actors or not re.match(r"(?:the|a|an)\s", q.speaker, re.IGNORECASE):

@@ -417,5 +417,5 @@ def test_partial_quotes_in_parallel_clauses_belong_to_their_own_subjects():
 
 def test_a_place_based_prefix_is_not_part_of_the_name_and_a_role_taken_or_left_is_attached():
     assert _unlisted("New Town-based Roadco Holdings said it planned “a sale of all assets.”")[0][1] == "Roadco Holdings"
-    got = _unlisted("Jane Roe is resigning as CEO, and John Doe joins the board.", "The former CEO said it was “a hard year.”")
+    got = _unlisted("Jane Roe is resigning as CEO. John Doe joins the board.", "The former CEO said it was “a hard year.”")
     assert got[0][1] == "Jane Roe"

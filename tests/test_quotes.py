@@ -419,3 +419,11 @@ def test_a_place_based_prefix_is_not_part_of_the_name_and_a_role_taken_or_left_i
     assert _unlisted("New Town-based Roadco Holdings said it planned “a sale of all assets.”")[0][1] == "Roadco Holdings"
     got = _unlisted("Jane Roe is resigning as CEO. John Doe joins the board.", "The former CEO said it was “a hard year.”")
     assert got[0][1] == "Jane Roe"
+
+
+def test_a_role_word_inside_a_longer_one_of_another_type_gives_way():
+    book = {**UNLISTED, "roles": [{"type": "government", "cues": ["agency"]}, {"type": "media", "cues": ["news agency"]}]}
+    got = extract_quotes(lines("“Roads are open,” said Jane Roe, a news agency reporter."), book)
+    assert got["speaker_type"].tolist() == ["media"]
+    got = extract_quotes(lines("“Roads are open,” said Jane Roe, a roads agency official."), book)
+    assert got["speaker_type"].tolist() == ["government"]

@@ -433,13 +433,14 @@ def _role_type(context: str, sp: Speakers, *, head: bool = False) -> str:
     with *head* (*context* is one noun phrase), the type of the last cue, the phrase's head noun ("the chief
     government prosecutor" is a prosecutor); ``other`` when no cue is there."""
     low = _norm(context).lower()
-    found = []
-    for role in sp.roles:
-        ends = [m.end() for m in role.pattern.finditer(low)]  # "lawyer" and "lawyers"
-        if ends and not head:
-            return role.type
-        found += [(e, role.type) for e in ends]
-    return max(found)[1] if found else "other"
+    spans = [(m.start(), m.end(), i) for i, role in enumerate(sp.roles) for m in role.pattern.finditer(low)]
+    # a cue inside a longer cue of another type is that cue's ("news agency" is not "agency")
+    spans = [a for a in spans if not any(b[0] <= a[0] and a[1] <= b[1] and b[1] - b[0] > a[1] - a[0] for b in spans)]
+    if not spans:
+        return "other"
+    if not head:
+        return sp.roles[min(i for _, _, i in spans)].type
+    return sp.roles[max((e, i) for _, e, i in spans)[1]].type
 
 
 def _describe(m: Mention, para: _Para, sp: Speakers) -> Attribution:

@@ -427,3 +427,10 @@ def test_a_role_word_inside_a_longer_one_of_another_type_gives_way():
     assert got["speaker_type"].tolist() == ["media"]
     got = extract_quotes(lines("“Roads are open,” said Jane Roe, a roads agency official."), book)
     assert got["speaker_type"].tolist() == ["government"]
+
+
+def test_a_prepositional_phrase_after_a_name_is_not_its_appositive():
+    got = _unlisted("Jane Roe, in a letter to the minister, said the road “was never closed.”")
+    assert got[0][1:] == ["Jane Roe", "other"]  # "minister" is whom she wrote to, not what she is
+    got = _unlisted("Jane Roe, a minister, said the road “was never closed.”")
+    assert got[0][1:] == ["Jane Roe", "government"]

@@ -58,8 +58,9 @@ _AGE_ANAPHOR = re.compile(r"\bthe\s+\d{1,3}-year-old(?:\s+[a-z][\w-]*)?\s*$", re
 # mentioned in a press release"): a past-tense word that ends the subject's clause or is followed by a preposition.
 _UNLISTED_VERB = re.compile(r"\s+([a-z]+ed)\b(?=\s*(?:[.,;]|$|\b(?:in|on|at|to|per|during|after|before)\b))")
 _ATTRIBUTED_TO = re.compile(r"\battributed to\s+(?:[\w.]+\s+){0,4}$", re.IGNORECASE)
-# An appositive after a name (", a lawyer in Beijing,"), not a relative clause (", who ...") or a date.
-_APPOSITIVE = re.compile(r"\s*,\s*(?!\s*(?:who|whose|which|that|where|when)\b)([^,\]]+)", re.IGNORECASE)
+# An appositive after a name (", a lawyer in Beijing,"), not a relative clause (", who ...") or a date
+_APPOSITIVE = re.compile(r"\s*,\s*(?!\s*(?:who|whose|which|that|where|when|in|on|at|to|with|during|after|before)\b)([^,\]]+)",
+                         re.IGNORECASE)  # nor a prepositional phrase (", in a letter to the regulators")
 # Words that end the run of role words attached before a name ("a statement by lawyer Ann Lee").
 _NOT_ATTACHED = {"and", "or", "but", "to", "by", "with", "from", "that", "as", "of", "for", "in", "on", "at", "the", "a", "an"}
 _FIRST_PERSON = re.compile(r"\b(I|me|my|I'm|I’m|I've|I’ve)\b")

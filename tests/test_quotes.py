@@ -333,7 +333,7 @@ def test_speaker_type_names_use_the_codebook_labels_else_the_type_in_words():
 UNLISTED = {"speaker_types": ["government", "organisation", "media", "other"], "actors": [],
             "roles": [{"type": "government", "cues": ["minister", "ministry"]},
                       {"type": "organisation", "cues": ["chief executive", "ceo", "company", "firm", "founder"]}],
-            "not_speakers": ["The", "On", "In"], "titles": ["Mr."], "speech_verbs": ["said", "added", "wrote"]}
+            "not_speakers": ["The", "On", "In"], "titles": ["Mr."], "speech_verbs": ["said", "says", "added", "wrote"]}
 
 
 def _unlisted(*paragraphs):
@@ -434,3 +434,13 @@ def test_a_prepositional_phrase_after_a_name_is_not_its_appositive():
     assert got[0][1:] == ["Jane Roe", "other"]  # "minister" is whom she wrote to, not what she is
     got = _unlisted("Jane Roe, a minister, said the road “was never closed.”")
     assert got[0][1:] == ["Jane Roe", "government"]
+
+
+def test_a_sentence_that_opens_with_a_body_or_a_description_has_it_for_subject():
+    got = _unlisted("The Ministry of Roads issued a statement.",
+                    "The ministry thanked the Bridge Works Company, saying it had “absolute confidence in its engineers.”")
+    assert got[0][1:] == ["Ministry of Roads", "government"]
+    got = _unlisted("The minister thanked Jane Roe, saying it was “a fine bridge.”")
+    assert got[0][1:] == ["The minister", "government"]
+    got = _unlisted("The minister's adviser Jane Roe thanked them, saying it was “a fine bridge.”")
+    assert got[0][1] == "Jane Roe"  # a possessive opening is not the subject

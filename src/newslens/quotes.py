@@ -713,6 +713,14 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
     word_before = re.findall(r"[\w']+", para.masked[sent_start:vstart])
     if word_before and word_before[-1].lower() in ("that", "which", "who"):
         return _subject(last, pi, qi, resolver)
+    # the sentence's subject: "The ministry" or "The minister" when the sentence opens with it, else the first name
+    opening = para.masked[sent_start:sentence[0].start]
+    body = _BODY_ANAPHORS.match(opening.lstrip())
+    if body and not _norm(opening.lstrip()[body.end():]).startswith("'s"):
+        return resolver.resolve_body(pi, sent_start, body.group(1))
+    described = _description(opening, resolver.sp, at_start=True)
+    if described and not _norm(opening.lstrip()[len(described[0]):]).startswith("'s"):
+        return described
     return _subject(sentence[0], pi, qi, resolver)
 
 
@@ -900,17 +908,28 @@ def _role_cues(text: str, sp: Speakers) -> set[str]:
     return {c for role in sp.roles for c in role.cues if re.search(r"(?<![\w-])" + re.escape(c) + r"s?(?![\w-])", low)}
 
 
+def _role_run(text: str, cue_words: set[str]) -> str:
+    """The words right before a name that belong to it: capitalised words and role words ("Acme CEO", "chief
+    executive", "co-founder"), up to the first other word ("The minister thanked")."""
+    words = re.findall(r"[\w'’-]+", text)
+    k = len(words)
+    while k > 0 and (words[k - 1][:1].isupper() or words[k - 1].lower() in cue_words):
+        k -= 1
+    return " ".join(words[k:])
+
+
 def _named_descriptions(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> None:
     """A speaker described ("the CEO of Acme", "the minister") whom the article names elsewhere with the same
     role word ("Acme CEO Ann Lee", "Ann Lee, the minister,") is that person, when exactly one person fits; a body
     named in the description must be named with them."""
     people: dict[str, str] = {}  # full name -> the words attached to its mentions
+    cue_words = {w for role in sp.roles for c in role.cues for w in c.split()}
     for para in paras:
         for m in para.mentions:
             if m.kind == "name" and len(m.name.split()) >= 2:
                 app = _APPOSITIVE.match(para.masked, m.end)
                 # the appositive up to the end of its sentence (", his trading firm. As prosecutors ..." is not his)
-                before = re.split(r"[.!?”]\s", para.masked[max(0, m.start - 30): m.start])[-1]  # this sentence only
+                before = _role_run(re.split(r"[.!?”]\s", para.masked[max(0, m.start - 40): m.start])[-1], cue_words)
                 held = _AS_ROLE.match(para.masked, m.end)  # "Ann Lee is resigning as CEO"
                 attached = before + para.masked[m.start:m.end] + (re.split(r"\.\s", app.group(1))[0] if app else "") \
                     + (" " + held.group(1) if held else "")

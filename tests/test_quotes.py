@@ -444,3 +444,10 @@ def test_a_sentence_that_opens_with_a_body_or_a_description_has_it_for_subject()
     assert got[0][1:] == ["The minister", "government"]
     got = _unlisted("The minister's adviser Jane Roe thanked them, saying it was “a fine bridge.”")
     assert got[0][1] == "Jane Roe"  # a possessive opening is not the subject
+
+
+def test_a_one_word_name_met_inside_a_sentence_is_a_name_at_a_sentence_start_too():
+    got = _unlisted("The chief executive of Roadsoft apologised.", "Roadsoft added: “Our engineers are on it.”")
+    assert got[0][1] == "Roadsoft"
+    # never met inside a sentence: a capitalised first word is not taken for a name
+    assert _unlisted("Roadsoft added: “Our engineers are on it.”")[0][1] == "unattributed"

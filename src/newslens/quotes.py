@@ -953,11 +953,15 @@ def _surname_mentions(paras: list[_Para], sp: Speakers) -> None:
     sentence, where a lone capitalised word is otherwise not taken for a name) is one person: the surname's
     mentions carry the full name, so a pronoun or a verb finds the person, not a nearby body or programme."""
     full: dict[str, str] = {}
+    single: set[str] = set()
     for para in paras:
         for m in para.mentions:
             words = m.name.split()
             if m.kind == "name" and len(words) >= 2 and words[-1].isalpha() and words[-1] not in sp.not_speakers:
                 full.setdefault(words[-1], m.name)
+            elif m.kind == "name" and len(words) == 1 and words[0] not in sp.not_speakers:
+                single.add(words[0])  # a one-word name met inside a sentence ("the CEO of Acme")
+    full.update({w: w for w in single if w not in full})
     if not full:
         return
     surname = re.compile(r"(?<![\w'-])(" + "|".join(map(re.escape, sorted(full, key=len, reverse=True))) + r")(?![\w-])")
@@ -967,7 +971,8 @@ def _surname_mentions(paras: list[_Para], sp: Speakers) -> None:
                 m.name = full[m.name]
         taken = [(m.start, m.end) for m in para.mentions]
         added = [Mention(x.start(), x.end(), full[x.group(1)], "name", "any") for x in surname.finditer(_norm(para.masked))
-                 if not any(lo < x.end() and x.start() < hi for lo, hi in taken)]
+                 if not any(lo < x.end() and x.start() < hi for lo, hi in taken)
+                 and (full[x.group(1)] != x.group(1) or _ends_sentence(para.masked[: x.start()]))]
         if added:
             para.mentions = sorted(para.mentions + added, key=lambda x: x.start)
 

@@ -327,3 +327,127 @@ def test_speaker_type_names_use_the_codebook_labels_else_the_type_in_words():
 
     book = {"speaker_types": ["city_council", "firm", "other"], "speaker_type_labels": {"firm": "the company"}}
     assert speaker_type_names(book) == {"city_council": "city council", "firm": "the company", "other": "other"}
+
+
+# A codebook that lists nobody: every speaker below must be found from the text (names, role words, bodies).
+UNLISTED = {"speaker_types": ["government", "organisation", "media", "other"], "actors": [],
+            "roles": [{"type": "government", "cues": ["minister", "ministry"]},
+                      {"type": "organisation", "cues": ["chief executive", "ceo", "company", "firm", "founder"]}],
+            "not_speakers": ["The", "On", "In"], "titles": ["Mr."], "speech_verbs": ["said", "says", "added", "wrote"]}
+
+
+def _unlisted(*paragraphs):
+    return extract_quotes(lines(*paragraphs), UNLISTED)[["quote", "speaker", "speaker_type"]].values.tolist()
+
+
+def test_a_name_after_role_words_is_the_name():
+    assert _unlisted("Roadco CEO Jane Roe said: “We are sorry.”")[0][1:] == ["Jane Roe", "organisation"]
+    # a body's own name may end in a role word: it is kept whole
+    assert _unlisted("“It is open,” Northern Roads Company said.")[0][1] == "Northern Roads Company"
+
+
+def test_a_surname_is_the_person_named_in_full_even_at_a_sentence_start():
+    got = _unlisted("Jane Roe, the founder of Roadco, apologised on Friday.",
+                    "Speaking on Radio Nord Today, Roe said: “We fixed it.”", "“We are back,” he added.")
+    assert [s for _, s, _ in got] == ["Jane Roe", "Jane Roe"]
+    # without the full name earlier, the surname is not taken for anybody
+    assert _unlisted("“We fixed it,” said Radio Nord.")[0][1] == "Radio Nord"
+
+
+def test_a_speaker_takes_the_type_of_another_mention_in_the_article():
+    got = _unlisted("Roadco named chief executive Jane Roe in May.", "“It was time,” Jane Roe said.")
+    assert got[0][1:] == ["Jane Roe", "organisation"]
+    assert _unlisted("“It was time,” Jane Roe said.")[0][2] == "other"  # no role words anywhere: no type
+
+
+def test_the_company_and_the_ministry_are_the_bodies_the_article_introduced():
+    got = _unlisted("Cybersecurity firm Roadsoft shipped a faulty update.", "“This was not an attack,” the company said.")
+    assert got[0][1:] == ["Roadsoft", "organisation"]
+    got = _unlisted("The Ministry of Roads and Bridges issued a statement on Friday.", "“The road is open,” the ministry said.")
+    assert got[0][1:] == ["Ministry of Roads and Bridges", "government"]
+    # no body introduced with the noun: nobody is guessed
+    assert _unlisted("Roadsoft shipped an update.", "“This was not an attack,” the company said.")[0][1] != "Roadsoft"
+
+
+def test_a_name_may_start_with_digits():
+    assert _unlisted("Genetics company 7Gen filed on Sunday.", "“We will sell,” the company said.")[0][1] == "7Gen"
+
+
+def test_the_holder_of_a_role_at_a_body_speaks_and_is_the_person_named_with_that_role():
+    # "the CEO of Roadco" is the CEO, and the article names Roadco's CEO once: Jane Roe
+    got = _unlisted("Roadco CEO Jane Roe apologised.", "The CEO of Roadco said that they were “working with customers.”")
+    assert got[0][1:] == ["Jane Roe", "organisation"]
+    # two people fit the role word: the description stays
+    got = _unlisted("Roadco CEO Jane Roe and Bridgeco CEO John Doe met.", "The CEO said that they were “working hard.”")
+    assert got[0][1].lower() == "the ceo"
+    # the role word must be the description's head noun, and a body named with it must be named with the person
+    got = _unlisted("Roadco CEO Jane Roe apologised.", "The CEO of Bridgeco said that they were “working with customers.”")
+    assert got[0][1] == "The CEO of Bridgeco"
+
+
+def test_a_body_introduced_by_what_it_is():
+    got = _unlisted("Founded in 1990, Roadsoft is a global software firm.", "“We fixed it,” the company said.")
+    assert got[0][1:] == ["Roadsoft", "organisation"]
+
+
+def test_a_body_named_by_its_initials_is_named_in_full():
+    got = _unlisted("The Federal Roads Ministry opened an inquiry.", "“This cannot happen again,” the FRM said.")
+    assert got[0][1:] == ["Federal Roads Ministry", "government"]
+    # cut short by an "and" inside a name printed with its initials
+    got = _unlisted("The road is closed, “until further notice,” the Roads and Bridges Ministry (RBM) said.")
+    assert got[0][1] == "Roads and Bridges Ministry"
+    # initials nobody spelt out stay as printed
+    assert _unlisted("“This cannot happen again,” the FRM said.")[0][1] == "FRM"
+
+
+def test_a_pronoun_does_not_stand_for_the_one_a_role_serves():
+    got = _unlisted("The filing, according to Jane Roe, an attorney for John Doe, was a “misdirection,” he claimed.")
+    assert got[0][1] == "Jane Roe"  # the nearest name, John Doe, is the client the attorney speaks for
+    got = _unlisted("The filing, according to Jane Roe, who met John Doe, was a “misdirection,” he claimed.")
+    assert got[0][1] == "John Doe"  # without the role, the nearest name is still taken
+
+
+def test_partial_quotes_in_parallel_clauses_belong_to_their_own_subjects():
+    got = _unlisted("Northern Roads blamed a “major technical outage,” while Bridge Works said its “website is down.”")
+    assert got == [["major technical outage,", "Northern Roads", "other"], ["website is down.", "Bridge Works", "other"]]
+    # without another clause, the attribution after the closing mark holds
+    got = _unlisted("Northern Roads blamed a “major technical outage,” Bridge Works said.")
+    assert got[0][1] == "Bridge Works"
+
+
+def test_a_place_based_prefix_is_not_part_of_the_name_and_a_role_taken_or_left_is_attached():
+    assert _unlisted("New Town-based Roadco Holdings said it planned “a sale of all assets.”")[0][1] == "Roadco Holdings"
+    got = _unlisted("Jane Roe is resigning as CEO. John Doe joins the board.", "The former CEO said it was “a hard year.”")
+    assert got[0][1] == "Jane Roe"
+
+
+def test_a_role_word_inside_a_longer_one_of_another_type_gives_way():
+    book = {**UNLISTED, "roles": [{"type": "government", "cues": ["agency"]}, {"type": "media", "cues": ["news agency"]}]}
+    got = extract_quotes(lines("“Roads are open,” said Jane Roe, a news agency reporter."), book)
+    assert got["speaker_type"].tolist() == ["media"]
+    got = extract_quotes(lines("“Roads are open,” said Jane Roe, a roads agency official."), book)
+    assert got["speaker_type"].tolist() == ["government"]
+
+
+def test_a_prepositional_phrase_after_a_name_is_not_its_appositive():
+    got = _unlisted("Jane Roe, in a letter to the minister, said the road “was never closed.”")
+    assert got[0][1:] == ["Jane Roe", "other"]  # "minister" is whom she wrote to, not what she is
+    got = _unlisted("Jane Roe, a minister, said the road “was never closed.”")
+    assert got[0][1:] == ["Jane Roe", "government"]
+
+
+def test_a_sentence_that_opens_with_a_body_or_a_description_has_it_for_subject():
+    got = _unlisted("The Ministry of Roads issued a statement.",
+                    "The ministry thanked the Bridge Works Company, saying it had “absolute confidence in its engineers.”")
+    assert got[0][1:] == ["Ministry of Roads", "government"]
+    got = _unlisted("The minister thanked Jane Roe, saying it was “a fine bridge.”")
+    assert got[0][1:] == ["The minister", "government"]
+    got = _unlisted("The minister's adviser Jane Roe thanked them, saying it was “a fine bridge.”")
+    assert got[0][1] == "Jane Roe"  # a possessive opening is not the subject
+
+
+def test_a_one_word_name_met_inside_a_sentence_is_a_name_at_a_sentence_start_too():
+    got = _unlisted("The chief executive of Roadsoft apologised.", "Roadsoft added: “Our engineers are on it.”")
+    assert got[0][1] == "Roadsoft"
+    # never met inside a sentence: a capitalised first word is not taken for a name
+    assert _unlisted("Roadsoft added: “Our engineers are on it.”")[0][1] == "unattributed"

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from newslens.corpus import CorpusError
-from newslens.validation import agreement, agreement_markdown, load_validation, main, measure_validation
+from newslens.quotes import extract_quotes, load_speakers
+from newslens.validation import MEASURES, agreement, agreement_markdown, label_validation, load_validation, main, measure_validation
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "tests" / "validation"
@@ -16,11 +17,13 @@ FOLDER = ROOT / "tests" / "validation"
 # non-blank accuracy 0.90, quote F1 0.88, speaker name and speaker-type accuracy 0.85. Where the target is not
 # reached the floor is the measured value rounded down (35 of 45 names, 38 of 45 types: measured again after
 # the second round of rules, tuned on the enlarged development half, and unchanged), so that a regression fails.
+# After the speakers round (third): 36 of 45 names (0.80; floor raised to 0.79) and 37 of 45 types (0.82, below
+# the floor of 0.84, which is not lowered: this test fails until the lead decides, see AFTER.md).
 FLOORS = {
     "body-line F1": 0.95,
     "accuracy on non-blank line labels": 0.90,
     "quote F1": 0.88,
-    "speaker name accuracy (matched quotes)": 0.77,
+    "speaker name accuracy (matched quotes)": 0.79,
     "speaker-type accuracy (matched quotes)": 0.84,
 }
 
@@ -60,15 +63,50 @@ def test_floor_on_the_test_half(table, measure, floor):
     assert table.loc[measure, "test"] >= floor, table
 
 
-# The development half (44 captures after its enlargement) guards the rules written on it: 0.98 of names and
-# types measured (81 of 83 matched quotes each), floors rounded down.
+# The development half guards the rules written on it, in parts measured apart so that no floor is lowered when
+# captures are added: the 44 captures of the first two rounds (0.98 of names and types measured, 81 of 83 matched
+# quotes each), the 14 captures of the speakers round (companies, chief executives, ministries; measured after
+# the round's rules: names 0.88, types 0.86, quote F1 0.93) and its 7 later captures (filings, letters, lawyers,
+# agencies: names 0.92, types 0.77, quote F1 0.77; a story's subject is a type the codebook cannot give an
+# unlisted person). Floors are the measured values rounded down.
 DEV_FLOORS = {"speaker name accuracy (matched quotes)": 0.97, "speaker-type accuracy (matched quotes)": 0.97,
               "quote F1": 0.93}
+DEV_PARTS = {
+    "speakers": ({"crowdstrike_outage_2024", "23andme_bankruptcy_2025", "ghana_lands_ministry_statement_2022",
+                  "ghana_security_ministry_miners_2021"},
+                 {"speaker_accuracy": 0.87, "speaker_type_accuracy": 0.85, "quote_f1": 0.93}),
+    "filings": ({"musk_twitter_filing_2022", "boeing_door_plug_2024"},
+                {"speaker_accuracy": 0.92, "speaker_type_accuracy": 0.76, "quote_f1": 0.76}),
+}
+
+
+@pytest.fixture(scope="module")
+def dev_parts():
+    manifest, ref_lines, ref_quotes = load_validation(FOLDER)
+    dev = manifest[manifest["split"] == "dev"]
+    later = set().union(*(stories for stories, _ in DEV_PARTS.values()))
+    parts = {"first": dev[~dev["story"].isin(later)], **{k: dev[dev["story"].isin(v[0])] for k, v in DEV_PARTS.items()}}
+    speakers = load_speakers(data_dir=FOLDER)
+    out = {}
+    for name, part in parts.items():
+        lines = label_validation(part, furniture_dir=ROOT / "data")
+        found = extract_quotes(lines, speakers, data_dir=ROOT / "data")
+        out[name] = agreement(lines, ref_lines[ref_lines["article"].isin(part.index)], found,
+                              ref_quotes[ref_quotes["article"].isin(part.index)])
+    return out
 
 
 @pytest.mark.parametrize("measure, floor", list(DEV_FLOORS.items()))
-def test_floor_on_the_development_half(table, measure, floor):
-    assert table.loc[measure, "dev"] >= floor, table["dev"]
+def test_floor_on_the_development_half(dev_parts, measure, floor):
+    key = {v: k for k, v in MEASURES.items()}[measure]
+    assert dev_parts["first"][key] >= floor, dev_parts["first"]
+
+
+@pytest.mark.parametrize("part, measure, floor",
+                         [(p, m, f) for p, (_, floors) in DEV_PARTS.items() for m, f in floors.items()])
+def test_floor_on_the_later_development_captures(dev_parts, part, measure, floor):
+    assert dev_parts[part]["captures"] == {"speakers": 14, "filings": 7}[part]
+    assert dev_parts[part][measure] >= floor, dev_parts[part]
 
 
 def test_seeds_stay_perfect(table):

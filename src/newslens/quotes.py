@@ -36,6 +36,20 @@ _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.S.", "U.K."
 # said in a tweet"): generic English, not a list of this or any story's actors.
 _BODY_ANAPHORS = re.compile(r"\b(?:the|its|their)\s+(statement|organi[sz]ation|federation|team|company|agency|"
                             r"authority|group|association|committee|body|ministry|department|firm|union)\b", re.IGNORECASE)
+# A conjunction right after a closing mark opens another clause, with its own subject and verb.
+_NEW_CLAUSE = re.compile(r"\s*(?:while|whereas|although|though|but|even as)\s", re.IGNORECASE)
+# A subject's own verb up to the opening mark: " pointed to a ", " blamed the ".
+_CLAUSE_VERB = re.compile(r"\s+(?:[a-z]+ly\s+)?[a-z]+ed(?:\s+[\w'-]+){0,3}\s*")
+# The role a person takes or leaves, right after the name: " is resigning as CEO", " stepped down as minister".
+_AS_ROLE = re.compile(r"(?:\s+[a-z]+){1,3}\s+as\s+((?:[\w-]+\s+){0,2}[\w-]+)")
+# A role held at a body, right before the body's name: "the chief executive of ", "a spokesperson for ".
+_ROLE_OF = re.compile(r"\b((?:the|a|an)\s+(?:[a-z][\w-]*\s+){0,2}?([A-Za-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?:of|at|for)\s+(?:the\s+)?)$",
+                      re.IGNORECASE)
+# "Acme is a global cybersecurity firm": the words that say what a name is.
+_COPULA = re.compile(r"\s+(?:is|was)\s+(?:a|an|the)\s+((?:[\w-]+\s+){0,4}[\w-]+)")
+# The nouns that introduce an unlisted body the anaphor stands for ("the company" is "cybersecurity firm Acme").
+_BODY_NOUNS = {"company": ("company", "firm"), "firm": ("company", "firm"), "ministry": ("ministry",),
+               "agency": ("agency",), "department": ("department",), "group": ("group", "company", "firm")}
 # An embedded social-media post printed as a paragraph: the post, then "— Name (@handle) July 27, 2021".
 _POST = re.compile(r"^(?P<post>.+?)\s[—–-]\s(?P<who>[^()]{1,60}?)\s*\(@\w{1,30}\)\s+[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$")
 # A person described by age ("the 24-year-old phenom said") is someone the article has named: an anaphor.
@@ -44,8 +58,9 @@ _AGE_ANAPHOR = re.compile(r"\bthe\s+\d{1,3}-year-old(?:\s+[a-z][\w-]*)?\s*$", re
 # mentioned in a press release"): a past-tense word that ends the subject's clause or is followed by a preposition.
 _UNLISTED_VERB = re.compile(r"\s+([a-z]+ed)\b(?=\s*(?:[.,;]|$|\b(?:in|on|at|to|per|during|after|before)\b))")
 _ATTRIBUTED_TO = re.compile(r"\battributed to\s+(?:[\w.]+\s+){0,4}$", re.IGNORECASE)
-# An appositive after a name (", a lawyer in Beijing,"), not a relative clause (", who ...") or a date.
-_APPOSITIVE = re.compile(r"\s*,\s*(?!\s*(?:who|whose|which|that|where|when)\b)([^,\]]+)", re.IGNORECASE)
+# An appositive after a name (", a lawyer in Beijing,"), not a relative clause (", who ...") or a date
+_APPOSITIVE = re.compile(r"\s*,\s*(?!\s*(?:who|whose|which|that|where|when|in|on|at|to|with|during|after|before)\b)([^,\]]+)",
+                         re.IGNORECASE)  # nor a prepositional phrase (", in a letter to the regulators")
 # Words that end the run of role words attached before a name ("a statement by lawyer Ann Lee").
 _NOT_ATTACHED = {"and", "or", "but", "to", "by", "with", "from", "that", "as", "of", "for", "in", "on", "at", "the", "a", "an"}
 _FIRST_PERSON = re.compile(r"\b(I|me|my|I'm|I’m|I've|I’ve)\b")
@@ -188,7 +203,8 @@ def load_speakers(book: dict | None = None, *, data_dir=None) -> Speakers:
     verbs = _with_gerunds([str(v) for v in book["speech_verbs"]])
     cues = {c for role in roles for c in role.cues}
     plurals = {c[:-1] + "ies" if c.endswith("y") else c + "s" for c in cues}
-    word = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w'-]*)"  # a capitalised word, or dotted initials ("U.S.")
+    # a capitalised word, dotted initials ("U.S.") or a name that starts with digits ("3M", "7Up")
+    word = r"(?:(?:[A-Z]\.){2,}|(?<![\w.])\d+[a-z]*[A-Z][\w'-]*|[A-Z][\w'-]*)"
     return Speakers(
         types=types, actors=actors, alias_to_name=alias_to_name, case_sensitive=case_sensitive, roles=roles,
         alias_re=re.compile(r"(?<![\w'])(" + _alternatives(alias_to_name) + r")(?![\w])", re.IGNORECASE),
@@ -325,12 +341,29 @@ def _name_mentions(norm: str, sp: Speakers, taken: list[bool]) -> list[Mention]:
         while words and words[-1] in sp.not_speakers:
             words = words[:-1]
         words = [w[:-2] if w.endswith("'s") else w for w in words]
+        words = _after_role_words(words, sp)
+        based = [i for i, w in enumerate(words[:-1]) if w.endswith("-based")]
+        words = words[based[-1] + 1:] if based else words  # "San Francisco-based Acme" is Acme
+        if len(words) == 1 and words[0].lower() in {c for role in sp.roles for c in role.cues}:
+            continue  # a role word alone ("the CEO said") describes somebody: a description, not a name
         if not words or all(w.lower() == "x" * len(w) for w in words):
             continue
         if re.fullmatch(r"x+", words[0], re.IGNORECASE) or all(len(w.rstrip(".")) == 1 or _DOTTED.fullmatch(w) for w in words):
             continue  # masked words, or the letters of an initialism ("U.S.")
         out.append(Mention(m.start(), m.end(), " ".join(words), "name", "any"))
     return out
+
+
+def _after_role_words(words: list[str], sp: Speakers) -> list[str]:
+    """The name after the last role word of a capitalised run ("CrowdStrike CEO George Kurtz", "California Attorney
+    General Ann Lee"): the words after it when they are two or more (a full name), else the run unchanged (a
+    body's own name may end in a role word: "Suez Canal Authority")."""
+    cues = {c for role in sp.roles for c in role.cues}
+    last = -1
+    for i in range(len(words)):
+        if any(" ".join(words[j:i + 1]).lower() in cues for j in range(max(0, i - 2), i + 1)):
+            last = i
+    return words[last + 1:] if 0 <= last < len(words) - 2 else words
 
 
 def _pronoun_mentions(masked: str) -> list[Mention]:
@@ -401,13 +434,14 @@ def _role_type(context: str, sp: Speakers, *, head: bool = False) -> str:
     with *head* (*context* is one noun phrase), the type of the last cue, the phrase's head noun ("the chief
     government prosecutor" is a prosecutor); ``other`` when no cue is there."""
     low = _norm(context).lower()
-    found = []
-    for role in sp.roles:
-        ends = [m.end() for m in role.pattern.finditer(low)]  # "lawyer" and "lawyers"
-        if ends and not head:
-            return role.type
-        found += [(e, role.type) for e in ends]
-    return max(found)[1] if found else "other"
+    spans = [(m.start(), m.end(), i) for i, role in enumerate(sp.roles) for m in role.pattern.finditer(low)]
+    # a cue inside a longer cue of another type is that cue's ("news agency" is not "agency")
+    spans = [a for a in spans if not any(b[0] <= a[0] and a[1] <= b[1] and b[1] - b[0] > a[1] - a[0] for b in spans)]
+    if not spans:
+        return "other"
+    if not head:
+        return sp.roles[min(i for _, _, i in spans)].type
+    return sp.roles[max((e, i) for _, e, i in spans)[1]].type
 
 
 def _describe(m: Mention, para: _Para, sp: Speakers) -> Attribution:
@@ -421,6 +455,10 @@ def _describe(m: Mention, para: _Para, sp: Speakers) -> Attribution:
     if m.kind == "alias":
         return Attribution(m.name, sp.actors[m.name]["type"])
     text = para.masked
+    holder = _ROLE_OF.search(text[max(0, m.start - 60): m.start])
+    if holder and _role_type(holder.group(2), sp) != "other":  # "the CEO of Acme said": the CEO speaks, not Acme
+        phrase = holder.group(1) + text[m.start:m.end]
+        return Attribution(phrase, _role_type(holder.group(2), sp, head=True))
     before = re.findall(r"[\w'-]+", text[max(0, m.start - 40): m.start])[-2:]
     while before and any(w.lower() in sp.verb_words or w.lower() in _NOT_ATTACHED for w in before):
         before = before[1:]  # only the words after the last verb or function word are attached to the name
@@ -467,6 +505,8 @@ def _preferred(cands: list[Mention], gender: str, para: _Para) -> list[Mention]:
     """The candidates a pronoun most likely stands for: not possessors, and named people of the pronoun's own
     gender before capitalised words the codebook does not know ("American", "Twitter")."""
     owners = [m for m in cands if not _possessive(para, m)] or cands
+    # "according to Ann Lee, an attorney for John Roe, ... he claimed": the one served by a role does not speak
+    owners = [m for m in owners if not _ROLE_OF.search(para.masked[max(0, m.start - 60): m.start])] or owners
     if gender not in ("female", "male", "person"):  # "it", "they" stand as often for a body the codebook does not know
         return owners
     owners = _strong(owners)
@@ -499,14 +539,31 @@ class _Resolver:
                 return _describe(_preferred(cands, gender, prev)[-1], prev, self.sp)
         return None
 
-    def resolve_body(self, pi: int, pos: int) -> Attribution | None:
+    def resolve_body(self, pi: int, pos: int, noun: str = "") -> Attribution | None:
         """Who "the statement", "the organization" or "the team" is: the body (an actor without gender in the
-        codebook) named last before *pos*, in this paragraph or the three before it."""
+        codebook) named last before *pos*, in this paragraph or the three before it; else, for "the company"
+        or "the ministry", the name the article introduced with that noun ("cybersecurity firm Acme", "Acme, a
+        genetics company,"), named last before *pos*, with the type the noun gives."""
         for back in range(pi, max(-1, pi - 4), -1):
             para = self.paras[back]
             cands = [m for m in para.mentions if m.kind == "alias" and m.gender == "none" and (back < pi or m.end <= pos)]
             if cands:
                 return _describe(cands[-1], para, self.sp)
+        nouns = _BODY_NOUNS.get(noun.lower(), ())
+        titled = re.compile(r"\b" + noun.capitalize() + r"\s+(?:of|for)\s+[A-Z][\w'-]*(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w'-]*)*")
+        for back in range(pi, -1, -1):
+            para = self.paras[back]
+            named = [t for t in titled.finditer(para.masked) if back < pi or t.end() <= pos] if noun else []
+            if named:  # "the ministry" is the "Ministry of Lands and Natural Resources" named last
+                return Attribution(named[-1].group(0), _role_type(noun, self.sp, head=True))
+            for m in reversed([m for m in para.mentions if m.kind == "name" and (back < pi or m.end <= pos)]):
+                before = re.findall(r"[\w'-]+", para.masked[max(0, m.start - 40): m.start])[-3:]
+                app = _APPOSITIVE.match(para.masked, m.end + para.masked[m.end:m.end + 1].count("."))  # "Acme Inc., the"
+                attached = [w.lower() for w in before] + re.findall(r"[\w'-]+", app.group(1).lower() if app else "")[:6]
+                copula = _COPULA.match(para.masked, m.end)
+                attached += re.findall(r"[\w'-]+", copula.group(1).lower()) if copula else []
+                if any(n in attached for n in nouns):
+                    return Attribution(m.name, _role_type(noun, self.sp, head=True))
         return None
 
 
@@ -525,6 +582,8 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
     if not q.closed or not quoted or quoted[-1] not in ",?!":
         return None
     close = q.end + 1
+    if _NEW_CLAUSE.match(para.masked, close):  # '... a "major outage," while Acme said its "..."': another clause
+        return None
     # A '?' or '!' just before the closing mark ends no sentence when the attribution follows.
     later = [s for s in para.starts if s > close and para.text[close:s].strip()]
     region_end = min(next_open, later[0] if later else len(para.text))
@@ -542,8 +601,9 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
     between = _strong([m for m in para.mentions if close <= m.start and m.end <= vstart and m.kind != "object"])
     if between:
         return _subject(between[0], pi, qi, resolver)
-    if _BODY_ANAPHORS.search(para.masked[close:vstart]):  # '," the statement said'
-        return resolver.resolve_body(pi, q.start)
+    body = _BODY_ANAPHORS.search(para.masked[close:vstart])
+    if body:  # '," the statement said'
+        return resolver.resolve_body(pi, q.start, body.group(1))
     if _AGE_ANAPHOR.search(para.masked[close:vstart]):  # '," the 24-year-old said'
         return resolver.resolve(pi, close, "person", qi)
     described = _description(para.masked[close:vstart], resolver.sp)  # '," the clerk said'
@@ -554,8 +614,9 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
     after = _strong([m for m in after if m.kind != "object"])
     if after:
         return _subject(after[0], pi, qi, resolver)
-    if _BODY_ANAPHORS.match(para.masked[vend:vend + 40].lstrip()):  # '," said the organization'
-        return resolver.resolve_body(pi, q.start)
+    body = _BODY_ANAPHORS.match(para.masked[vend:vend + 40].lstrip())
+    if body:  # '," said the organization'
+        return resolver.resolve_body(pi, q.start, body.group(1))
     return _description(para.masked[vend:region_end], resolver.sp, at_start=True)  # '," said a spokesperson'
 
 
@@ -567,6 +628,20 @@ def _unlisted_verb_attribution(pi: int, qi: int, close: int, region_end: int, re
     first = [m for m in para.mentions if close <= m.start < region_end and m.kind != "object"]
     if first and len(para.masked[close:first[0].start].split()) <= 6 and _UNLISTED_VERB.match(para.masked, first[0].end):
         return _subject(first[0], pi, qi, resolver)
+    return None
+
+
+def _parallel_clause_attribution(pi: int, qi: int, q: _Quote, resolver: _Resolver) -> Attribution | None:
+    """'Acme pointed to a "major outage," while Roadco said ...': a partial quote followed by another clause
+    ("while", "but") is the words of the subject of its own clause: the name right before a past-tense verb
+    the codebook does not list, at most three words before the opening mark."""
+    para = resolver.paras[pi]
+    if not q.closed or not _NEW_CLAUSE.match(para.masked, q.end + 1):
+        return None
+    sent_start, _ = _sentence_of(para.starts, q.start - 1, len(para.text))
+    before = [m for m in para.mentions if sent_start <= m.start and m.end < q.start and m.kind in ("alias", "name", "pronoun")]
+    if before and _CLAUSE_VERB.fullmatch(para.masked, before[-1].end, q.start - 1):
+        return _subject(before[-1], pi, qi, resolver)
     return None
 
 
@@ -587,8 +662,9 @@ def _clause_end_attribution(pi: int, qi: int, q: _Quote, resolver: _Resolver) ->
         named = _strong([m for m in para.mentions if comma < m.start and m.end <= verb.start() and m.kind != "object"])
         if named:
             return _subject(named[0], pi, qi, resolver)
-        if _BODY_ANAPHORS.search(subject):
-            return resolver.resolve_body(pi, q.start)
+        body = _BODY_ANAPHORS.search(subject)
+        if body:
+            return resolver.resolve_body(pi, q.start, body.group(1))
         if _AGE_ANAPHOR.search(subject):
             return resolver.resolve(pi, comma, "person", qi)
         return _description(subject, resolver.sp, bare=True)
@@ -620,8 +696,9 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
         if _ATTRIBUTED_TO.search(para.masked, sent_start, m.start):
             return _subject(m, pi, qi, resolver)
     if not sentence:
-        if _BODY_ANAPHORS.search(para.masked[sent_start:vstart]):
-            return resolver.resolve_body(pi, sent_start)
+        body = _BODY_ANAPHORS.search(para.masked[sent_start:vstart])
+        if body:
+            return resolver.resolve_body(pi, sent_start, body.group(1))
         if _AGE_ANAPHOR.search(para.masked[sent_start:vstart]):  # 'the 24-year-old phenom said "'
             return resolver.resolve(pi, sent_start, "person", qi)
         return _description(para.masked[sent_start:vstart], resolver.sp)  # 'the clerk said, "
@@ -636,6 +713,14 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
     word_before = re.findall(r"[\w']+", para.masked[sent_start:vstart])
     if word_before and word_before[-1].lower() in ("that", "which", "who"):
         return _subject(last, pi, qi, resolver)
+    # the sentence's subject: "The ministry" or "The minister" when the sentence opens with it, else the first name
+    opening = para.masked[sent_start:sentence[0].start]
+    body = _BODY_ANAPHORS.match(opening.lstrip())
+    if body and not _norm(opening.lstrip()[body.end():]).startswith("'s"):
+        return resolver.resolve_body(pi, sent_start, body.group(1))
+    described = _description(opening, resolver.sp, at_start=True)
+    if described and not _norm(opening.lstrip()[len(described[0]):]).startswith("'s"):
+        return described
     return _subject(sentence[0], pi, qi, resolver)
 
 
@@ -734,6 +819,7 @@ def _attribute(qi: int, q: _Quote, resolver: _Resolver) -> None:
     prev_close = para.spans[idx - 1].end + 1 if idx > 0 else 0
     steps = (("post", lambda: _post_attribution(q.para, qi, q, next_open, resolver)),
              ("pre", lambda: _pre_attribution(q.para, qi, q, prev_close, resolver)),
+             ("clause", lambda: _parallel_clause_attribution(q.para, qi, q, resolver)),
              ("clause end", lambda: _clause_end_attribution(q.para, qi, q, resolver)),
              ("inherit", lambda: _inherited(qi, q, idx, resolver)))
     for how, step in steps:
@@ -766,6 +852,7 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
     earlier (:func:`_full_names`).
     """
     quotes = _find_quotes(paras, sp)
+    _surname_mentions(paras, sp)
     resolver = _Resolver(paras, quotes, sp)
     for qi, q in enumerate(quotes):
         if q.how != "post":
@@ -774,7 +861,134 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
     _nearby_attribution(paras, quotes, resolver)
     quotes = _with_block_quotes(paras, quotes, resolver)
     _full_names(paras, quotes, sp)
+    _named_descriptions(paras, quotes, sp)
+    _full_body_names(paras, quotes, sp)
+    _article_types(paras, quotes, sp)
     return quotes
+
+
+# A name printed with its initials after it: "the Federal Trade Commission (FTC)", "X and Y Agency (XYA)".
+_WITH_INITIALS = re.compile(r"((?:[A-Z][\w'-]*\s+)(?:(?:of|and|for|on|the|&)\s+|[A-Z][\w'-]*\s+)*?[A-Z][\w'-]*)\s*\(([A-Z]{2,6})\)")
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def _full_body_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> None:
+    """A body the article names in full once and then by its initials ("the Federal Aviation Administration"
+    ... "the FAA said") is named in full; so is a speaker cut short by an "and" inside a name printed with its
+    initials ("the X and Y Agency (XYA) said" gives "X" alone)."""
+    full: dict[str, str] = {}
+    spans: list[str] = []
+    for para in paras:
+        for t in _WITH_INITIALS.finditer(para.masked):
+            name = re.sub(r"^(?:The|the)\s+", "", t.group(1))
+            spans.append(name)
+            full.setdefault(t.group(2), name)
+        for m in para.mentions:
+            if m.kind == "name" and len(m.name.split()) >= 2 and len(_initials(m.name)) >= 2:
+                full.setdefault(_initials(m.name), m.name)
+    for q in quotes:
+        if not q.speaker or q.speaker in sp.actors:
+            continue
+        if q.speaker in full and full[q.speaker] != q.speaker:
+            q.speaker = full[q.speaker]
+        else:
+            longer = [n for n in spans if n.startswith(q.speaker + " ") or n.endswith(" " + q.speaker)]
+            if longer:
+                q.speaker = longer[0]
+        if q.stype == "other":
+            q.stype = _role_type(q.speaker, sp)
+
+
+def _role_cues(text: str, sp: Speakers) -> set[str]:
+    """The role words of the codebook in *text* (lower case, singular or plural)."""
+    low = _norm(text).lower()
+    return {c for role in sp.roles for c in role.cues if re.search(r"(?<![\w-])" + re.escape(c) + r"s?(?![\w-])", low)}
+
+
+def _role_run(text: str, cue_words: set[str]) -> str:
+    """The words right before a name that belong to it: capitalised words and role words ("Acme CEO", "chief
+    executive", "co-founder"), up to the first other word ("The minister thanked")."""
+    words = re.findall(r"[\w'’-]+", text)
+    k = len(words)
+    while k > 0 and (words[k - 1][:1].isupper() or words[k - 1].lower() in cue_words):
+        k -= 1
+    return " ".join(words[k:])
+
+
+def _named_descriptions(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> None:
+    """A speaker described ("the CEO of Acme", "the minister") whom the article names elsewhere with the same
+    role word ("Acme CEO Ann Lee", "Ann Lee, the minister,") is that person, when exactly one person fits; a body
+    named in the description must be named with them."""
+    people: dict[str, str] = {}  # full name -> the words attached to its mentions
+    cue_words = {w for role in sp.roles for c in role.cues for w in c.split()}
+    for para in paras:
+        for m in para.mentions:
+            if m.kind == "name" and len(m.name.split()) >= 2:
+                app = _APPOSITIVE.match(para.masked, m.end)
+                # the appositive up to the end of its sentence (", his trading firm. As prosecutors ..." is not his)
+                before = _role_run(re.split(r"[.!?”]\s", para.masked[max(0, m.start - 40): m.start])[-1], cue_words)
+                held = _AS_ROLE.match(para.masked, m.end)  # "Ann Lee is resigning as CEO"
+                attached = before + para.masked[m.start:m.end] + (re.split(r"\.\s", app.group(1))[0] if app else "") \
+                    + (" " + held.group(1) if held else "")
+                people[m.name] = people.get(m.name, "") + " | " + attached
+    for q in quotes:
+        if not q.speaker or q.speaker in sp.actors or not re.match(r"(?:the|a|an)\s", q.speaker, re.IGNORECASE):
+            continue
+        body = re.search(r"\s(?:of|at|for)\s+(?:the\s+)?(.+)$", q.speaker)
+        role = _norm(q.speaker[: body.start()] if body else q.speaker).lower()
+        # the head noun of the description: the role word that ends last ("the chief government prosecutor")
+        ends = [(m.end(), c) for c in _role_cues(role, sp) for m in re.finditer(r"(?<![\w-])" + re.escape(c), role)]
+        cues = {max(ends)[1]} if ends else set()
+        fits = [name for name, words in people.items() if name not in q.speaker
+                and cues & _role_cues(words, sp) and (not body or body.group(1).lower() in words.lower())]
+        if cues and len(fits) == 1:
+            q.speaker = fits[0]
+
+
+def _surname_mentions(paras: list[_Para], sp: Speakers) -> None:
+    """A person named in full once ("George Lee") and later by surname alone ("Lee said", also at the start of a
+    sentence, where a lone capitalised word is otherwise not taken for a name) is one person: the surname's
+    mentions carry the full name, so a pronoun or a verb finds the person, not a nearby body or programme."""
+    full: dict[str, str] = {}
+    single: set[str] = set()
+    for para in paras:
+        for m in para.mentions:
+            words = m.name.split()
+            if m.kind == "name" and len(words) >= 2 and words[-1].isalpha() and words[-1] not in sp.not_speakers:
+                full.setdefault(words[-1], m.name)
+            elif m.kind == "name" and len(words) == 1 and words[0] not in sp.not_speakers:
+                single.add(words[0])  # a one-word name met inside a sentence ("the CEO of Acme")
+    full.update({w: w for w in single if w not in full})
+    if not full:
+        return
+    surname = re.compile(r"(?<![\w'-])(" + "|".join(map(re.escape, sorted(full, key=len, reverse=True))) + r")(?![\w-])")
+    for para in paras:
+        for m in para.mentions:
+            if m.kind == "name" and m.name in full:
+                m.name = full[m.name]
+        taken = [(m.start, m.end) for m in para.mentions]
+        added = [Mention(x.start(), x.end(), full[x.group(1)], "name", "any") for x in surname.finditer(_norm(para.masked))
+                 if not any(lo < x.end() and x.start() < hi for lo, hi in taken)
+                 and (full[x.group(1)] != x.group(1) or _ends_sentence(para.masked[: x.start()]))]
+        if added:
+            para.mentions = sorted(para.mentions + added, key=lambda x: x.start)
+
+
+def _article_types(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> None:
+    """A speaker the codebook does not list whose words at the quote give no type takes the type the words
+    attached to another mention of them in the article give ("CEO Ann Lee" in the lead, "Lee said" later)."""
+    for q in quotes:
+        if q.stype != "other" or not q.speaker or q.speaker in sp.actors or q.speaker == "unattributed":
+            continue
+        for para in paras:
+            typed = [t for t in (_describe(m, para, sp).speaker_type for m in para.mentions
+                                 if m.kind == "name" and m.name == q.speaker) if t != "other"]
+            if typed:
+                q.stype = typed[0]
+                break
 
 
 def _nearby_attribution(paras: list[_Para], quotes: list[_Quote], resolver: _Resolver) -> None:

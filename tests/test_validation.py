@@ -17,14 +17,16 @@ FOLDER = ROOT / "tests" / "validation"
 # non-blank accuracy 0.90, quote F1 0.88, speaker name and speaker-type accuracy 0.85. Where the target is not
 # reached the floor is the measured value rounded down (35 of 45 names, 38 of 45 types: measured again after
 # the second round of rules, tuned on the enlarged development half, and unchanged), so that a regression fails.
-# After the speakers round (third): 36 of 45 names (0.80; floor raised to 0.79) and 37 of 45 types (0.82, below
-# the floor of 0.84, which is not lowered: this test fails until the lead decides, see AFTER.md).
+# After the speakers round (third): 36 of 45 names (0.80; floor raised to 0.79) and 37 of 45 types (0.82). The
+# type floor moves from 0.84 (38 of 45) to 0.82: one quote of 45, against 0.66 -> 0.91 on the 21 new development
+# captures. The lead accepted it rather than pick rules by their test-half score (which would spend the test
+# half); see AFTER.md. The next round needs a fresh test half.
 FLOORS = {
     "body-line F1": 0.95,
     "accuracy on non-blank line labels": 0.90,
     "quote F1": 0.88,
     "speaker name accuracy (matched quotes)": 0.79,
-    "speaker-type accuracy (matched quotes)": 0.84,
+    "speaker-type accuracy (matched quotes)": 0.82,
 }
 
 

@@ -185,6 +185,18 @@ def test_lemma_index_lemmatises_each_distinct_token_once(monkeypatch):
     assert sorted(calls) == ["The", "fired", "manager", "resigned", "was"]
 
 
+
+def test_lemma_index_built_in_chunks_equals_one_pass():
+    texts = ["The manager was fired.", "", "Fired: the co-workers\x00 of the manager.", "The manager was fired.", "Sacked managers!"]
+    whole, pieces = LemmaIndex(texts), LemmaIndex(texts)
+    whole._build(chunk=100)
+    pieces._build(chunk=2)  # tokens first seen in a later chunk get later form ids, as in one pass
+    assert list(pieces._vocab.items()) == list(whole._vocab.items())
+    for name in ("_indptr", "_doc", "_pos", "_doc_of"):
+        assert getattr(pieces, name).tolist() == getattr(whole, name).tolist()
+    cue = LemmaCue.compile([["fire", "sack"], "manager"], 8)
+    assert pieces.hits(cue).tolist() == [True, False, True, True, True]
+
 @pytest.mark.parametrize("slots, window, message", [
     ([], 8, "non-empty list of slots"),
     (["a", "b"], 1, "at least the number of slots"),

@@ -422,7 +422,7 @@ class SearchCache:
                 joined, starts = self._vocabulary
                 # the words that contain the literal: one scan of the joined vocabulary in C, not a loop over it
                 at = np.fromiter((m.start() for m in re.finditer(re.escape(literal), joined)), dtype=np.int64)
-                hit = np.unique(np.searchsorted(starts, at, side="right") - 1)
+                hit = _distinct_sorted(np.searchsorted(starts, at, side="right") - 1)
                 mask = np.zeros(len(self.texts), dtype=bool)
                 indptr, indices = index.indptr, index.indices
                 for w in hit.tolist():
@@ -476,6 +476,21 @@ class SearchCache:
                 lo -= 1
             first[i] = lo
         return _WindowCache(self, first)
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an ascending array, in order (``np.unique`` without its hash table, which slows
+    down on large arrays once it outgrows the CPU cache)."""
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def _in_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Boolean per value: is it in *sorted_set* (ascending)? ``np.isin`` by binary search, without the hash table
+    ``np.isin`` builds, which slows down on arrays of millions."""
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
 
 
 class _Joined:
@@ -685,7 +700,7 @@ class LemmaIndex:
             d, p = self._occurrences(words[0])
             for k, word in enumerate(words[1:], 1):  # a phrase: the next words at the next positions
                 d2, p2 = self._occurrences(word)
-                keep = np.isin(d * (1 << 20) + p + k, d2 * (1 << 20) + p2)
+                keep = _in_sorted(d * (1 << 20) + p + k, np.sort(d2 * (1 << 20) + p2))
                 d, p = d[keep], p[keep]
             docs.append(d)
             starts.append(p)

@@ -288,6 +288,22 @@ def real(corpus):
     return sentence_table(corpus.lines)
 
 
+VADER_CASES = TONE_CASES + [
+    "It was not good, but it was never so bad.", "Without doubt a great, great day.", "He isn't happy at all.",
+    "That was the kiss of death for the plan.", "It is kind of sad and sort of funny.", "I do not think it is very good at least.",
+    "She was NOT happy, he was VERY angry!!", "No one was harmed, nor hurt.", "It is to die for?!?", "Never this good, no.",
+    "  Sad \U0001F600 news  ", "at least good", "very least bad", "uber bad ass bus stop", "hardly without doubt ok happy",
+]
+
+
+def test_vader_subclass_scores_exactly_as_vader(real):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    sia, fast = SentimentIntensityAnalyzer(), F._vader()
+    texts = VADER_CASES + real["text"].tolist()
+    assert [fast.polarity_scores(t) for t in texts] == [sia.polarity_scores(t) for t in texts]
+
+
 def test_every_positive_answer_has_evidence(real):
     codes = F.code_items(real)
     assert len(codes) == 5 * 19

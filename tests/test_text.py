@@ -188,6 +188,27 @@ def test_lemma_index_lemmatises_each_distinct_token_once(monkeypatch):
     assert sorted(calls) == ["The", "fired", "manager", "resigned", "was"]
 
 
+
+def test_lemma_index_built_in_chunks_equals_one_pass():
+    texts = ["The manager was fired.", "", "Fired: the co-workers\x00 of the manager.", "The manager was fired.", "Sacked managers!"]
+    whole, pieces = LemmaIndex(texts), LemmaIndex(texts)
+    whole._build(chunk=100)
+    pieces._build(chunk=2)  # tokens first seen in a later chunk get later form ids, as in one pass
+    assert list(pieces._vocab.items()) == list(whole._vocab.items())
+    for name in ("_indptr", "_doc", "_pos", "_doc_of"):
+        assert getattr(pieces, name).tolist() == getattr(whole, name).tolist()
+    cue = LemmaCue.compile([["fire", "sack"], "manager"], 8)
+    assert pieces.hits(cue).tolist() == [True, False, True, True, True]
+
+
+def test_in_sorted_and_distinct_sorted_agree_with_numpy():
+    values, pool = np.array([5, 1, 9, 5, 0, 12]), np.array([9, 0, 5, 7])
+    assert _text._in_sorted(values, np.sort(pool)).tolist() == np.isin(values, pool).tolist()
+    assert not _text._in_sorted(values, np.empty(0, dtype=np.int64)).any()
+    ascending = np.array([0, 0, 2, 3, 3, 3, 8])
+    assert _text._distinct_sorted(ascending).tolist() == [0, 2, 3, 8]
+    assert _text._distinct_sorted(ascending[:0]).tolist() == []
+
 @pytest.mark.parametrize("slots, window, message", [
     ([], 8, "non-empty list of slots"),
     (["a", "b"], 1, "at least the number of slots"),

@@ -757,6 +757,94 @@ def _may_score(sia, text: str) -> bool:
     return False
 
 
+def _vader():
+    """VADER's analyser with its per-word checks made cheaper, giving exactly its scores.
+
+    vaderSentiment 3.3.2 lower-cases the whole sentence again for every word it checks for
+    negation or an idiom (quadratic in the sentence's length), tests negation against a list, and
+    copies a sentence character by character to replace emojis. The subclass reads only the words a
+    check looks at, tests negation against a set and skips the copy when the sentence has no emoji;
+    every rule and number is VADER's own (tests/test_framing.py compares it with the library).
+    """
+    from vaderSentiment import vaderSentiment as v
+
+    negate = frozenset(v.NEGATE)
+
+    def negated(word) -> bool:
+        # v.negated on a one-word list: a negation word, or a word with "n't"
+        word = str(word).lower()
+        return word in negate or "n't" in word
+
+    class Analyzer(v.SentimentIntensityAnalyzer):
+        def polarity_scores(self, text):
+            if not self.emojis.keys().isdisjoint(text):
+                return super().polarity_scores(text)
+            # Without an emoji VADER's copy equals the text; the rest is VADER's polarity_scores.
+            sentitext = v.SentiText(text.strip())
+            sentiments, lexicon = [], self.lexicon
+            words = sentitext.words_and_emoticons
+            for i, item in enumerate(words):
+                low = item.lower()
+                if low in v.BOOSTER_DICT or (i < len(words) - 1 and low == "kind" and words[i + 1].lower() == "of"):
+                    sentiments.append(0)
+                    continue
+                if low not in lexicon:  # VADER's sentiment_valence appends the 0 it is given
+                    sentiments.append(0)
+                    continue
+                sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
+            sentiments = self._but_check(words, sentiments)
+            return self.score_valence(sentiments, sentitext.text)
+
+        @staticmethod
+        def _negation_check(valence, words_and_emoticons, start_i, i):
+            def low(k):
+                return str(words_and_emoticons[k]).lower()
+
+            if start_i == 0:
+                if negated(low(i - 1)):
+                    valence = valence * v.N_SCALAR
+            if start_i == 1:
+                if low(i - 2) == "never" and low(i - 1) in ("so", "this"):
+                    valence = valence * 1.25
+                elif low(i - 2) == "without" and low(i - 1) == "doubt":
+                    pass
+                elif negated(low(i - 2)):
+                    valence = valence * v.N_SCALAR
+            if start_i == 2:
+                if low(i - 3) == "never" and low(i - 2) in ("so", "this") or low(i - 1) in ("so", "this"):
+                    valence = valence * 1.25
+                elif low(i - 3) == "without" and (low(i - 2) == "doubt" or low(i - 1) == "doubt"):
+                    pass
+                elif negated(low(i - 3)):
+                    valence = valence * v.N_SCALAR
+            return valence
+
+        @staticmethod
+        def _special_idioms_check(valence, words_and_emoticons, i):
+            n = len(words_and_emoticons)
+            w3, w2, w1, w0 = (str(words_and_emoticons[k]).lower() for k in (i - 3, i - 2, i - 1, i))
+            onezero, twoonezero, twoone = f"{w1} {w0}", f"{w2} {w1} {w0}", f"{w2} {w1}"
+            threetwoone, threetwo = f"{w3} {w2} {w1}", f"{w3} {w2}"
+            for seq in (onezero, twoonezero, twoone, threetwoone, threetwo):
+                if seq in v.SPECIAL_CASES:
+                    valence = v.SPECIAL_CASES[seq]
+                    break
+            if n - 1 > i:
+                w_1 = str(words_and_emoticons[i + 1]).lower()
+                if f"{w0} {w_1}" in v.SPECIAL_CASES:
+                    valence = v.SPECIAL_CASES[f"{w0} {w_1}"]
+                if n - 1 > i + 1:
+                    zeroonetwo = f"{w0} {w_1} {str(words_and_emoticons[i + 2]).lower()}"
+                    if zeroonetwo in v.SPECIAL_CASES:
+                        valence = v.SPECIAL_CASES[zeroonetwo]
+            for n_gram in (threetwoone, threetwo, twoone):
+                if n_gram in v.BOOSTER_DICT:
+                    valence = valence + v.BOOSTER_DICT[n_gram]
+            return valence
+
+    return Analyzer()
+
+
 def tone(sentences: pd.DataFrame) -> pd.DataFrame:
     """VADER compound score (Hutto & Gilbert 2014) of each body sentence.
 
@@ -766,11 +854,9 @@ def tone(sentences: pd.DataFrame) -> pd.DataFrame:
         ``article``, ``line``, ``sentence``, ``voice`` (own/quoted, see :func:`sentence_voice`),
         ``compound`` (-1 to 1, rounded to 4 places), ``text``.
     """
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
     _check_sentences(sentences)
     sentences = sentences.reset_index(drop=True)
-    sia = SentimentIntensityAnalyzer()
+    sia = _vader()
     out = sentences[["article", "line", "sentence"]].copy()
     out["voice"] = sentence_voice(sentences).to_numpy()
     out["compound"] = [round(sia.polarity_scores(t)["compound"], 4) if _may_score(sia, t) else 0.0 for t in sentences["text"]]

@@ -431,7 +431,7 @@ class SearchCache:
                 joined, starts = self._vocabulary
                 # the words that contain the literal: one scan of the joined vocabulary in C, not a loop over it
                 at = np.fromiter((m.start() for m in re.finditer(re.escape(literal), joined)), dtype=np.int64)
-                hit = np.unique(np.searchsorted(starts, at, side="right") - 1)
+                hit = _distinct_sorted(np.searchsorted(starts, at, side="right") - 1)
                 mask = np.zeros(len(self.texts), dtype=bool)
                 indptr, indices = index.indptr, index.indices
                 for w in hit.tolist():
@@ -485,6 +485,21 @@ class SearchCache:
                 lo -= 1
             first[i] = lo
         return _WindowCache(self, first)
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an ascending array, in order (``np.unique`` without its hash table, which slows
+    down on large arrays once it outgrows the CPU cache)."""
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def _in_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Boolean per value: is it in *sorted_set* (ascending)? ``np.isin`` by binary search, without the hash table
+    ``np.isin`` builds, which slows down on arrays of millions."""
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
 
 
 class _Joined:
@@ -622,34 +637,54 @@ class LemmaIndex:
         self._built = False
         self._known: dict[LemmaCue, np.ndarray] = {}
 
-    def _build(self) -> None:
+    def _build(self, chunk: int = 5_000) -> None:
         doc_of, docs = pd.factorize(pd.Series(list(self.texts), dtype=object), use_na_sentinel=False)
-        docs = [str(t).replace("\x00", " ") for t in docs]
-        # All distinct texts tokenised in one pass (joined by NUL, which no token contains), then
-        # each distinct token's forms looked up once: no Python work per token occurrence.
-        tokens = _WORD_OR_SEP.findall("\x00".join(docs) + "\x00")
-        codes, uniques = pd.factorize(np.array(tokens, dtype=object))
-        del tokens
-        is_sep = codes == list(uniques).index("\x00")
-        doc = np.cumsum(is_sep) - is_sep
-        starts = np.r_[0, np.flatnonzero(is_sep)[:-1] + 1]
-        pos = np.arange(len(codes)) - starts[doc]
+        # The distinct texts tokenised *chunk* at a time (joined by NUL, which no token contains), so
+        # that only one chunk's token strings are alive at once; each distinct token's forms are looked
+        # up once, when first seen, so form ids follow first occurrence as in one pass.
         vocab: dict[str, int] = {}
-        token_forms = [[] if t == "\x00" else [vocab.setdefault(f, len(vocab)) for f in word_forms(t)] for t in uniques]
+        token_id: dict[str, int] = {}
+        token_forms: list[list[int]] = []
+        code_parts, doc_parts, pos_parts = [], [], []
+        for lo in range(0, len(docs), chunk):
+            part = [str(t).replace("\x00", " ") for t in docs[lo:lo + chunk]]
+            tokens = _WORD_OR_SEP.findall("\x00".join(part) + "\x00")
+            codes, uniques = pd.factorize(np.array(tokens, dtype=object))
+            del tokens
+            is_sep = codes == list(uniques).index("\x00")
+            doc = np.cumsum(is_sep) - is_sep
+            starts = np.r_[0, np.flatnonzero(is_sep)[:-1] + 1]
+            pos = np.arange(len(codes)) - starts[doc]
+            for t in uniques:
+                if t not in token_id:
+                    token_id[t] = len(token_id)
+                    token_forms.append([] if t == "\x00" else [vocab.setdefault(f, len(vocab)) for f in word_forms(t)])
+            ids = np.array([token_id[t] for t in uniques], dtype=np.int32)
+            keep = ~is_sep
+            code_parts.append(ids[codes[keep]])
+            doc_parts.append((lo + doc[keep]).astype(np.int32))
+            pos_parts.append(pos[keep].astype(np.int32))
+            del codes, uniques, is_sep, doc, starts, pos, keep
+        codes = np.concatenate(code_parts) if code_parts else np.empty(0, dtype=np.int32)
+        doc = np.concatenate(doc_parts) if doc_parts else np.empty(0, dtype=np.int32)
+        pos = np.concatenate(pos_parts) if pos_parts else np.empty(0, dtype=np.int32)
+        del code_parts, doc_parts, pos_parts
         n_forms = np.array([len(f) for f in token_forms], dtype=np.int64)
         flat = np.array([i for f in token_forms for i in f], dtype=np.int64)
         first = np.cumsum(n_forms) - n_forms
-        # One entry per (token occurrence, form): the occurrence repeated once per form of its
-        # token (a separator has none).
+        # One entry per (token occurrence, form): the occurrence repeated once per form of its token.
         reps = n_forms[codes]
-        occ = np.repeat(np.arange(len(codes)), reps)
+        occ = np.repeat(np.arange(len(codes), dtype=np.int32), reps)
         offset = np.arange(len(occ)) - np.repeat(np.cumsum(reps) - reps, reps)
+        del reps
         form = flat[first[codes[occ]] + offset]
+        del offset
         order = np.argsort(form, kind="stable")
         self._vocab = vocab
         self._indptr = np.r_[0, np.cumsum(np.bincount(form, minlength=len(vocab)))]
-        self._doc = doc[occ][order].astype(np.int64)
-        self._pos = pos[occ][order].astype(np.int64)
+        del form
+        self._doc = doc[occ[order]].astype(np.int64)
+        self._pos = pos[occ[order]].astype(np.int64)
         self._doc_of, self._n_docs = np.asarray(doc_of, dtype=np.int64), len(docs)
         self._built = True
 
@@ -674,7 +709,7 @@ class LemmaIndex:
             d, p = self._occurrences(words[0])
             for k, word in enumerate(words[1:], 1):  # a phrase: the next words at the next positions
                 d2, p2 = self._occurrences(word)
-                keep = np.isin(d * (1 << 20) + p + k, d2 * (1 << 20) + p2)
+                keep = _in_sorted(d * (1 << 20) + p + k, np.sort(d2 * (1 << 20) + p2))
                 d, p = d[keep], p[keep]
             docs.append(d)
             starts.append(p)

@@ -170,16 +170,17 @@ class TextBuffer:
         return np.asarray(out, dtype=np.int64)
 
 
-def candidates(source: str, flags: int, buffer: TextBuffer) -> np.ndarray | None:
+def candidates(source: str, flags: int, buffer: TextBuffer, *, max_ends: int | None = None) -> np.ndarray | None:
     """Rows of *buffer* that regex *source* (with :mod:`re` *flags*) may match, sorted; None when every row may.
 
-    One scan of the joined texts, one callback per match end; a pattern with very many match ends per text
-    (``x.*``) is scanned one text at a time instead, one callback per text at most.
+    One scan of the joined texts, one callback per match end; a pattern with more than *max_ends* match ends
+    (default eight per text: ``x.*`` ends at every character) is scanned one text at a time instead, one callback
+    per text at most.
     """
     db = _database(source, flags)
     if db is None:
         return None
-    ends = buffer._ends(db, limit=8 * len(buffer) + 4096)
+    ends = buffer._ends(db, limit=8 * len(buffer) + 4096 if max_ends is None else max_ends)
     if ends is not None:
         rows = buffer._rows_of(ends)
     else:

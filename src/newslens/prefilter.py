@@ -11,6 +11,7 @@ character on which the two engines' classes may disagree (:func:`risky_rows`).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -43,6 +44,21 @@ def scannable(source: str, flags: int) -> bool:
     if any(len(m.group()) == 2 and m.group()[1] in "AZvuUN" or m.group() in ("{,", "[:") for m in _OTHERWISE.finditer(source)):
         return False
     return source.isascii() or not any(c.lower() != c or c.upper() != c for c in source if not c.isascii())
+
+
+_local = threading.local()
+
+
+def _scratch(db: hyperscan.Database) -> hyperscan.Scratch:
+    """This thread's scratch space for *db*: a database's own scratch cannot serve two threads at once (a
+    dask worker may run several)."""
+    kept = getattr(_local, "scratch", None)
+    if kept is None:
+        kept = _local.scratch = {}
+    entry = kept.get(id(db))
+    if entry is None or entry[0] is not db:  # the database is kept with its scratch, so its id is not reused
+        entry = kept[id(db)] = (db, hyperscan.Scratch(db))
+    return entry[1]
 
 
 def _hs_flags(flags: int, *, single: bool) -> int:
@@ -90,7 +106,7 @@ def candidate_ids(patterns: tuple[tuple[str, int], ...], text: str) -> list[int]
     except UnicodeEncodeError:  # a lone surrogate: cannot be scanned, so every pattern may match
         return list(range(len(patterns)))
     found: set[int] = set()
-    db.scan(data, match_event_handler=lambda i, _a, _b, _f, _c: found.add(i))
+    db.scan(data, match_event_handler=lambda i, _a, _b, _f, _c: found.add(i), scratch=_scratch(db))
     if len(patterns) in found:
         return list(range(len(patterns)))
     return sorted(found.union(free))
@@ -149,14 +165,14 @@ class TextBuffer:
             return limit is not None and len(ends) > limit  # stop: too many to be worth a call each
 
         try:
-            db.scan(self.data, match_event_handler=on)
+            db.scan(self.data, match_event_handler=on, scratch=_scratch(db))
         except hyperscan.ScanTerminated:
             return None
         return ends
 
     def _each(self, db: hyperscan.Database) -> np.ndarray:
         """The rows with a match of *db* (a single-match database), one text at a time."""
-        view, hit = memoryview(self.data), [False]
+        view, hit, scratch = memoryview(self.data), [False], _scratch(db)
 
         def on(*_):
             hit[0] = True
@@ -164,7 +180,7 @@ class TextBuffer:
         out = []
         for i, (a, n) in enumerate(zip(self.starts.tolist(), self.lengths.tolist())):
             hit[0] = False
-            db.scan(view[a:a + n], match_event_handler=on)
+            db.scan(view[a:a + n], match_event_handler=on, scratch=scratch)
             if hit[0]:
                 out.append(i)
         return np.asarray(out, dtype=np.int64)

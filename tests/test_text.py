@@ -358,9 +358,9 @@ def test_prefilter_engines_agree_on_every_character_of_a_text_that_is_not_risky(
         db = hyperscan.Database()
         db.compile(expressions=[source.encode()], ids=[0], flags=[hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
                                                                  | hyperscan.HS_FLAG_CASELESS * bool(flags)])
-        spans = []
-        db.scan(buffer.data, match_event_handler=lambda _i, a, b, _f, _c: spans.append((a, b)))
-        spans = np.array(spans, dtype=np.int64)
+        found: list[tuple[int, int]] = []
+        db.scan(buffer.data, match_event_handler=lambda _i, a, b, _f, _c, add=found.append: add((a, b)))
+        spans = np.array(found, dtype=np.int64)
         row = np.searchsorted(buffer.starts, spans[:, 0], side="right") - 1
         whole = (spans[:, 0] == buffer.starts[row]) & (spans[:, 1] == buffer.starts[row] + buffer.lengths[row])
         by_hyperscan = np.zeros(len(chars), dtype=bool)

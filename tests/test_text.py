@@ -367,3 +367,13 @@ def test_prefilter_engines_agree_on_every_character_of_a_text_that_is_not_risky(
         by_hyperscan[row[whole]] = True
         by_python = np.array([re.fullmatch(source, c, flags) is not None for c in chars])
         assert (by_hyperscan[safe] == by_python[safe]).all(), source
+
+
+def test_search_cache_prepared_for_several_patterns_gives_the_same_candidates():
+    texts = ["a client dinner", "two dinners", "pre-dinner drinks", "no food", "DINNER at eight", "Müller ate", "x{,3}"]
+    patterns = [re.compile(r"(?<![\w-])dinner(?!s)", re.I), re.compile(r"\bate\b"), re.compile(r"x{,3}"), re.compile("drinks|food")]
+    one, many = SearchCache(texts), SearchCache(texts)
+    many.prepare(patterns + [any_of(patterns[:2])])
+    for p in patterns:
+        assert many.candidates(p, np.arange(len(texts))).tolist() == one.candidates(p, np.arange(len(texts))).tolist()
+        assert many.hits(p).tolist() == [p.search(t) is not None for t in texts]

@@ -18,7 +18,7 @@ from functools import lru_cache
 import hyperscan
 import numpy as np
 
-__all__ = ["TextBuffer", "candidates", "candidate_ids", "scannable"]
+__all__ = ["TextBuffer", "candidates", "candidates_of_each", "candidate_ids", "scannable"]
 
 # Patterns are scanned without Unicode properties (HS_FLAG_UCP): with them one bounded repeat of \w can take
 # minutes to compile, and Hyperscan's Unicode tables are older than Python's anyway. Without them \w, \d, \s, \b
@@ -207,3 +207,51 @@ def candidates(source: str, flags: int, buffer: TextBuffer, *, max_ends: int | N
     mask = buffer.risky.copy()
     mask[rows] = True
     return np.flatnonzero(mask)
+
+
+@lru_cache(maxsize=64)
+def _many_database(patterns: tuple[tuple[str, int], ...]) -> hyperscan.Database | None:
+    """One database of the scannable *patterns* (ids = their positions), or None if Hyperscan refuses one of them."""
+    ok = [i for i, (s, f) in enumerate(patterns) if scannable(s, f)]
+    db = hyperscan.Database()
+    try:
+        db.compile(expressions=[patterns[i][0].encode("utf-8") for i in ok], ids=ok,
+                   flags=[_hs_flags(patterns[i][1], single=False) for i in ok])
+    except hyperscan.error:
+        return None
+    return db
+
+
+def candidates_of_each(patterns: tuple[tuple[str, int], ...], buffer: TextBuffer) -> list[np.ndarray | None]:
+    """:func:`candidates` of each of *patterns* (``(source, flags)`` pairs) from one scan of *buffer* for all of
+    them: a codebook's patterns cost one pass over the texts instead of one each."""
+    db = _many_database(patterns) if len(patterns) > 1 and len(buffer) else None
+    if db is None:
+        return [candidates(s, f, buffer) for s, f in patterns]
+    ids: list[int] = []
+    ends: list[int] = []
+    limit = 8 * len(buffer) * len(patterns) + 4096
+
+    def on(i, _a, end, _f, _c):
+        ids.append(i)
+        ends.append(end)
+        return len(ends) > limit
+
+    try:
+        db.scan(buffer.data, match_event_handler=on, scratch=_scratch(db))
+    except hyperscan.ScanTerminated:
+        return [candidates(s, f, buffer) for s, f in patterns]
+    n = len(buffer)
+    pid = np.asarray(ids, dtype=np.int64)
+    row = np.searchsorted(buffer.starts, np.asarray(ends, dtype=np.int64) - 1, side="right") - 1
+    key = np.unique(pid * n + row)
+    cut = np.searchsorted(key // n if len(key) else key, np.arange(len(patterns) + 1))
+    out: list[np.ndarray | None] = []
+    for j, (s, f) in enumerate(patterns):
+        if not scannable(s, f):
+            out.append(None)
+            continue
+        mask = buffer.risky.copy()
+        mask[key[cut[j]:cut[j + 1]] % n] = True
+        out.append(np.flatnonzero(mask))
+    return out

@@ -112,6 +112,13 @@ def candidate_ids(patterns: tuple[tuple[str, int], ...], text: str) -> list[int]
     return sorted(found.union(free))
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct *values*: by sorting, which is many times faster than numpy's hash-based ``unique`` on
+    the nearly sorted match offsets."""
+    values = np.sort(values)
+    return values[np.concatenate([[True], values[1:] != values[:-1]])] if len(values) else values
+
+
 class TextBuffer:
     """Texts encoded once and joined by newlines, to be scanned in one call.
 
@@ -153,7 +160,7 @@ class TextBuffer:
     def _rows_of(self, ends) -> np.ndarray:
         # a match ending at offset e ends with byte e - 1 (no pattern that can match nothing is compiled)
         at = np.asarray(ends, dtype=np.int64)
-        return np.unique(np.searchsorted(self.starts, np.maximum(at - 1, 0), side="right") - 1) if len(at) else at
+        return _distinct(np.searchsorted(self.starts, np.maximum(at - 1, 0), side="right") - 1) if len(at) else at
 
     def _ends(self, db: hyperscan.Database, limit: int | None) -> list[int] | None:
         """End offsets of the matches of *db* in the buffer, or None past *limit* of them."""
@@ -228,23 +235,22 @@ def candidates_of_each(patterns: tuple[tuple[str, int], ...], buffer: TextBuffer
     db = _many_database(patterns) if len(patterns) > 1 and len(buffer) else None
     if db is None:
         return [candidates(s, f, buffer) for s, f in patterns]
-    ids: list[int] = []
-    ends: list[int] = []
-    limit = 8 * len(buffer) * len(patterns) + 4096
+    found: list[int] = []  # end offset and pattern packed in one number: one append per match end
+    limit, bits = 8 * len(buffer) * len(patterns) + 4096, len(patterns).bit_length()
 
-    def on(i, _a, end, _f, _c):
-        ids.append(i)
-        ends.append(end)
-        return len(ends) > limit
+    def on(i, _a, end, _f, _c, add=found.append, size=found.__len__):
+        add(end << bits | i)
+        return size() > limit
 
     try:
         db.scan(buffer.data, match_event_handler=on, scratch=_scratch(db))
     except hyperscan.ScanTerminated:
         return [candidates(s, f, buffer) for s, f in patterns]
     n = len(buffer)
-    pid = np.asarray(ids, dtype=np.int64)
-    row = np.searchsorted(buffer.starts, np.asarray(ends, dtype=np.int64) - 1, side="right") - 1
-    key = np.unique(pid * n + row)
+    packed = np.asarray(found, dtype=np.int64)
+    pid = packed & ((1 << bits) - 1)
+    row = np.searchsorted(buffer.starts, (packed >> bits) - 1, side="right") - 1
+    key = _distinct(pid * n + row)
     cut = np.searchsorted(key // n if len(key) else key, np.arange(len(patterns) + 1))
     out: list[np.ndarray | None] = []
     for j, (s, f) in enumerate(patterns):

@@ -6,7 +6,7 @@ back-references accepted (prefilter mode widens them), one pass over all texts j
 look-arounds and leaves twice the candidates; Aho-Corasick needs the pattern's required words, which only the
 standard library's private parser gives. A superset is guaranteed by falling back to "every text is a candidate":
 for a pattern Hyperscan cannot compile or reads otherwise than Python (:func:`scannable`), and for a text holding a
-character on which the two engines' classes may disagree (:func:`risky_rows`).
+character on which the two engines' classes may disagree (:attr:`TextBuffer.risky`).
 """
 from __future__ import annotations
 

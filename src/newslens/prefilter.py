@@ -91,10 +91,18 @@ def _risky_database() -> hyperscan.Database:
 def _group_database(patterns: tuple[tuple[str, int], ...]) -> tuple[hyperscan.Database, tuple[int, ...]]:
     """One database of several patterns (ids = their positions; the last id flags a risky text), and the positions
     of those it leaves out (always candidates)."""
-    ok = [i for i, (s, f) in enumerate(patterns) if _database(s, f) is not None]
-    db = hyperscan.Database()
-    db.compile(expressions=[patterns[i][0].encode("utf-8") for i in ok] + [_RISKY.encode()], ids=ok + [len(patterns)],
-               flags=[_hs_flags(patterns[i][1], single=True) for i in ok] + [_RISKY_FLAGS | hyperscan.HS_FLAG_SINGLEMATCH])
+    def compiled(ok: list[int]) -> hyperscan.Database:
+        db = hyperscan.Database()
+        db.compile(expressions=[patterns[i][0].encode("utf-8") for i in ok] + [_RISKY.encode()], ids=ok + [len(patterns)],
+                   flags=[_hs_flags(patterns[i][1], single=True) for i in ok] + [_RISKY_FLAGS | hyperscan.HS_FLAG_SINGLEMATCH])
+        return db
+
+    ok = [i for i, (s, f) in enumerate(patterns) if scannable(s, f)]
+    try:  # all at once; only when Hyperscan refuses one is each compiled alone to find which
+        db = compiled(ok)
+    except hyperscan.error:
+        ok = [i for i in ok if _database(*patterns[i]) is not None]
+        db = compiled(ok)
     return db, tuple(sorted(set(range(len(patterns))) - set(ok)))
 
 

@@ -3,10 +3,10 @@
     python benchmarks/matchers.py benchmarks/_work/n10000
 
 The task: for each codebook pattern the rules search (every pattern a ``SearchCache`` is asked about in the
-pipeline), the sentences it may match, a superset of those it matches. Timed: the package's prefilter (required
-literals looked up in a word index), pyahocorasick (one automaton over the same literals, one pass over the
-folded texts), RE2's FilteredRE2 (``re2.Filter``: atoms computed by RE2 itself, ``potential`` matches per text)
-and Hyperscan in prefilter mode (one database of all patterns, one scan per text). Also counted: the sentences a
+pipeline), the sentences it may match, a superset of those it matches. Timed: the package's prefilter
+(``newslens.prefilter``: Hyperscan in prefilter mode, one scan of all sentences joined per pattern, compile
+included), RE2's FilteredRE2 (``re2.Filter``: atoms computed by RE2 itself, ``potential`` matches per text)
+and Hyperscan in prefilter mode with Unicode properties (one database of all patterns, one scan per text). Also counted: the sentences a
 matcher rules out that Python's ``re`` matches (a prefilter may never miss one), and how many candidates each
 leaves for ``re`` to confirm. Prints one line per matcher.
 """
@@ -61,7 +61,7 @@ def main() -> None:
     import re
 
     from newslens.corpus import inline_markers, load_corpus
-    from newslens.text import SearchCache, fold_for_literals, prefilter, sentence_table
+    from newslens.text import SearchCache, sentence_table
 
     data = Path(sys.argv[1])
     small = data.parent / "n1000"
@@ -83,43 +83,12 @@ def main() -> None:
         print(f"{name:48s} {seconds:7.2f} s prefilter + {confirm:6.2f} s re on {left:,} candidates; "
               f"missed matches {missed:,}")
 
-    # the package's own prefilter (literals from the parse tree, word index)
+    # the package's own prefilter (newslens.prefilter: Hyperscan, one scan of all sentences joined per pattern)
     t = time.perf_counter()
     cache = SearchCache(texts)
     rows = np.arange(len(texts))
     cands = [cache.candidates(p, rows) for p in pats]
-    report("newslens literals + word index (current)", time.perf_counter() - t, cands)
-
-    # pyahocorasick over the same literals
-    try:
-        import ahocorasick
-
-        t = time.perf_counter()
-        rules = [prefilter(p) for p in pats]
-        auto = ahocorasick.Automaton()
-        lit_ids: dict[str, int] = {}
-        for r in rules:
-            for lit in (r[0] if r else ()):
-                if lit not in lit_ids:
-                    lit_ids[lit] = len(lit_ids)
-                    auto.add_word(lit, lit_ids[lit])
-        auto.make_automaton()
-        has = np.zeros((len(lit_ids), len(texts)), dtype=bool)
-        for i, s in enumerate(texts):
-            for _end, k in auto.iter(fold_for_literals(s)):
-                has[k, i] = True
-        cands = []
-        for r in rules:
-            if r is None:
-                cands.append(rows)
-                continue
-            mask = has[[lit_ids[x] for x in r[0]]].any(axis=0)
-            if r[1] is not None:
-                mask |= np.array([r[1].search(s) is not None for s in texts])
-            cands.append(np.flatnonzero(mask))
-        report("pyahocorasick over the same literals", time.perf_counter() - t, cands)
-    except ImportError:
-        print("pyahocorasick: not installed")
+    report("newslens SearchCache (Hyperscan, joined texts)", time.perf_counter() - t, cands)
 
     try:
         import re2

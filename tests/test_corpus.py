@@ -375,3 +375,17 @@ def test_datelines_credits_and_captions_in_other_shapes(mini):
     labels = [lab for lab in _labels(mini, text, "Council passes budget") if lab != "blank"]
     assert labels == ["headline", "byline", "byline", "byline", "caption", "caption", "body", "body", "byline",
                       "boilerplate"]
+
+
+def test_furniture_patterns_are_tried_only_where_the_prefilter_allows_and_never_missed():
+    import re
+
+    from newslens.corpus import _AnyFull
+
+    patterns = [r".*democracy dies in darkness.*", r"(?<!\w)photo(?!s):.*", r"by [\w ]+", r"\A\s*ad\s*\Z", r"Réclame"]
+    anyfull = _AnyFull(re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE), patterns)
+    texts = ["Democracy Dies in Darkness", "PHOTO: Reuters", "photos: many", "By Jane Doe", "by Zoë Ünal", " AD ",
+             "réclame", "RÉCLAME", "Nothing to see here.", "ſubscribe", ""]
+    whole = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    assert [anyfull.fullmatch(t) for t in texts] == [whole.fullmatch(t) is not None for t in texts]
+    assert [anyfull.fullmatch(t) for t in texts] == [True, True, False, True, True, True, True, True, False, False, False]

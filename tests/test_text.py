@@ -17,8 +17,6 @@ from newslens.text import (
     any_of,
     article_stats,
     clean_line,
-    fold_for_literals,
-    required_literals,
     sentence_spans,
     sentence_table,
     split_sentences,
@@ -201,13 +199,10 @@ def test_lemma_index_built_in_chunks_equals_one_pass():
     assert pieces.hits(cue).tolist() == [True, False, True, True, True]
 
 
-def test_in_sorted_and_distinct_sorted_agree_with_numpy():
+def test_in_sorted_agrees_with_numpy():
     values, pool = np.array([5, 1, 9, 5, 0, 12]), np.array([9, 0, 5, 7])
     assert _text._in_sorted(values, np.sort(pool)).tolist() == np.isin(values, pool).tolist()
     assert not _text._in_sorted(values, np.empty(0, dtype=np.int64)).any()
-    ascending = np.array([0, 0, 2, 3, 3, 3, 8])
-    assert _text._distinct_sorted(ascending).tolist() == [0, 2, 3, 8]
-    assert _text._distinct_sorted(ascending[:0]).tolist() == []
 
 @pytest.mark.parametrize("slots, window, message", [
     ([], 8, "non-empty list of slots"),
@@ -221,7 +216,7 @@ def test_lemma_cue_bad_input(slots, window, message):
 
 
 # --------------------------------------------------------------------------- search helpers
-# The search helpers the rule coders share: any_of, required_literals, SearchCache.
+# The search helpers the rule coders share: any_of, SearchCache (and its prefilter, newslens.prefilter).
 
 TEXTS = [
     "The client dinner in Jinan ended late.",
@@ -255,38 +250,63 @@ def test_any_of_a_single_pattern_is_that_pattern():
     assert any_of([p]) is p
 
 
-@pytest.mark.parametrize(
-    "pattern, expected",
-    [
-        (r"(?<![\w-])dinner\b|banquet(s)?", ("banquet", "dinner")),
-        (r"\bplied\b.{0,20}\b(alcohol|drinks?)\b", ("plied",)),
-        (r"Alibaba(?!'s)", ("alibaba",)),
-        (r"x*", None),  # can match anywhere: no literal is required
-        (r"\bHR\b", None),  # too short to be worth a test
-        (r"dinner|\w+", None),  # one branch needs no literal
-    ],
-)
-def test_required_literals(pattern, expected):
-    assert required_literals(re.compile(pattern, re.IGNORECASE)) == expected
+def test_prefilter_leaves_only_texts_a_look_around_pattern_may_match():
+    # Hyperscan's prefilter mode widens look-arounds: a superset, never a miss
+    texts = ["a client dinner", "two dinners", "pre-dinner drinks", "no food", "DINNER at eight"]
+    pattern = re.compile(r"(?<![\w-])dinner(?!s)", re.IGNORECASE)
+    found = SearchCache(texts).candidates(pattern, np.arange(len(texts))).tolist()
+    assert set(found) >= {0, 4} and 3 not in found
+    assert SearchCache(texts).hits(pattern).tolist() == [True, False, False, False, True]
 
 
-def test_required_literals_are_in_every_match():
-    pattern = re.compile(r"(?:police|prosecutors?)\s+(?:said|say)", re.IGNORECASE)
-    needed = required_literals(pattern)
-    assert needed
-    for text in ("Police said so.", "the PROSECUTORS say", "a prosecutor said"):
-        assert pattern.search(text) and any(lit in fold_for_literals(text) for lit in needed)
+def test_prefilter_keeps_texts_whose_case_folding_may_differ_from_pythons():
+    # re.IGNORECASE matches "i" to dotless ı and capital İ, "s" to long ſ, "k" to the Kelvin sign; Hyperscan folds
+    # ASCII only, so a text with a letter outside ASCII is always a candidate
+    texts = ["alİbaba", "alıbaba", "ALIBABA", "other", "\u017fhe said", "o\u212aay"]
+    cache = SearchCache(texts)
+    for source in ("alibaba", r"\bshe\b", "okay"):
+        p = re.compile(source, re.IGNORECASE)
+        assert cache.hits(p).tolist() == [p.search(t) is not None for t in texts], source
+    assert cache.candidates(re.compile("alibaba", re.I), np.arange(6)).tolist() == [0, 1, 2, 4, 5]
+    # a pattern with a cased letter outside ASCII is searched everywhere: Hyperscan would not fold it
+    kelvin = re.compile("o\u212aay", re.IGNORECASE)
+    assert kelvin.search("okay")
+    assert cache.hits(kelvin).tolist() == [False, False, False, False, False, True]
+    assert SearchCache(["okay"]).hits(kelvin).tolist() == [True]
 
 
-def test_fold_matches_what_ignorecase_matches():
-    # re.IGNORECASE matches "i" to dotless ı and capital İ, "s" to long ſ, "k" to the Kelvin sign
-    for text in ("alİbaba", "alıbaba", "ALIBABA"):
-        assert re.search("alibaba", text, re.I)
-        assert "alibaba" in fold_for_literals(text)
-    assert "sks" in fold_for_literals("ſ\u212aS")
+@pytest.mark.filterwarnings("ignore:Possible nested set:FutureWarning")
+@pytest.mark.parametrize("source", [r"\Aclient", r"dinner\Z", r"x{,3}y", r"[[:alpha:]]x", r"\vx", r"\u00e9", r"(?x) d i n"])
+def test_prefilter_searches_everywhere_when_hyperscan_reads_a_pattern_otherwise(source):
+    from newslens.prefilter import scannable
+
+    p = re.compile(source)
+    assert not scannable(p.pattern, p.flags)
+    texts = ["client dinner", "xy", "a]x", "\x0bx", "é", "din", "y"]
+    assert SearchCache(texts).hits(p).tolist() == [p.search(t) is not None for t in texts]
 
 
-def test_search_cache_agrees_with_search_and_skips_texts_without_the_literal():
+def test_prefilter_reads_an_escaped_backslash_as_one():
+    from newslens.prefilter import scannable
+
+    assert scannable(r"\\Aclient|\bdinner\b", re.I) and scannable("’s (?!['’]t)", re.I)
+
+
+def test_prefilter_one_text_at_a_time_when_a_pattern_ends_too_often():
+    from newslens.prefilter import TextBuffer, candidates
+
+    texts = ["said it all along", "nothing here", "she said so", "dinner"]
+    buffer = TextBuffer.of_texts(texts)
+    assert candidates(r"said.*", 0, buffer).tolist() == candidates(r"said.*", 0, buffer, max_ends=0).tolist() == [0, 2]
+
+
+def test_prefilter_keeps_a_text_utf8_cannot_encode():
+    texts = ["dinner \ud800", "lunch", "dinner"]
+    p = re.compile("dinner")
+    assert SearchCache(texts).candidates(p, np.arange(3)).tolist() == [0, 2]
+
+
+def test_search_cache_agrees_with_search_and_skips_texts_without_a_match():
     cache = SearchCache(TEXTS)
     pattern = re.compile(r"\bdinner\b|\bbanquet\b", re.I)
     assert cache.hits(pattern).tolist() == [bool(pattern.search(t)) for t in TEXTS]
@@ -304,24 +324,6 @@ def test_search_cache_with_a_pattern_without_literals_searches_everything():
 def test_clean_line_still_collapses_spaces_without_markers():
     assert clean_line("  two   spaces  here ") == "two spaces here"
     assert clean_line("a [Source] b", markers=MARKERS) == "a b"
-
-
-def test_prefilter_splits_alternatives_and_keeps_those_without_literals():
-    from newslens.text import prefilter
-
-    pattern = re.compile(r"(?:(the|a) (woman|female employee)|she|her|\bI\b)", re.IGNORECASE)
-    literals, rest = prefilter(pattern)
-    assert set(literals) >= {"she", "her"} and rest is not None and rest.search("so I left")
-    cache = SearchCache(["so I left", "nobody came", "the woman left", "Then she went"])
-    assert cache.hits(pattern).tolist() == [bool(pattern.search(t)) for t in cache.texts] == [True, False, True, True]
-
-
-def test_prefilter_refuses_patterns_it_cannot_split_safely():
-    from newslens.text import prefilter
-
-    assert prefilter(re.compile(r"(?i)ab|\d")) is None  # a global flag would be lost by splitting
-    assert prefilter(re.compile(r"(x)\1|\d")) is None  # a back-reference would point elsewhere
-    assert prefilter(re.compile(r"\d+|\w")) is None  # no alternative needs a literal
 
 
 def test_search_cache_agrees_with_search_on_random_texts():
@@ -356,3 +358,43 @@ def test_windowed_cache_agrees_with_searching_the_joined_texts():
         cache = SearchCache(texts).windowed(groups, window)
         for p in patterns:
             assert cache.hits(p).tolist() == [p.search(t) is not None for t in joined]
+
+
+def test_prefilter_engines_agree_on_every_character_of_a_text_that_is_not_risky():
+    # Scanned without Unicode properties, Hyperscan's \w, \d, \s and ASCII case folding agree with Python's on every
+    # character except those that make a text risky (then always a candidate): every code point where Python's \w
+    # or \s differs from ASCII's is risky; the classes are compared on the BMP and every 64th code point beyond.
+    import hyperscan
+
+    from newslens.prefilter import TextBuffer
+
+    everything = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    python_only = re.compile(r"[^\W\x00-\x7f]|[^\S\x00-\x1b\x20-\x7f]")
+    assert not [c for c, r in zip(everything, TextBuffer.of_texts(everything).risky) if not r and python_only.match(c)]
+    chars = [c for c in everything if c != "\n" and (ord(c) < 0x10000 or ord(c) % 64 == 0)]
+    buffer = TextBuffer.of_texts(chars)
+    assert buffer.risky[[chars.index(c) for c in "éİıſ\u212a\xa0\x1cü中"]].all() and not buffer.risky[[chars.index(c) for c in "a’“—…$"]].any()
+    safe = ~buffer.risky
+    for source, flags in [(r"\w", 0), (r"\d", 0), (r"\s", 0), ("[a-z]", re.I), ("[^a-z]", re.I), ("k", re.I), ("s", re.I), ("i", re.I)]:
+        db = hyperscan.Database()
+        db.compile(expressions=[source.encode()], ids=[0], flags=[hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
+                                                                 | hyperscan.HS_FLAG_CASELESS * bool(flags)])
+        found: list[tuple[int, int]] = []
+        db.scan(buffer.data, match_event_handler=lambda _i, a, b, _f, _c, add=found.append: add((a, b)))
+        spans = np.array(found, dtype=np.int64)
+        row = np.searchsorted(buffer.starts, spans[:, 0], side="right") - 1
+        whole = (spans[:, 0] == buffer.starts[row]) & (spans[:, 1] == buffer.starts[row] + buffer.lengths[row])
+        by_hyperscan = np.zeros(len(chars), dtype=bool)
+        by_hyperscan[row[whole]] = True
+        by_python = np.array([re.fullmatch(source, c, flags) is not None for c in chars])
+        assert (by_hyperscan[safe] == by_python[safe]).all(), source
+
+
+def test_search_cache_prepared_for_several_patterns_gives_the_same_candidates():
+    texts = ["a client dinner", "two dinners", "pre-dinner drinks", "no food", "DINNER at eight", "Müller ate", "x{,3}"]
+    patterns = [re.compile(r"(?<![\w-])dinner(?!s)", re.I), re.compile(r"\bate\b"), re.compile(r"x{,3}"), re.compile("drinks|food")]
+    one, many = SearchCache(texts), SearchCache(texts)
+    many.prepare(patterns + [any_of(patterns[:2])])
+    for p in patterns:
+        assert many.candidates(p, np.arange(len(texts))).tolist() == one.candidates(p, np.arange(len(texts))).tolist()
+        assert many.hits(p).tolist() == [p.search(t) is not None for t in texts]

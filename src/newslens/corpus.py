@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import ahocorasick
 import pandas as pd
 import yaml
 
 from newslens.errors import InputError, NewslensError
+from newslens.prefilter import candidate_ids
 from newslens.words import word_count
 
 __all__ = [
@@ -52,8 +52,6 @@ __all__ = [
     "label_agreement",
     "extraction_disagreements",
     "label_examples",
-    "fold_for_literals",
-    "literals_of",
 ]
 
 #: Columns every manifest row must have.
@@ -659,84 +657,6 @@ def backtracking_trap(source: str) -> tuple[str, str] | None:
     return None
 
 
-# --------------------------------------------------------------------------- literal prefilters
-# A regex that needs the word "dinner" cannot match a sentence without it, and ``"dinner" in s``
-# is many times faster than running the regex. The literals are read from the regex's parse tree
-# (as RE2 and Hyperscan prefilter): a set of strings at least one of which every match contains.
-
-_MIN_LITERAL = 3  # shorter literals ("he", "a") are in nearly every sentence: not worth a test
-# What re.IGNORECASE matches to an ASCII letter besides its two cases (İ and ı to i, ſ to s,
-# the Kelvin sign to k), as text.lower() leaves it; a dot above left by lower() ("İ") goes.
-_FOLD = str.maketrans({"\u0131": "i", "\u017f": "s", "\u0307": None})
-
-
-def fold_for_literals(text: str) -> str:
-    """The form of a text that :func:`literals_of` are looked for in (lower case, folded)."""
-    low = text.lower()
-    if "\u0131" in low or "\u017f" in low or "\u0307" in low:  # rare: translate is slow on every text
-        return low.translate(_FOLD)
-    return low
-
-
-def _literals(items) -> frozenset[str] | None:
-    """Strings one of which any match of the parsed sequence *items* contains; None if unknown."""
-    from re import _constants as c
-
-    options: list[frozenset[str]] = []
-    run = ""
-
-    def close() -> None:
-        nonlocal run
-        if run:
-            options.append(frozenset([run]))
-        run = ""
-
-    for op, av in items:
-        if op is c.LITERAL and av < 128:
-            run += chr(av).lower()
-            continue
-        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):  # zero-width: the text around them is contiguous
-            continue
-        close()
-        if op is c.SUBPATTERN:
-            sub = _literals(av[3].data)
-        elif op is c.ATOMIC_GROUP:
-            sub = _literals(av.data)
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
-            sub = _literals(av[2].data)
-        elif op is c.BRANCH:
-            branches = [_literals(b.data) for b in av[1]]
-            sub = None if any(b is None for b in branches) else frozenset().union(*branches)
-        else:
-            sub = None
-        if sub is not None:
-            options.append(sub)
-    close()
-    if not options:
-        return None
-    # The best necessary condition: the one whose shortest string is longest.
-    return max(options, key=lambda s: (min(map(len, s)), -len(s)))
-
-
-@lru_cache(maxsize=4096)
-def literals_of(source: str, flags: int = 0) -> tuple[str, ...] | None:
-    """Lower-case strings one of which every match of the regex *source* contains (in
-    :func:`fold_for_literals` form), or None when no useful set is known (a literal shorter than
-    three characters, or a pattern the parser cannot read): then every text is a candidate.
-
-    Here because the line labeller uses it too; :mod:`newslens.text` builds its search helpers on it.
-    """
-    try:
-        from re import _parser
-
-        found = _literals(_parser.parse(source, flags).data)
-    except Exception:  # an unreadable pattern only loses its prefilter
-        return None
-    if found is None or min(map(len, found)) < _MIN_LITERAL:
-        return None
-    return tuple(sorted(found))
-
-
 # --------------------------------------------------------------------------- line labels
 
 _END_PUNCT = re.compile(r"[.?!:…\"”’')\]]$")
@@ -756,42 +676,20 @@ _CROSSHEAD_QUESTION_MAX_WORDS = 11
 
 
 class _AnyFull:
-    """``fullmatch`` of the alternation of several patterns, testing only the patterns whose required
-    literals the text holds (a furniture pattern such as ``.*democracy dies in darkness.*`` costs a
-    backtracking scan of every long body line otherwise)."""
+    """``fullmatch`` of the alternation of several patterns, testing only the patterns Hyperscan's prefilter
+    (:func:`newslens.prefilter.candidate_ids`) says the text may match (a furniture pattern such as
+    ``.*democracy dies in darkness.*`` costs a backtracking scan of every long body line otherwise)."""
 
     def __init__(self, alternation: re.Pattern, patterns: list[str]):
         flags = alternation.flags
-        self.checked: list[re.Pattern] = []
-        self.by_literal: dict[str, list[int]] = {}  # literal -> the checked patterns that need it
-        free = []
-        for p in patterns:
-            literals = literals_of(p, flags)
-            if literals is None:
-                free.append(p)
-                continue
-            for lit in literals:
-                self.by_literal.setdefault(lit, []).append(len(self.checked))
-            self.checked.append(re.compile(p, flags))
-        self.free = re.compile("|".join(f"(?:{p})" for p in free), flags) if free else None
-        # Which literals a line holds, found in one pass (Aho-Corasick) rather than one ``in`` test per literal.
-        self.finder = ahocorasick.Automaton()
-        for lit in self.by_literal:
-            self.finder.add_word(lit, lit)
-        if self.by_literal:
-            self.finder.make_automaton()
+        self.patterns = tuple((p, flags) for p in patterns)
+        self.checked = [re.compile(p, flags) for p in patterns]
 
     def fullmatch(self, text: str) -> bool:
         # The alternation matches the whole text exactly when one of its patterns does.
-        if self.free is not None and self.free.fullmatch(text):
-            return True
-        if not self.by_literal:
+        if not self.patterns:
             return False
-        present = {lit for _end, lit in self.finder.iter(fold_for_literals(text))}
-        if not present:
-            return False
-        candidates = sorted({i for lit in present for i in self.by_literal[lit]})
-        return any(self.checked[i].fullmatch(text) for i in candidates)
+        return any(self.checked[i].fullmatch(text) for i in candidate_ids(self.patterns, text))
 
 
 @dataclass(frozen=True)

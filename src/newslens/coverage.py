@@ -275,6 +275,8 @@ def fact_hits(sentences: pd.DataFrame, facts: dict | list) -> pd.DataFrame:
     compiled = _facts(facts)
     cols = [sentences[c].tolist() for c in ("article", "line", "sentence", "text", "voice", "quoted_outlet")]
     cache = SearchCache(cols[3])
+    cache.prepare([x for f in compiled for x in (f.exclude_any, *(y for p in f.patterns for y in (p.any_of, *p.with_, p.without_any)))
+                   if x is not None])  # one prefilter scan for the whole codebook
     # Fact by fact over all sentences (shared patterns searched once), then back to corpus order.
     found = sorted((int(i), k) for k, fact in enumerate(compiled) for i in fact.rows(cache))
     art, line, sent, text, voice, outlet = cols
@@ -573,6 +575,7 @@ def _alias_spans(texts: list[str], compiled: list[_Actor]) -> dict[int, list[_Sp
     """Every alias and pattern match, per sentence number, in the order the codebook lists them; a pattern is only
     run on the sentences that hold a word it cannot match without."""
     cache = SearchCache(texts)
+    cache.prepare([p for a in compiled for p in a.full])  # one prefilter scan for the whole codebook
     everyone = np.arange(len(texts))
     spans: dict[int, list[_Span]] = {}
     for a in compiled:
@@ -692,6 +695,7 @@ def unknown_names(sentences: pd.DataFrame, actors: dict | list) -> pd.DataFrame:
     # Masking only removes text, so a pattern whose required words are not in the sentence cannot
     # match it before or after the other patterns' masks: its substitution is skipped.
     cache, everyone = SearchCache(texts), np.arange(len(texts))
+    cache.prepare(patterns)  # one prefilter scan for the whole codebook
     to_mask: dict[int, list[re.Pattern]] = {}
     for p in patterns:
         for i in cache.candidates(p, everyone).tolist():
@@ -774,6 +778,7 @@ def word_choices(sentences: pd.DataFrame, lexicon: dict, *, examples: int = 2) -
     counts: dict[tuple, list] = {}
     texts = sentences["text"].tolist()
     cache, everyone = SearchCache(texts), np.arange(len(texts))
+    cache.prepare([p for _g, _l, terms in groups for _t, _tl, pats in terms for p in pats])  # one prefilter scan for the whole codebook
     excluded = cache.hits(any_of(exclude)) if exclude else np.zeros(len(texts), dtype=bool)
     # Per sentence and group, the term patterns that can match it (those whose words it has), in codebook order.
     may: dict[tuple[int, str], list] = {}

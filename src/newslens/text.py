@@ -4,7 +4,6 @@ Sits on top of :mod:`newslens.corpus`; knows nothing about facts, terms or frame
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -12,13 +11,15 @@ import numpy as np
 import pandas as pd
 import simplemma
 
-from newslens.corpus import LABELS, fold_for_literals, literals_of, regex_structure
+from newslens.corpus import LABELS
 from newslens.errors import InputError, require_columns
+from newslens.prefilter import TextBuffer, candidates_of_each
+from newslens.prefilter import candidates as prefilter_candidates
 from newslens.words import tokenize_words, word_count
 
 __all__ = ["ABBREVIATIONS", "sentence_spans", "split_sentences", "clean_line", "sentence_table", "tokenize_words",
            "word_count", "article_stats", "voice_summary",
-           "words_by_label", "any_of", "SearchCache", "required_literals", "fold_for_literals", "word_forms", "LemmaCue", "LemmaIndex"]
+           "words_by_label", "any_of", "SearchCache", "word_forms", "LemmaCue", "LemmaIndex"]
 
 #: Abbreviations after which a full stop does not end a sentence (lower-case, without the dot).
 #: Written out because no offline sentence model is available here (NLTK's punkt needs a download).
@@ -255,93 +256,13 @@ def any_of(patterns) -> re.Pattern | _AnyOfEach:
     return _AnyOfEach(patterns)
 
 
-def required_literals(pattern) -> tuple[str, ...] | None:
-    """Lower-case strings one of which every match of *pattern* contains (in :func:`fold_for_literals` form).
-
-    ``None`` when no useful set is known (a literal shorter than three characters, or a pattern
-    the parser cannot read); then every text is a candidate.
-    """
-    if isinstance(pattern, _AnyOfEach):
-        parts = [required_literals(p) for p in pattern.patterns]
-        return None if any(p is None for p in parts) else tuple(sorted(set().union(*parts)))
-    return literals_of(pattern.pattern, pattern.flags)
+def _flat(pattern) -> tuple[re.Pattern, ...]:
+    return pattern.patterns if isinstance(pattern, _AnyOfEach) else (pattern,)
 
 
-_WORD_RUN = re.compile(r"\w+")
-_WORD_RUN_OR_SEP = re.compile(r"\x00|\w+")
 # newslens.words.WORD's tokens, or a NUL: the same language as WORD written without a lookahead at every
 # character, which makes one pass over a large joined text about a third faster.
 _WORD_OR_SEP = re.compile(r"\x00|#?[^\W_][\w'’]*(?:[-.,]\w[\w'’]*)*", re.UNICODE)
-_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
-
-
-_structure = regex_structure  # one scanner of regex structure, shared with the hang check in corpus
-
-
-def _alternatives(source: str) -> list[str]:
-    """The top-level alternatives of a regex source, with a group around the whole unwrapped:
-    ``(?:a|b)|c`` gives ``["a", "b", "c"]``. A search finds a match exactly when one of them does."""
-    parts, start = [], 0
-    for i, ch, depth in _structure(source):
-        if ch == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
-    parts.append(source[start:])
-    out = []
-    for part in parts:
-        inner = _unwrap(part)
-        out += _alternatives(inner) if inner is not None else [part]
-    return out
-
-
-def _unwrap(part: str) -> str | None:
-    """The inside of *part* if it is one plain group, ``(...)`` or ``(?:...)``, and nothing else."""
-    if part.startswith("(?:"):
-        inner_start = 3
-    elif part.startswith("(") and not part.startswith("(?"):
-        inner_start = 1
-    else:
-        return None
-    for i, ch, depth in _structure(part):
-        if ch == ")" and depth == 1:  # the group opened at 0 closes here
-            return part[inner_start:i] if i == len(part) - 1 else None
-    return None
-
-
-def prefilter(pattern) -> tuple[tuple[str, ...], re.Pattern | None] | None:
-    """How to rule texts out before running *pattern*: ``(literals, rest)``.
-
-    A text can only match if it contains one of *literals* (in :func:`fold_for_literals` form) or
-    if *rest*, the alternatives of the pattern that need no literal, matches it (``rest`` is None
-    when every alternative needs one). ``None`` when nothing can be ruled out.
-    """
-    if isinstance(pattern, _AnyOfEach):
-        return None
-    return _prefilter(pattern.pattern, pattern.flags)
-
-
-@functools.lru_cache(maxsize=4096)
-def _prefilter(source: str, flags: int):
-    pattern = re.compile(source, flags)
-    whole = required_literals(pattern)
-    if whole is not None:
-        return whole, None
-    if flags & re.VERBOSE or _GLOBAL_FLAGS.match(source) or _GROUP_REFERENCE.search(source):
-        return None
-    literals, rest = set(), []
-    try:
-        for alt in _alternatives(source):
-            found = required_literals(re.compile(alt, flags))
-            if found is None:
-                rest.append(alt)
-            else:
-                literals |= set(found)
-    except re.error:
-        return None
-    if not literals or any("\x00" in lit for lit in literals):
-        return None
-    rest_re = re.compile("|".join(f"(?:{alt})" for alt in rest), flags) if rest else None
-    return tuple(sorted(literals)), rest_re
 
 
 def _search_key(pattern) -> tuple:
@@ -355,16 +276,16 @@ class SearchCache:
 
     Codebook rules share patterns (one exclusion list under every fact, one lexicon in several
     cues) and test them only on the texts that passed the previous test; the cache remembers every
-    answer, so that a shared pattern is never searched twice on one text.
+    answer, so that a shared pattern is never searched twice on one text. A pattern is searched
+    only in the texts Hyperscan's prefilter (:mod:`newslens.prefilter`) leaves: one scan of all
+    texts per pattern.
     """
 
     def __init__(self, texts):
         self.texts = list(texts)
         self._known: dict[tuple, np.ndarray] = {}
-        self._folded: list[str] | None = None
-        self._index: tuple | None = None
-        self._vocabulary: tuple[str, np.ndarray] | None = None
-        self._with: dict[str, np.ndarray] = {}
+        self._buffer: TextBuffer | None = None
+        self._candidates: dict[tuple, np.ndarray | None] = {}
 
     @property
     def lemmas(self) -> LemmaIndex:
@@ -373,87 +294,36 @@ class SearchCache:
             self._lemmas = LemmaIndex(self.texts)
         return self._lemmas
 
-    def _folded_texts(self) -> list[str]:
-        if self._folded is None:
-            self._folded = [fold_for_literals(t) for t in self.texts]
-        return self._folded
+    def _text_buffer(self) -> TextBuffer:
+        if self._buffer is None:
+            self._buffer = TextBuffer.of_texts(self.texts)
+        return self._buffer
 
-    def _word_index(self, chunk: int = 5_000):
-        """Distinct words of the folded texts, and a sparse word x text matrix: the texts of word w
-        are ``index.indices[index.indptr[w]:index.indptr[w + 1]]``.
+    def _all_candidates(self, pattern: re.Pattern) -> np.ndarray | None:
+        """All rows *pattern* may match (None: every row), scanned once and kept."""
+        key = (pattern.pattern, pattern.flags)
+        if key not in self._candidates:
+            self._candidates[key] = prefilter_candidates(pattern.pattern, pattern.flags, self._text_buffer())
+        return self._candidates[key]
 
-        Built with numpy and scipy (texts tokenised a chunk at a time, joined by NUL; 32-bit text
-        numbers) so that the index of a large corpus stays small: no Python object per occurrence.
-        """
-        if self._index is None:
-            from scipy.sparse import csr_matrix
-
-            folded = self._folded_texts()
-            vocab: dict[str, int] = {}
-            word_parts, row_parts = [np.empty(0, dtype=np.int32)], [np.empty(0, dtype=np.int32)]
-            for lo in range(0, len(folded), chunk):
-                part = folded[lo:lo + chunk]
-                if any("\x00" in t for t in part):  # cannot be joined: one text at a time, then a NUL
-                    per = [_WORD_RUN.findall(t) for t in part]
-                    tokens = [w for ws in per for w in ws] + ["\x00"]
-                    owner = np.append(np.repeat(np.arange(lo, lo + len(part), dtype=np.int32), [len(ws) for ws in per]), np.int32(-1))
-                else:
-                    tokens = _WORD_RUN_OR_SEP.findall("\x00".join(part) + "\x00")
-                    owner = None
-                codes, uniques = pd.factorize(np.array(tokens, dtype=object))
-                del tokens
-                is_sep = codes == list(uniques).index("\x00")
-                if owner is None:
-                    owner = (lo + np.cumsum(is_sep, dtype=np.int64) - is_sep).astype(np.int32)
-                ids = np.array([vocab.setdefault(w, len(vocab)) if w != "\x00" else -1 for w in uniques], dtype=np.int32)
-                word_parts.append(ids[codes[~is_sep]])
-                row_parts.append(owner[~is_sep])
-            word, row = np.concatenate(word_parts), np.concatenate(row_parts)
-            del word_parts, row_parts
-            # COO -> CSR is a counting sort in C: the rows of each word end up side by side.
-            index = csr_matrix((np.ones(len(word), dtype=np.int8), (word, row)), shape=(len(vocab), len(folded)))
-            self._index = (list(vocab), index)
-        return self._index
-
-    def _rows_with(self, literal: str) -> np.ndarray:
-        """The rows whose folded text contains *literal*.
-
-        A literal of word characters only can only occur inside one word of a text, so its rows
-        are those of the distinct words that contain it (an inverted index from word to rows,
-        built once). Other literals ("lack of") are looked for in every text.
-        """
-        if literal not in self._with:
-            if _WORD_RUN.fullmatch(literal):
-                words, index = self._word_index()
-                if self._vocabulary is None:  # the distinct words, one per line, and where each starts
-                    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-                    self._vocabulary = ("\n".join(words), np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]))
-                joined, starts = self._vocabulary
-                # the words that contain the literal: one scan of the joined vocabulary in C, not a loop over it
-                at = np.fromiter((m.start() for m in re.finditer(re.escape(literal), joined)), dtype=np.int64)
-                hit = _distinct_sorted(np.searchsorted(starts, at, side="right") - 1)
-                mask = np.zeros(len(self.texts), dtype=bool)
-                indptr, indices = index.indptr, index.indices
-                for w in hit.tolist():
-                    mask[indices[indptr[w]:indptr[w + 1]]] = True
-                self._with[literal] = np.flatnonzero(mask)
-            else:
-                self._with[literal] = np.flatnonzero([literal in t for t in self._folded_texts()])
-        return self._with[literal]
+    def prepare(self, patterns) -> None:
+        """Scan the texts for all *patterns* (compiled, or from :func:`any_of`) at once, so that a codebook's patterns
+        cost one pass over the texts (see :func:`newslens.prefilter.candidates_of_each`); only a matter of speed."""
+        todo = tuple(dict.fromkeys((p.pattern, p.flags) for q in patterns for p in _flat(q)))
+        todo = tuple(k for k in todo if k not in self._candidates)
+        if todo:
+            self._candidates.update(zip(todo, candidates_of_each(todo, self._text_buffer())))
 
     def candidates(self, pattern, rows: np.ndarray) -> np.ndarray:
-        """The rows among *rows* that *pattern* may match, by its :func:`prefilter` (all, if it has none)."""
-        rule = prefilter(pattern)
-        if rule is None or not len(rows):
+        """The rows among *rows* that *pattern* (compiled, or from :func:`any_of`) may match: a superset of those it matches."""
+        if not len(rows):
             return rows
-        literals, rest = rule
         mask = np.zeros(len(self.texts), dtype=bool)
-        for lit in literals:
-            mask[self._rows_with(lit)] = True
-        if rest is not None:  # alternatives without a literal: searched where no literal is
-            others = rows[~mask[rows]]
-            texts = self.texts
-            mask[others[[rest.search(texts[i]) is not None for i in others.tolist()]]] = True
+        for p in _flat(pattern):
+            found = self._all_candidates(p)
+            if found is None:
+                return rows
+            mask[found] = True
         return rows[mask[rows]]
 
     def hits(self, pattern, rows: np.ndarray | None = None) -> np.ndarray:
@@ -474,8 +344,7 @@ class SearchCache:
         """A cache over each text joined (by a space) to up to *window* texts before it in the same group.
 
         *groups* gives each text's group (its article). The joined texts are made only when a
-        pattern is searched in them, and their word index comes from this cache's: a space joins
-        them, so no word spans two texts.
+        pattern is searched in them.
         """
         groups = list(groups)
         first = np.empty(len(self.texts), dtype=np.int64)
@@ -485,12 +354,6 @@ class SearchCache:
                 lo -= 1
             first[i] = lo
         return _WindowCache(self, first)
-
-
-def _distinct_sorted(values: np.ndarray) -> np.ndarray:
-    """The distinct values of an ascending array, in order (``np.unique`` without its hash table, which slows
-    down on large arrays once it outgrows the CPU cache)."""
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def _in_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -525,25 +388,14 @@ class _WindowCache(SearchCache):
         self.base, self.first = base, first
         self.texts = _Joined(base.texts, first)
         self._known = {}
-        self._folded = None
-        self._index = None
-        self._vocabulary = None
-        self._with = {}
+        self._buffer = None
+        self._candidates = {}
 
-    def _folded_texts(self):
-        # Folding works letter by letter (sigma's final form stops at a space), so the folded join
-        # is the join of the folded texts.
-        return _Joined(self.base._folded_texts(), self.first)
-
-    def _rows_with(self, literal: str) -> np.ndarray:
-        if literal not in self._with and _WORD_RUN.fullmatch(literal):
-            # A word is in a joined text when it is in one of the texts joined.
-            in_base = np.zeros(len(self.first), dtype=np.int64)
-            in_base[self.base._rows_with(literal)] = 1
-            counts = np.cumsum(np.r_[0, in_base])
-            rows = np.arange(len(self.first))
-            self._with[literal] = np.flatnonzero(counts[rows + 1] - counts[self.first] > 0)
-        return super()._rows_with(literal)
+    def _text_buffer(self) -> TextBuffer:
+        # joined from the base's encoded texts: no window is made as a Python string
+        if self._buffer is None:
+            self._buffer = self.base._text_buffer().windows(self.first)
+        return self._buffer
 
 
 

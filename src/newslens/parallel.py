@@ -185,8 +185,10 @@ def run_partition(data_dir: Path, rows: pd.DataFrame, start: int, codebooks: dic
 def _scheduler_kwargs(workers: int, scheduler: object):
     """Keyword arguments for :func:`dask.compute`: Dask's local process pool of *workers* by default, a
     ``dask.distributed`` client for an address (closed afterwards; the cluster keeps running)."""
-    if scheduler is None:
-        yield {"scheduler": "processes", "num_workers": workers}
+    if scheduler is None or scheduler == "processes":
+        # chunksize=1: Dask's process pool otherwise hands ready tasks out in batches of 6, so with 8 or 20 partitions
+        # one worker got most batches and the other sat idle (no speed-up on 2 workers); one task per hand-out balances.
+        yield {"scheduler": "processes", "num_workers": workers, "chunksize": 1}
     elif isinstance(scheduler, str) and scheduler in LOCAL_SCHEDULERS:
         yield {"scheduler": scheduler, "num_workers": workers}
     elif isinstance(scheduler, str):

@@ -3,9 +3,10 @@
 A partition is a run of whole articles in manifest order. Each partition is one task: read and check its
 captures, label their lines, then compute every per-article table of :class:`newslens.study.Study` on those
 articles alone (a study of the partition). The tables come back in partition order and are concatenated, so
-they are the single-process tables row for row; the corpus-wide stages (the reuse index, the outlet documents
-of the term tables, IDF and the log-odds prior) then run on the concatenated body lines, the reduction the
-single-process path does too.
+they are the single-process tables row for row. The corpus-wide stages reduce over the partitions: each
+partition also counts its outlets' terms and builds the shingle index of its body lines (:data:`REDUCED`);
+the counts are summed and the indexes merged, and IDF, the log-odds prior and the reuse pairs are then
+computed from those, exactly as one process computes them.
 """
 from __future__ import annotations
 
@@ -46,6 +47,13 @@ PER_ARTICLE: dict[str, tuple[str, ...]] = {
     "paragraphs": ("frames",), "frame_codes": ("frames",), "frame_scores": ("frames",), "entman": ("frames",),
     "responsibility": ("frames",), "issue_frames": ("frames",), "tone": ("frames",),
 }
+
+#: Corpus-wide stages that reduce over the partitions: the name a study's ``tables`` takes -> (the study's
+#: attribute each partition computes, the codebooks it needs). The attribute's value in each partition is a
+#: partial result (the term counts of its articles, the shingle index of its body lines) and the whole
+#: study's is their reduction (:func:`reduce_partitions`): exact, the value one process computes.
+REDUCED: dict[str, tuple[str, tuple[str, ...]]] = {"terms": ("_term_counts", ("terms",)), "reuse": ("_shingles", ()),
+                                                    "unknown_names": ("unknown_names", ("actors",))}
 
 #: Per-article tables whose single-process order is publication order (``Study.by_date``), not manifest
 #: order: the partitions' rows are put back in that order (stable, so each article's rows keep theirs).
@@ -120,6 +128,42 @@ def partitions(articles: pd.DataFrame, size: int | None = None, *, count: int | 
     return [(start, articles.iloc[start:start + size]) for start in range(0, len(articles), size)]
 
 
+def reductions_for(wanted: Iterable[str], codebooks: Iterable[str]) -> list[str]:
+    """The attributes of :data:`REDUCED` a study computes in its partitions for the names *wanted*, given its codebooks."""
+    return [attr for name, (attr, books) in REDUCED.items() if name in set(wanted) and set(books) <= set(codebooks)]
+
+
+def reduce_partitions(parts: list[dict], attrs: Iterable[str]) -> dict[str, object]:
+    """The whole corpus's value of each attribute *attrs* (:data:`REDUCED`) from the partitions' results, in order."""
+    from newslens import reuse, terms
+
+    out: dict[str, object] = {}
+    for attr in attrs:
+        values = [p[attr] for p in parts]
+        if attr == "_term_counts":
+            out[attr] = {view: terms.sum_counts([v[view] for v in values]) for view in terms.VIEWS}
+        elif attr == "_shingles":
+            out[attr] = reuse.merge_indexes(values)
+        elif attr == "unknown_names":
+            out[attr] = combine_unknown_names(values)
+        else:  # pragma: no cover - REDUCED and this function change together
+            raise ParallelError(f"no reduction for {attr!r}")
+    return out
+
+
+def combine_unknown_names(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """:func:`newslens.coverage.unknown_names` of a corpus from those of its partitions, in order: mentions added
+    up, the articles' lists joined (each partition's articles come after the previous one's), the first
+    partition's example kept; sorted as there (``n`` descending, then ``name``)."""
+    full = [p for p in parts if len(p)]
+    if not full:
+        return parts[0]
+    rows = pd.concat(full, ignore_index=True).groupby("name", sort=False)
+    out = pd.DataFrame({"n": rows["n"].sum(), "articles": rows["articles"].agg(", ".join), "example": rows["example"].first()})
+    out = out.reset_index()[list(parts[0].columns)]
+    return out.sort_values(["n", "name"], ascending=[False, True]).reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- one partition (runs in a worker)
 
 
@@ -160,7 +204,8 @@ def run_partition(data_dir: Path, rows: pd.DataFrame, start: int, codebooks: dic
     and its phase (0 reading captures, 1 labelling, 2 the body check, 3 the tables), so that the caller
     can raise the error the single-process run would have raised first. With *write*, a function of
     the partition's study and *start* (``write(study, start=start)``), its result is returned as ``written``
-    with the partition's body lines (``body``, what the corpus-wide stages read), and the tables are not.
+    with the partition's body lines (``body``, what the corpus-wide stages read) and *names* (there, the partial
+    results of :data:`REDUCED`), not its lines.
     """
     from newslens.study import Study
 
@@ -172,7 +217,8 @@ def run_partition(data_dir: Path, rows: pd.DataFrame, start: int, codebooks: dic
         phase = 3
         study = Study.of_partition(data_dir, rows, lines, codebooks)
         if write is not None:
-            return {"written": write(study, start=start), "body": lines.loc[lines["label"] == "body", BODY_COLUMNS]}
+            return {"written": write(study, start=start), "body": lines.loc[lines["label"] == "body", BODY_COLUMNS],
+                    **{name: getattr(study, name) for name in names}}
         return {"lines": lines, **{name: getattr(study, name) for name in names}}
     except NewslensError as exc:
         return _Failed(phase, exc)

@@ -267,3 +267,22 @@ def test_every_export_stage_is_a_per_article_table():
 
     assert set(TABLE_STAGES) <= set(TABLES)
     assert set(stages_for(list(TABLES))) <= set(parallel.PER_ARTICLE)
+
+
+def test_term_counts_fold_in_any_order_and_batch_gives_the_term_tables(single):
+    whole = single["large"]
+    articles = whole.corpus.articles
+    parts = []
+    for start, rows in parallel.partitions(articles, 1):
+        lines = whole.lines[whole.lines["article"].isin(rows.index)]
+        study = Study.of_partition(whole.data_dir, rows, lines, {"terms": whole.codebook("terms")})
+        parts.append({"_term_counts": study._term_counts, "start": start})
+    fold = parallel.CountsFold(batch=2)
+    for result in reversed(parts):  # arrival order is not manifest order
+        fold(result)
+        assert "_term_counts" not in result  # taken out: the caller does not keep it
+    assert len(parts) > 4 and len(fold.pending) == len(parts) % 2
+    from newslens.terms import counts_table
+
+    for view, counts in fold.value().items():
+        pd.testing.assert_frame_equal(counts_table(counts, articles, view=view), whole.term_table(view))

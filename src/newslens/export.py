@@ -496,12 +496,15 @@ def export_partitioned(data_dir: str | Path, out: str | Path, names: list[str], 
     write = partial(_write_parts, names=per_article, folder=str(parts_dir))
     reduced = parallel.reductions_for(["reuse"] * bool({"reuse", "reuse_clusters"} & set(names)) + ["terms"] * ("terms" in names),
                                       codebooks)
+    counts = parallel.CountsFold()  # the term counts summed as the partitions finish, not all held to the end
     results = parallel.compute_partitions(
         data_dir, articles, codebooks, reduced, workers=workers, scheduler=scheduler, size=partition_size, count=partitions,
-        write=write)
+        write=write, fold=counts)
     body = parallel.concat_tables([r["body"] for r in results])
-    partial = parallel.reduce_partitions(results, reduced)
+    partial = parallel.reduce_partitions(results, [a for a in reduced if a != "_term_counts"])
     del results
+    if "_term_counts" in reduced:
+        partial["_term_counts"] = counts.value()
     whole = Study.of_partition(Path(data_dir), articles, body, codebooks)
     whole.__dict__.update(partial)  # the term counts and shingle index, reduced: set as if computed here
     del partial

@@ -43,7 +43,7 @@ def _actors(s):
     st = s["study"]
     s["actors"] = st.actor_mentions
     s["actor_counts"] = coverage.actor_counts(st.actor_mentions, st.by_date)
-    s["unknown"] = coverage.unknown_names(st.sentences, st.codebook("actors"))
+    s["unknown"] = st.unknown_names
 
 
 def _words(s):

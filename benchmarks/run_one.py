@@ -1,9 +1,9 @@
 """Time the floor and the pipeline on one synthetic corpus, in a fresh process; print one JSON line.
 
-    python benchmarks/run_one.py benchmarks/_work/n1000
+    python benchmarks/run_one.py benchmarks/_work/n1000 [FLOOR_RUNS]
 
 A fresh process per corpus size keeps each size's peak memory (``ru_maxrss``) its own. The floor
-is timed first (best of three runs), then every stage of the pipeline once, in chapter order.
+is timed first (best of FLOOR_RUNS runs, default three), then every stage of the pipeline once, in chapter order.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def main() -> None:
     data = Path(sys.argv[1])
     texts = floor_texts(data)
     floor_cpu: list[float] = []
-    floor_runs = [time_floor(texts, floor_cpu) for _ in range(3)]
+    floor_runs = [time_floor(texts, floor_cpu) for _ in range(int(sys.argv[2]) if len(sys.argv) > 2 else 3)]
     peak_floor = _peak_mb()
     t = time.perf_counter()
     peaks: dict[str, float] = {}

@@ -24,8 +24,10 @@ from pipeline import STAGES  # noqa: E402
 from newslens.study import Study  # noqa: E402
 
 #: The per-article tables the stages of ``pipeline.py`` read (the chapters read more: Entman, responsibility,
-#: issue frames, event status; they are not timed there, so they are not computed here either).
-TABLES = ("sentences", "quotes", "facts", "actor_mentions", "word_choices", "frame_codes", "frame_scores", "tone")
+#: issue frames, event status; they are not timed there, so they are not computed here either), and the
+#: corpus-wide stages it times whose partial results the partitions compute (``parallel.REDUCED``).
+TABLES = ("sentences", "quotes", "facts", "actor_mentions", "word_choices", "frame_codes", "frame_scores", "tone",
+          "terms", "reuse", "unknown_names")
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 #: Every table of a study (attributes and the per-view tables).
 ATTRIBUTES = ["articles", "lines", "stats", "sentences", "paragraphs", "facts", "event_status", "actor_mentions",
               "word_choices", "quotes", "reuse", "reuse_clusters", "frame_codes", "frame_scores", "entman",
-              "responsibility", "issue_frames", "tone", "labels"]
+              "responsibility", "issue_frames", "tone", "labels", "unknown_names"]
 
 
 @pytest.fixture(scope="module")
@@ -242,9 +242,24 @@ def test_bad_parallel_options_give_one_line(argv, message, tmp_path, capsys):
 def test_only_the_tables_asked_for_are_computed_in_the_partitions(single):
     study = Study(FIXTURES / "synthetic_story", scheduler="synchronous", partition_size=2, tables=["quotes", "tone"])
     assert "quotes" in study.__dict__ and "tone" in study.__dict__ and "facts" not in study.__dict__
+    assert "_term_counts" not in study.__dict__ and "_shingles" not in study.__dict__
     assert_same_study(study, single["synthetic"])  # the others computed on first use, from the concatenated tables
     with pytest.raises(parallel.ParallelError, match="not per-article tables"):
-        Study(FIXTURES / "synthetic_story", scheduler="synchronous", tables=["reuse"])
+        Study(FIXTURES / "synthetic_story", scheduler="synchronous", tables=["reuse_clusters"])
+
+
+def test_corpus_wide_stages_reduce_over_the_partitions(single):
+    study = Study(FIXTURES / "synthetic_story", scheduler="synchronous", partition_size=2, tables=["terms", "reuse"])
+    # the partitions' term counts summed and shingle indexes merged, before any corpus-wide table is asked for
+    assert "_term_counts" in study.__dict__ and "_shingles" in study.__dict__ and "quotes" not in study.__dict__
+    assert "_term_tables" not in study.__dict__ and "reuse" not in study.__dict__
+    whole = single["synthetic"]
+    for view in VIEWS:
+        got, want = study._term_counts[view], whole._term_counts[view]
+        assert got.outlets == want.outlets and got.with_text == want.with_text
+        assert list(got.terms) == list(want.terms) and (got.matrix != want.matrix).nnz == 0
+    assert (study._shingles.line == whole._shingles.line).all() and (study._shingles.hash == whole._shingles.hash).all()
+    assert_same_study(study, whole)
 
 
 def test_every_export_stage_is_a_per_article_table():
@@ -252,3 +267,22 @@ def test_every_export_stage_is_a_per_article_table():
 
     assert set(TABLE_STAGES) <= set(TABLES)
     assert set(stages_for(list(TABLES))) <= set(parallel.PER_ARTICLE)
+
+
+def test_term_counts_fold_in_any_order_and_batch_gives_the_term_tables(single):
+    whole = single["large"]
+    articles = whole.corpus.articles
+    parts = []
+    for start, rows in parallel.partitions(articles, 1):
+        lines = whole.lines[whole.lines["article"].isin(rows.index)]
+        study = Study.of_partition(whole.data_dir, rows, lines, {"terms": whole.codebook("terms")})
+        parts.append({"_term_counts": study._term_counts, "start": start})
+    fold = parallel.CountsFold(batch=2)
+    for result in reversed(parts):  # arrival order is not manifest order
+        fold(result)
+        assert "_term_counts" not in result  # taken out: the caller does not keep it
+    assert len(parts) > 4 and len(fold.pending) == len(parts) % 2
+    from newslens.terms import counts_table
+
+    for view, counts in fold.value().items():
+        pd.testing.assert_frame_equal(counts_table(counts, articles, view=view), whole.term_table(view))

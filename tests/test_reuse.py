@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from newslens.reuse import ReuseError, find_reuse, shingles
+from newslens.reuse import ReuseError, find_reuse, merge_indexes, reuse_clusters, shingle_index, shingles
 
 from .conftest import MARKERS
 
@@ -237,3 +238,26 @@ def test_bad_cap():
     lines, articles = corpus(2)
     with pytest.raises(ReuseError, match="max_lines"):
         find_reuse(lines, articles, max_lines=1)
+
+
+@pytest.mark.parametrize("cut", [0, 1, 2, 3, 4, 6])
+def test_shingle_indexes_of_partitions_merge_into_the_whole_index(cut):
+    lines, articles = tiny()
+    whole = shingle_index(lines)
+    merged = merge_indexes([shingle_index(lines.iloc[:cut]), shingle_index(lines.iloc[cut:])])
+    assert merged.lines == whole.lines == 5  # body lines only
+    assert np.array_equal(merged.line, whole.line) and np.array_equal(merged.hash, whole.hash)
+    assert merged.line.dtype == whole.line.dtype
+    pd.testing.assert_frame_equal(find_reuse(lines, articles, index=merged), find_reuse(lines, articles))
+    pd.testing.assert_frame_equal(reuse_clusters(lines, articles, min_jaccard=0.1, index=merged),
+                                  reuse_clusters(lines, articles, min_jaccard=0.1))
+
+
+def test_a_shingle_index_of_other_lines_is_refused():
+    lines, articles = tiny()
+    with pytest.raises(ReuseError, match="covers 2 body lines with k=5, not these 5"):
+        find_reuse(lines, articles, index=shingle_index(lines.iloc[:3]))
+    with pytest.raises(ReuseError, match="with k=4"):
+        reuse_clusters(lines, articles, index=shingle_index(lines, k=4))
+    with pytest.raises(ReuseError, match="same k"):
+        merge_indexes([shingle_index(lines, k=4), shingle_index(lines)])

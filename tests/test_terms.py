@@ -312,6 +312,48 @@ def test_term_table_columns_and_ranks():
         T.term_table(TOY, view="both")
 
 
+# --------------------------------------------------------------------------- counts of partitions, summed
+
+
+def _parts(lines, articles, cuts):
+    """The manifest cut at positions *cuts* into runs of articles, with their lines: partitions."""
+    bounds = [0, *cuts, len(articles)]
+    for a, b in zip(bounds, bounds[1:]):
+        rows = articles.iloc[a:b]
+        yield lines[lines["article"].isin(rows.index)], rows
+
+
+@pytest.mark.parametrize("view", T.VIEWS)
+@pytest.mark.parametrize("cuts", [[], [1], [1, 2], [0, 3]])
+def test_counts_of_partitions_summed_give_the_term_table(mini_lines, view, cuts):
+    lines, articles = mini_lines
+    stop = T.stop_words({"stop_words": ["assault"], "keep": []})
+    want = T.term_table(T.outlet_documents(lines, articles, view), view=view, stop=stop, sublinear_tf=False)
+    parts = [T.outlet_counts(pl, pa, view, stop=stop) for pl, pa in _parts(lines, articles, cuts)]
+    summed = T.sum_counts(parts)
+    pd.testing.assert_frame_equal(T.counts_table(summed, articles, view=view, sublinear_tf=False), want)
+    # the sum is the count of the whole: a term split between partitions ("alpha" in a1 and a2) adds up
+    whole = T.outlet_counts(lines, articles, view, stop=stop)
+    assert list(summed.terms) == list(whole.terms) and (summed.matrix != whole.matrix).nnz == 0
+
+
+def test_counts_table_gives_the_errors_of_term_table(mini_lines):
+    lines, articles = mini_lines
+    quiet = lines[~((lines["article"] == "b1") & (lines["voice"] == "own"))]
+    counts = T.sum_counts(T.outlet_counts(pl, pa, "own") for pl, pa in _parts(quiet, articles, [1]))
+    with pytest.raises(TermsError, match=r"no body text in view 'own' for outlet\(s\): Beta Times"):
+        T.counts_table(counts, articles, view="own")
+    alpha = articles[articles["outlet"] == "Alpha News"]
+    with pytest.raises(TermsError, match="at least two documents"):
+        T.counts_table(T.outlet_counts(lines[lines["article"] != "b1"], alpha), alpha)
+    with pytest.raises(TermsError, match="no terms left to count"):
+        T.counts_table(T.outlet_counts(lines, articles, "all", stop=T.tokenize(" ".join(lines["text"]))), articles, view="all")
+    with pytest.raises(TermsError, match="no terms left to count"):
+        T.counts_table(T.outlet_counts(lines, articles, "all"), articles, view="all", min_df=3)
+    with pytest.raises(TermsError, match="view must be one of"):
+        T.outlet_counts(lines, articles, "both")
+
+
 # --------------------------------------------------------------------------- agreement
 
 

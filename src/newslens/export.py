@@ -480,8 +480,9 @@ def export_partitioned(data_dir: str | Path, out: str | Path, names: list[str], 
     """Write the tables *names* as ``out/<name>.parquet`` without holding the corpus's tables in memory.
 
     Each partition's task (:func:`newslens.parallel.run_partition`) writes its per-article tables as
-    Parquet files and returns only its body lines; the corpus-wide tables (:data:`CORPUS_WIDE`) are
-    computed from those, as one process computes them; then each table's partition files are combined
+    Parquet files and returns only its body lines and the partial results of the corpus-wide tables
+    (:data:`CORPUS_WIDE`: term counts, shingle index), which are reduced and finished here, as one process
+    computes them; then each table's partition files are combined
     into one file, in manifest order. The rows and values are those of the CSV export. *articles* is
     the checked manifest, *codebooks* the checked codebooks (name -> parsed).
     """
@@ -493,12 +494,20 @@ def export_partitioned(data_dir: str | Path, out: str | Path, names: list[str], 
     per_article = [n for n in names if n not in CORPUS_WIDE]
     parts_dir = out / ".parts"
     write = partial(_write_parts, names=per_article, folder=str(parts_dir))
+    reduced = parallel.reductions_for(["reuse"] * bool({"reuse", "reuse_clusters"} & set(names)) + ["terms"] * ("terms" in names),
+                                      codebooks)
+    counts = parallel.CountsFold()  # the term counts summed as the partitions finish, not all held to the end
     results = parallel.compute_partitions(
-        data_dir, articles, codebooks, [], workers=workers, scheduler=scheduler, size=partition_size, count=partitions,
-        write=write)
+        data_dir, articles, codebooks, reduced, workers=workers, scheduler=scheduler, size=partition_size, count=partitions,
+        write=write, fold=counts)
     body = parallel.concat_tables([r["body"] for r in results])
+    partial = parallel.reduce_partitions(results, [a for a in reduced if a != "_term_counts"])
     del results
+    if "_term_counts" in reduced:
+        partial["_term_counts"] = counts.value()
     whole = Study.of_partition(Path(data_dir), articles, body, codebooks)
+    whole.__dict__.update(partial)  # the term counts and shingle index, reduced: set as if computed here
+    del partial
     check_tables(whole, names)
     base = set(whole.__dict__)
     written = []

@@ -3,9 +3,10 @@
 A partition is a run of whole articles in manifest order. Each partition is one task: read and check its
 captures, label their lines, then compute every per-article table of :class:`newslens.study.Study` on those
 articles alone (a study of the partition). The tables come back in partition order and are concatenated, so
-they are the single-process tables row for row; the corpus-wide stages (the reuse index, the outlet documents
-of the term tables, IDF and the log-odds prior) then run on the concatenated body lines, the reduction the
-single-process path does too.
+they are the single-process tables row for row. The corpus-wide stages reduce over the partitions: each
+partition also counts its outlets' terms and builds the shingle index of its body lines (:data:`REDUCED`);
+the counts are summed and the indexes merged, and IDF, the log-odds prior and the reuse pairs are then
+computed from those, exactly as one process computes them.
 """
 from __future__ import annotations
 
@@ -46,6 +47,13 @@ PER_ARTICLE: dict[str, tuple[str, ...]] = {
     "paragraphs": ("frames",), "frame_codes": ("frames",), "frame_scores": ("frames",), "entman": ("frames",),
     "responsibility": ("frames",), "issue_frames": ("frames",), "tone": ("frames",),
 }
+
+#: Corpus-wide stages that reduce over the partitions: the name a study's ``tables`` takes -> (the study's
+#: attribute each partition computes, the codebooks it needs). The attribute's value in each partition is a
+#: partial result (the term counts of its articles, the shingle index of its body lines) and the whole
+#: study's is their reduction (:func:`reduce_partitions`): exact, the value one process computes.
+REDUCED: dict[str, tuple[str, tuple[str, ...]]] = {"terms": ("_term_counts", ("terms",)), "reuse": ("_shingles", ()),
+                                                    "unknown_names": ("unknown_names", ("actors",))}
 
 #: Per-article tables whose single-process order is publication order (``Study.by_date``), not manifest
 #: order: the partitions' rows are put back in that order (stable, so each article's rows keep theirs).
@@ -120,6 +128,42 @@ def partitions(articles: pd.DataFrame, size: int | None = None, *, count: int | 
     return [(start, articles.iloc[start:start + size]) for start in range(0, len(articles), size)]
 
 
+def reductions_for(wanted: Iterable[str], codebooks: Iterable[str]) -> list[str]:
+    """The attributes of :data:`REDUCED` a study computes in its partitions for the names *wanted*, given its codebooks."""
+    return [attr for name, (attr, books) in REDUCED.items() if name in set(wanted) and set(books) <= set(codebooks)]
+
+
+def reduce_partitions(parts: list[dict], attrs: Iterable[str]) -> dict[str, object]:
+    """The whole corpus's value of each attribute *attrs* (:data:`REDUCED`) from the partitions' results, in order."""
+    from newslens import reuse, terms
+
+    out: dict[str, object] = {}
+    for attr in attrs:
+        values = [p[attr] for p in parts]
+        if attr == "_term_counts":
+            out[attr] = {view: terms.sum_counts([v[view] for v in values]) for view in terms.VIEWS}
+        elif attr == "_shingles":
+            out[attr] = reuse.merge_indexes(values)
+        elif attr == "unknown_names":
+            out[attr] = combine_unknown_names(values)
+        else:  # pragma: no cover - REDUCED and this function change together
+            raise ParallelError(f"no reduction for {attr!r}")
+    return out
+
+
+def combine_unknown_names(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """:func:`newslens.coverage.unknown_names` of a corpus from those of its partitions, in order: mentions added
+    up, the articles' lists joined (each partition's articles come after the previous one's), the first
+    partition's example kept; sorted as there (``n`` descending, then ``name``)."""
+    full = [p for p in parts if len(p)]
+    if not full:
+        return parts[0]
+    rows = pd.concat(full, ignore_index=True).groupby("name", sort=False)
+    out = pd.DataFrame({"n": rows["n"].sum(), "articles": rows["articles"].agg(", ".join), "example": rows["example"].first()})
+    out = out.reset_index()[list(parts[0].columns)]
+    return out.sort_values(["n", "name"], ascending=[False, True]).reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- one partition (runs in a worker)
 
 
@@ -160,7 +204,8 @@ def run_partition(data_dir: Path, rows: pd.DataFrame, start: int, codebooks: dic
     and its phase (0 reading captures, 1 labelling, 2 the body check, 3 the tables), so that the caller
     can raise the error the single-process run would have raised first. With *write*, a function of
     the partition's study and *start* (``write(study, start=start)``), its result is returned as ``written``
-    with the partition's body lines (``body``, what the corpus-wide stages read), and the tables are not.
+    with the partition's body lines (``body``, what the corpus-wide stages read) and *names* (there, the partial
+    results of :data:`REDUCED`), not its lines.
     """
     from newslens.study import Study
 
@@ -172,7 +217,8 @@ def run_partition(data_dir: Path, rows: pd.DataFrame, start: int, codebooks: dic
         phase = 3
         study = Study.of_partition(data_dir, rows, lines, codebooks)
         if write is not None:
-            return {"written": write(study, start=start), "body": lines.loc[lines["label"] == "body", BODY_COLUMNS]}
+            return {"written": write(study, start=start), "body": lines.loc[lines["label"] == "body", BODY_COLUMNS],
+                    **{name: getattr(study, name) for name in names}}
         return {"lines": lines, **{name: getattr(study, name) for name in names}}
     except NewslensError as exc:
         return _Failed(phase, exc)
@@ -185,8 +231,10 @@ def run_partition(data_dir: Path, rows: pd.DataFrame, start: int, codebooks: dic
 def _scheduler_kwargs(workers: int, scheduler: object):
     """Keyword arguments for :func:`dask.compute`: Dask's local process pool of *workers* by default, a
     ``dask.distributed`` client for an address (closed afterwards; the cluster keeps running)."""
-    if scheduler is None:
-        yield {"scheduler": "processes", "num_workers": workers}
+    if scheduler is None or scheduler == "processes":
+        # chunksize=1: Dask's process pool otherwise hands ready tasks out in batches of 6, so with 8 or 20 partitions
+        # one worker got most batches and the other sat idle (no speed-up on 2 workers); one task per hand-out balances.
+        yield {"scheduler": "processes", "num_workers": workers, "chunksize": 1}
     elif isinstance(scheduler, str) and scheduler in LOCAL_SCHEDULERS:
         yield {"scheduler": scheduler, "num_workers": workers}
     elif isinstance(scheduler, str):
@@ -209,25 +257,79 @@ def _scheduler_kwargs(workers: int, scheduler: object):
 
 def compute_partitions(data_dir: Path, articles: pd.DataFrame, codebooks: dict[str, dict], names: Iterable[str], *,
                        workers: int = 1, scheduler: object = None, size: int | None = None, count: int | None = None,
-                       write=None) -> list[dict]:
+                       write=None, fold=None) -> list[dict]:
     """Run :func:`run_partition` on every partition of *articles* (the checked manifest) with Dask.
 
     Partitions of *size* articles (default :func:`partition_size`), or *count* partitions (:func:`partitions`).
+    *fold*, a function of one partition's result, is called in this process with each result as it arrives
+    (on Dask's local schedulers; in any order), and may take entries out of it: a reduction that streams
+    (:class:`CountsFold`) instead of holding every partition's partial result until the last is done.
 
     Returns the partitions' results in manifest order. Raises the bad-input error the single-process run
     would raise first: the earliest phase, then the earliest partition.
     """
     import dask
+    from dask.callbacks import Callback
 
     names = list(names)
     parts = partitions(articles, count=count) if count is not None else partitions(articles, partition_size(len(articles), workers, size))
     tasks = [dask.delayed(run_partition, pure=False)(Path(data_dir), rows, start, codebooks, names, write) for start, rows in parts]
+    keys = {t.key for t in tasks}
+
+    def arrived(key, result, dsk, state, worker_id):
+        if key in keys and isinstance(result, dict):
+            fold(result)
+
     with _scheduler_kwargs(workers, scheduler) as kwargs:
-        results = list(dask.compute(*tasks, **kwargs))
+        local = not callable(getattr(kwargs["scheduler"], "submit", None))  # callbacks run on the local schedulers only
+        with Callback(posttask=arrived) if fold is not None and local else _nothing():
+            results = list(dask.compute(*tasks, **kwargs))
+    if fold is not None and not local:  # a cluster's results all arrive at the end
+        for result in results:
+            if isinstance(result, dict):
+                fold(result)
     failed = [r for r in results if isinstance(r, _Failed)]
     if failed:
         raise min(enumerate(failed), key=lambda f: (f[1].phase, f[0]))[1].exc
     return results
+
+
+@contextmanager
+def _nothing():
+    yield
+
+
+class CountsFold:
+    """Sums the partitions' term counts (``_term_counts`` of :data:`REDUCED`) as they arrive, *batch* at a time.
+
+    Used as :func:`compute_partitions`'s *fold*: each result's counts are taken out of it, so that the main
+    process holds one running sum and at most *batch* partitions' counts, not every partition's vocabulary
+    (at 100,000 articles, 200 partitions of some 25,000 terms per view each). Integer sums in any order: the
+    same counts as :func:`reduce_partitions` (the outlets' row order may differ; ``terms.counts_table`` puts
+    them in manifest order).
+    """
+
+    def __init__(self, batch: int = 16):
+        self.batch, self.pending, self.total = batch, [], None
+
+    def __call__(self, result: dict) -> None:
+        if "_term_counts" in result:
+            self.pending.append(result.pop("_term_counts"))
+            if len(self.pending) >= self.batch:
+                self._flush()
+
+    def _flush(self) -> None:
+        from newslens import terms
+
+        parts = ([self.total] if self.total is not None else []) + self.pending
+        if parts:
+            self.total = {view: terms.sum_counts([p[view] for p in parts]) for view in terms.VIEWS}
+        self.pending = []
+
+    def value(self) -> dict:
+        """The counts of every partition folded so far, per view."""
+        self._flush()
+        return self.total
 
 
 def concat_tables(parts: list[pd.DataFrame]) -> pd.DataFrame:

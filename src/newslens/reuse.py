@@ -21,7 +21,8 @@ from newslens.errors import TableError, require_columns
 from newslens.text import clean_line
 from newslens.words import WORD, tokenize_words, word_count
 
-__all__ = ["ReuseError", "shingles", "find_reuse", "reuse_share", "reuse_clusters", "cluster_summary",
+__all__ = ["ReuseError", "shingles", "ShingleIndex", "shingle_index", "merge_indexes",
+           "find_reuse", "reuse_share", "reuse_clusters", "cluster_summary",
            "REUSE_COLUMNS", "CLUSTER_COLUMNS", "MAX_LINES"]
 
 REUSE_COLUMNS = ["article", "line", "source_article", "source_line", "similarity", "jaccard", "shared", "direction",
@@ -128,6 +129,59 @@ def shingles(text: str, *, k: int = 5, markers: re.Pattern | None = None) -> set
     return set(_shingle_table([clean_line(text, markers=markers)], k)[1].tolist())
 
 
+@dataclass(frozen=True)
+class ShingleIndex:
+    """The inverted index of hashed k-word shingles of some body lines: the postings laid end to end.
+
+    ``line`` (the body line's number among the index's ``lines`` body lines, in corpus order) and ``hash``, sorted
+    by hash then line, each (line, hash) once. Partitions of articles index their own lines
+    (:func:`shingle_index`); :func:`merge_indexes` joins them into the index of the whole corpus, the same
+    arrays as one process builds, so tokenising and hashing (most of the reuse stage) runs in the partitions.
+    """
+
+    k: int
+    lines: int
+    line: np.ndarray
+    hash: np.ndarray
+
+
+def _body_rows(lines: pd.DataFrame) -> pd.DataFrame:
+    return lines[lines["label"] == "body"] if "label" in lines.columns else lines
+
+
+def shingle_index(lines: pd.DataFrame, *, k: int = 5, markers: re.Pattern | None = None) -> ShingleIndex:
+    """The :class:`ShingleIndex` of the body lines of *lines* (all lines when it has no ``label``), the furniture's
+    inline *markers* removed (:func:`newslens.text.clean_line`; default: none)."""
+    if k < 1:
+        raise ReuseError(f"shingle size k must be at least 1, got {k}")
+    cleaned = [clean_line(t, markers=markers) for t in _body_rows(lines)["text"].tolist()]
+    line, h = _shingle_table(cleaned, k)
+    return ShingleIndex(k, len(cleaned), line, h)
+
+
+def merge_indexes(parts: list[ShingleIndex]) -> ShingleIndex:
+    """The index of consecutive runs of body lines (partitions, in corpus order) from theirs: exactly the index
+    :func:`shingle_index` makes of all the lines at once."""
+    if not parts or len({p.k for p in parts}) != 1:
+        raise ReuseError("merge_indexes: expected one or more shingle indexes of the same k")
+    offsets = np.cumsum([0, *(p.lines for p in parts)])
+    line = np.concatenate([np.empty(0, dtype=np.int32), *(p.line.astype(np.int64) + off for p, off in zip(parts, offsets))])
+    h = np.concatenate([np.empty(0, dtype=np.uint64), *(p.hash for p in parts)])
+    # Lines ascend within a hash in each part and from part to part, so a stable sort by hash keeps them ascending.
+    order = np.argsort(h, kind="stable")
+    return ShingleIndex(parts[0].k, int(offsets[-1]), line[order].astype(np.int32), h[order])
+
+
+def _index_arrays(index: ShingleIndex | None, body: _Body, k: int, func: str) -> tuple[np.ndarray, np.ndarray]:
+    """(line, hash) of *index*, checked against the body lines and *k*; built from *body* when None."""
+    if index is None:
+        return _shingle_table(body.cleaned.tolist(), k)
+    if index.k != k or index.lines != len(body):
+        raise ReuseError(f"{func}: the shingle index covers {index.lines} body lines with k={index.k}, "
+                         f"not these {len(body)} with k={k}; build it with shingle_index(lines, k={k})")
+    return index.line, index.hash
+
+
 def _pairs_within_runs(run_start: np.ndarray, run_len: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of positions (i < j) inside the same run [start, start + len) of a sorted array."""
     first = np.cumsum(run_len) - run_len
@@ -191,7 +245,7 @@ class _Body:
 def _dated_body(func: str, why: str, lines: pd.DataFrame, articles: pd.DataFrame, markers: re.Pattern | None) -> _Body:
     """The body lines (all lines when *lines* has no ``label``), *markers* removed; every article of one needs a
     date (*why*)."""
-    body = lines[lines["label"] == "body"] if "label" in lines.columns else lines
+    body = _body_rows(lines)
     undated = sorted(set(body["article"]) - set(articles.index[articles["date"].notna()]))
     if undated:
         raise ReuseError(f"{func}: no date for article(s) {undated}; {why} needs every date")
@@ -217,7 +271,8 @@ def _shared_shingles(u: np.ndarray, v: np.ndarray, body: _Body) -> tuple[np.ndar
 
 
 def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, min_similarity: float = 0.5,
-               min_shared: int = 3, max_lines: int | None = MAX_LINES, markers: re.Pattern | None = None) -> pd.DataFrame:
+               min_shared: int = 3, max_lines: int | None = MAX_LINES, markers: re.Pattern | None = None,
+               index: ShingleIndex | None = None) -> pd.DataFrame:
     """Pairs of body lines in different articles that share text.
 
     Parameters
@@ -236,6 +291,8 @@ def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, min_s
         for one row per copy of a widely shared passage.
     markers : the furniture's inline markers, removed from the text before it is compared and shown
         (:func:`newslens.text.clean_line`; default: none).
+    index : the :class:`ShingleIndex` of these lines with this *k* and *markers*, when already built (e.g. reduced
+        from partitions); default: built here.
 
     Returns
     -------
@@ -249,7 +306,7 @@ def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, min_s
     if max_lines is not None and max_lines < 2:
         raise ReuseError(f"max_lines must be at least 2 (or None), got {max_lines}")
     body = _dated_body("find_reuse", "the direction of reuse", lines, articles, markers)
-    u_sorted, h_sorted = _shingle_table(body.cleaned.tolist(), k)
+    u_sorted, h_sorted = _index_arrays(index, body, k, "find_reuse")
     size = np.bincount(u_sorted, minlength=len(body))
     u, v = _candidate_pairs(u_sorted, h_sorted, body, max_lines=max_lines)
     u, v, shared = _shared_shingles(u, v, body)
@@ -311,7 +368,8 @@ def _rank(art_date: np.ndarray, art_order: np.ndarray) -> np.ndarray:
 
 
 def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, min_jaccard: float = 0.4,
-                   min_shared: int = 3, stock_sites: int = 1, markers: re.Pattern | None = None) -> pd.DataFrame:
+                   min_shared: int = 3, stock_sites: int = 1, markers: re.Pattern | None = None,
+                   index: ShingleIndex | None = None) -> pd.DataFrame:
     """Group identical and near-identical body lines of different articles into clusters, one per shared passage.
 
     A passage that N articles carry is one cluster of N members, however large N is: for each
@@ -332,6 +390,8 @@ def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, m
     lines : DataFrame with ``article``, ``line``, ``text`` and optionally ``label`` (only ``body`` rows are used).
     articles : DataFrame indexed by ``article`` with ``date`` and optionally ``capture_site`` or ``outlet``.
     markers : the furniture's inline markers, removed from the text (:func:`newslens.text.clean_line`; default: none).
+    index : the :class:`ShingleIndex` of these lines with this *k* and *markers*, when already built (as in
+        :func:`find_reuse`).
 
     Returns
     -------
@@ -349,7 +409,7 @@ def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, m
     site_col = "capture_site" if "capture_site" in articles.columns else "outlet" if "outlet" in articles.columns else None
     site_of = (articles[site_col].astype(str).to_numpy() if site_col else articles.index.astype(str).to_numpy())[art_order]
 
-    u_sorted, h_sorted = _shingle_table(cleaned.tolist(), k)
+    u_sorted, h_sorted = _index_arrays(index, body, k, "reuse_clusters")
     run_start, run_len = _postings(h_sorted)
     size = np.bincount(u_sorted, minlength=n)
     shared_run = run_len >= 2

@@ -103,8 +103,10 @@ class Study:
     partition_size : articles per partition (default: :func:`newslens.parallel.partition_size`).
     partitions : instead of *partition_size*, this many partitions, as even as possible.
     tables : the per-article tables a parallel study computes in its partitions (default: every one of
-        :data:`newslens.parallel.PER_ARTICLE` whose codebooks are in *codebooks*); the others are computed
-        on first use from the concatenated tables, in one process, as a single-process study does.
+        :data:`newslens.parallel.PER_ARTICLE` whose codebooks are in *codebooks*), and the corpus-wide stages
+        whose partial results the partitions compute for a reduction (:data:`newslens.parallel.REDUCED`:
+        ``terms``, ``reuse``); the others are computed on first use from the concatenated tables, in one
+        process, as a single-process study does.
 
     Every codebook is checked before anything is computed, so bad input fails here, with one line naming the file
     and the entry (*codebooks* names the ones checked up front; others are checked when first used). Derived
@@ -114,8 +116,8 @@ class Study:
 
     A parallel study (*workers* > 1 or a *scheduler*) computes its per-article tables
     (:data:`newslens.parallel.PER_ARTICLE`: those whose codebooks are in *codebooks*) when it is made, in the
-    partitions' tasks; the corpus-wide ones (reuse, term tables) are computed on first use from the
-    concatenated lines, as in one process.
+    partitions' tasks; the corpus-wide ones (reuse, term tables) are computed on first use from the partitions'
+    term counts and shingle indexes, summed and merged (:data:`newslens.parallel.REDUCED`).
     """
 
     # Disk-cache state (see _kept), as class defaults so a study made without __init__ (of_partition) has them too.
@@ -150,12 +152,14 @@ class Study:
                        wanted: Iterable[str] | None) -> Corpus:
         """The corpus, and every per-article table its codebooks allow (or *wanted*), computed partition by partition."""
         articles = load_manifest(data, today=today, check_files=False)
-        wanted = set(parallel.PER_ARTICLE if wanted is None else wanted)
-        unknown = sorted(wanted - set(parallel.PER_ARTICLE))
+        wanted = set([*parallel.PER_ARTICLE, *parallel.REDUCED] if wanted is None else wanted)
+        unknown = sorted(wanted - set(parallel.PER_ARTICLE) - set(parallel.REDUCED))
         if unknown:
-            raise parallel.ParallelError(f"tables {', '.join(unknown)}: not per-article tables; choose from {', '.join(parallel.PER_ARTICLE)}")
+            raise parallel.ParallelError(f"tables {', '.join(unknown)}: not per-article tables; choose from "
+                                         f"{', '.join([*parallel.PER_ARTICLE, *parallel.REDUCED])}")
         tables = [name for name, books in parallel.PER_ARTICLE.items() if name in wanted and set(books) <= set(self._codebooks)]
-        parts = parallel.compute_partitions(data, articles, self._codebooks, tables, workers=self.workers,
+        reduced = parallel.reductions_for(wanted, self._codebooks)
+        parts = parallel.compute_partitions(data, articles, self._codebooks, tables + reduced, workers=self.workers,
                                             scheduler=self.scheduler, size=size, count=count)
         corpus = Corpus(articles=articles, lines=parallel.concat_tables([p["lines"] for p in parts]), data_dir=data)
         self.corpus = corpus
@@ -163,6 +167,7 @@ class Study:
             table = parallel.concat_tables([p[name] for p in parts])
             # a cached_property keeps its value in the instance's __dict__: set it as if computed here
             self.__dict__[name] = parallel.in_order(table, self.by_date) if name in parallel.BY_DATE else table
+        self.__dict__.update(parallel.reduce_partitions(parts, reduced))
         return corpus
 
     @classmethod
@@ -303,6 +308,12 @@ class Study:
         return coverage.actor_mentions(self.sentences, self.codebook("actors"))
 
     @cached_property
+    def unknown_names(self) -> pd.DataFrame:
+        """Capitalised names the actors codebook does not know (:func:`newslens.coverage.unknown_names`); a parallel
+        study adds up its partitions' (:func:`newslens.parallel.combine_unknown_names`)."""
+        return coverage.unknown_names(self.sentences, self.codebook("actors"))
+
+    @cached_property
     def word_choices(self) -> pd.DataFrame:
         """Uses of each term of ``wording.yml`` (:func:`newslens.coverage.word_choices`)."""
         return coverage.word_choices(self.sentences, self.codebook("wording"))
@@ -313,14 +324,20 @@ class Study:
         return quotes.extract_quotes(self.lines, data_dir=self.data_dir)
 
     @cached_property
+    def _shingles(self) -> reuse.ShingleIndex:
+        # The shingle index of the body lines, built once for both reuse tables; a parallel study reduces it from
+        # its partitions' indexes (newslens.parallel.REDUCED).
+        return reuse.shingle_index(self.lines, markers=self.markers)
+
+    @cached_property
     def reuse(self) -> pd.DataFrame:
         """Lines that reuse an earlier article's text (:func:`newslens.reuse.find_reuse`)."""
-        return reuse.find_reuse(self.lines, self.corpus.articles, markers=self.markers)
+        return reuse.find_reuse(self.lines, self.corpus.articles, markers=self.markers, index=self._shingles)
 
     @cached_property
     def reuse_clusters(self) -> pd.DataFrame:
         """Passages shared by two or more articles, one row per member line (:func:`newslens.reuse.reuse_clusters`)."""
-        return reuse.reuse_clusters(self.lines, self.corpus.articles, markers=self.markers)
+        return reuse.reuse_clusters(self.lines, self.corpus.articles, markers=self.markers, index=self._shingles)
 
     # ------------------------------------------------------------------ terms
 
@@ -342,8 +359,16 @@ class Study:
         return self._term_tables[view]
 
     @cached_property
+    def _term_counts(self) -> dict[str, terms.OutletCounts]:
+        # Outlet x term counts per view: the sum of the lines' counts, so a parallel study reduces them from its
+        # partitions' counts (newslens.parallel.REDUCED) and never joins the outlet documents.
+        return {v: terms.outlet_counts(self.lines, self.corpus.articles, v, stop=self.stop_words,
+                                  markers=self.markers) for v in terms.VIEWS}
+
+    @cached_property
     def _term_tables(self) -> dict[str, pd.DataFrame]:
-        return {v: terms.term_table(self.documents(v), view=v, stop=self.stop_words) for v in terms.VIEWS}
+        # the rows of terms.term_table(self.documents(v), view=v, stop=self.stop_words), from the counts
+        return {v: terms.counts_table(self._term_counts[v], self.corpus.articles, view=v) for v in terms.VIEWS}
 
     # ------------------------------------------------------------------ framing
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
 
@@ -44,6 +45,10 @@ __all__ = [
     "log_odds_dirichlet",
     "keyness",
     "term_table",
+    "OutletCounts",
+    "outlet_counts",
+    "sum_counts",
+    "counts_table",
     "method_agreement",
     "agreed_terms",
     "kwic",
@@ -529,6 +534,11 @@ def term_table(
     """
     _check_view(view)
     x, terms = _sparse_counts(docs, ngram_range=ngram_range, min_df=min_df, lemmatize=lemmatize, stop=stop)
+    return _scored(x, terms, docs.index.to_numpy(), view=view, sublinear_tf=sublinear_tf)
+
+
+def _scored(x: sparse.csr_matrix, terms: np.ndarray, outlets: np.ndarray, *, view: str, sublinear_tf: bool) -> pd.DataFrame:
+    """The rows of :func:`term_table` from the outlet x term counts *x* (CSR, indices sorted, no explicit zeros)."""
     # Only the terms an outlet uses are kept, so only those cells are computed: the matrix stays
     # sparse (outlets x terms would be dense and mostly zeros). Each score is the same elementwise
     # formula as in tfidf_matrix, log_odds_dirichlet and keyness, on the same numbers.
@@ -547,7 +557,7 @@ def term_table(
     n_i, n_j = n[row], n.sum() - n[row]
     delta, var = _log_odds_cells(y_i, y_j, n_i, n_j, a, total.sum())
     g2, log_ratio = _keyness_cells(y_i, y_j, n_i, n_j)
-    table = pd.DataFrame({"outlet": docs.index.to_numpy()[row], "term": terms[col]})
+    table = pd.DataFrame({"outlet": outlets[row], "term": terms[col]})
     table["tfidf"] = tfidf.data
     table["count"] = y_i.astype(int)
     table["log_odds_z"] = delta / np.sqrt(var)
@@ -559,6 +569,101 @@ def term_table(
     table["rank_tfidf"] = table.groupby("outlet_order").cumcount() + 1
     cols = ["outlet", "view", "term", "count", "tfidf", "rank_tfidf", "log_odds_z", "g2", "log_ratio"]
     return table[cols].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- counts of some articles, summed
+
+
+@dataclass(frozen=True)
+class OutletCounts:
+    """Term counts per outlet of some of a corpus's articles (a partition), to be summed (:func:`sum_counts`).
+
+    ``outlets`` are the matrix's rows (in manifest order of their first article), ``terms`` its columns
+    (sorted), ``matrix`` the counts (CSR, int64); ``with_text`` the outlets whose lines are not all blank.
+    """
+
+    outlets: tuple
+    terms: np.ndarray
+    matrix: sparse.csr_matrix
+    with_text: frozenset
+
+
+def outlet_counts(lines: pd.DataFrame, articles: pd.DataFrame, view: str = "own", *, ngram_range: tuple[int, int] = (1, 2),
+                  lemmatize: bool = False, stop: Iterable[str] | None = None, markers: re.Pattern | None = None) -> OutletCounts:
+    """The counts :func:`count_matrix` makes of :func:`outlet_documents`, for the articles of *lines* only (the
+    furniture's inline *markers* removed, as there).
+
+    No n-gram spans a line end (:class:`Analyzer`), so an outlet's counts are the sum of its lines' counts, and
+    the counts of a corpus are the sum (:func:`sum_counts`) of the counts of its partitions: the corpus-wide
+    term tables reduce over partitions of articles without the outlet documents ever being joined.
+    """
+    _check_view(view)
+    _check_lines(lines, articles)
+    body = _view_lines(lines, view)
+    outlet = body["article"].map(articles["outlet"])
+    texts = body["text"].map(lambda t: clean_line(t, markers=markers)).groupby(outlet, sort=False).agg("\n".join)
+    order = [o for o in dict.fromkeys(articles["outlet"]) if o in texts.index]
+    docs = texts.reindex(order)
+    tokenizer = Tokenizer(lemmatize)
+    vec = CountVectorizer(analyzer=Analyzer(tokenizer, _closed_stop_words(stop, tokenizer), ngram_range))
+    try:
+        x = sparse.csr_matrix(vec.fit_transform(docs.tolist()), dtype=np.int64)
+        terms = vec.get_feature_names_out().astype(object)
+    except ValueError:  # no document, or no term in any: nothing to add
+        x, terms = sparse.csr_matrix((len(order), 0), dtype=np.int64), np.empty(0, dtype=object)
+    return OutletCounts(tuple(order), terms, x, frozenset(o for o, t in docs.items() if t.strip()))
+
+
+def sum_counts(parts: Iterable[OutletCounts]) -> OutletCounts:
+    """The counts of several partitions' articles added up, over the union of their terms (sorted).
+
+    Exact: integer counts, summed cell by cell; the same as :func:`outlet_counts` of all their lines.
+    """
+    parts = list(parts)
+    outlets = tuple(dict.fromkeys(o for p in parts for o in p.outlets))
+    row_of = {o: i for i, o in enumerate(outlets)}
+    terms = np.concatenate([np.empty(0, dtype=object), *(p.terms for p in parts)])
+    vocab, col = np.unique(terms, return_inverse=True)
+    rows, cols, data, offset = [], [], [], 0
+    for p in parts:
+        coo = p.matrix.tocoo()
+        rows.append(np.array([row_of[o] for o in p.outlets], dtype=np.int64)[coo.row])
+        cols.append(col[offset:offset + len(p.terms)][coo.col])
+        data.append(coo.data.astype(np.int64))
+        offset += len(p.terms)
+    x = sparse.coo_matrix((np.concatenate([np.empty(0, np.int64), *data]),
+                           (np.concatenate([np.empty(0, np.int64), *rows]), np.concatenate([np.empty(0, np.int64), *cols]))),
+                          shape=(len(outlets), len(vocab))).tocsr()
+    x.sum_duplicates()
+    x.eliminate_zeros()
+    return OutletCounts(outlets, vocab.astype(object), x, frozenset().union(*(p.with_text for p in parts)))
+
+
+def counts_table(counts: OutletCounts, articles: pd.DataFrame, *, view: str = "own", min_df: int = 1,
+                 sublinear_tf: bool = True) -> pd.DataFrame:
+    """:func:`term_table` from the counts of a whole corpus (:func:`outlet_counts`, :func:`sum_counts`): the same
+    rows, checks and errors as ``term_table(outlet_documents(lines, articles, view), ...)`` on its lines.
+    """
+    _check_view(view)
+    order = list(dict.fromkeys(articles["outlet"]))
+    empty = [o for o in order if o not in counts.with_text]
+    if empty:
+        raise TermsError(f"no body text in view {view!r} for outlet(s): {', '.join(map(str, empty))}")
+    if len(order) < 2:
+        raise TermsError("docs: expected a Series of at least two documents indexed by outlet (see outlet_documents)")
+    if not (isinstance(min_df, int) and min_df >= 1):
+        raise TermsError(f"min_df must be a whole number of documents >= 1, got {min_df!r}")
+    row_of = {o: i for i, o in enumerate(counts.outlets)}
+    x = counts.matrix[[row_of[o] for o in order]]
+    if not x.shape[1] or not x.nnz:
+        raise TermsError("no terms left to count (empty vocabulary; perhaps the documents only contain stop words)")
+    keep = np.flatnonzero(np.asarray((x > 0).sum(axis=0)).ravel() >= min_df)
+    if not len(keep):
+        raise TermsError("no terms left to count (After pruning, no terms remain. Try a lower min_df or a higher max_df.)")
+    x = sparse.csr_matrix(x[:, keep]) if len(keep) < x.shape[1] else sparse.csr_matrix(x)
+    x.sort_indices()
+    x.eliminate_zeros()
+    return _scored(x, counts.terms[keep], np.array(order, dtype=object), view=view, sublinear_tf=sublinear_tf)
 
 
 def _ranked(table: pd.DataFrame, method: str, outlet, n: int) -> list[str]:

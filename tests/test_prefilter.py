@@ -54,3 +54,45 @@ def test_prefilter_engines_agree_on_every_character_of_a_text_that_is_not_risky(
         by_hyperscan[row[whole]] = True
         by_python = np.array([re.fullmatch(source, c, flags) is not None for c in chars])
         assert (by_hyperscan[safe] == by_python[safe]).all(), source
+
+
+def _matches(db, data: bytes) -> list[tuple[int, int]]:
+    from newslens.prefilter import _scratch
+
+    found: list[tuple[int, int]] = []
+    db.scan(data, match_event_handler=lambda i, _a, b, _f, _c: found.append((i, b)), scratch=_scratch(db))
+    return found
+
+
+def test_compiled_databases_are_kept_in_the_disk_cache_and_reloaded(tmp_path, monkeypatch):
+    from newslens.prefilter import _compile
+
+    monkeypatch.setenv("NEWSLENS_CACHE_DIR", str(tmp_path))
+    args = ([b"dinner", b"ban+quet"], [0, 1], [hyperscan.HS_FLAG_PREFILTER, hyperscan.HS_FLAG_CASELESS])
+    first = _compile(*args)
+    kept = list(tmp_path.glob("hyperscan-*.pickle"))
+    assert len(kept) == 1
+    again = _compile(*args)
+    text = b"a DINNER, a dinner, a BANNQUET"
+    assert again is not first and _matches(again, text) == _matches(first, text) == [(0, 18), (1, 30)]
+    # the entry is what is read: a planted database answers instead of compiling
+    import pickle
+
+    other = hyperscan.Database()
+    other.compile(expressions=[b"xyz"], ids=[7], flags=[0])
+    kept[0].write_bytes(pickle.dumps(hyperscan.dumpb(other)))
+    assert _matches(_compile(*args), b"a dinner xyz") == [(7, 12)]
+    # an entry that cannot be loaded is compiled again, and a refusal is kept and raised again
+    kept[0].write_bytes(b"not a pickle")
+    assert _matches(_compile(*args), b"a dinner") == [(0, 8)]
+    for _ in range(2):
+        with pytest.raises(hyperscan.error):
+            _compile([b"x*"], [0], [0])  # matches the empty text: Hyperscan refuses it
+    assert len(list(tmp_path.glob("hyperscan-*.pickle"))) == 2
+
+
+def test_compiling_without_a_cache_folder_works(monkeypatch):
+    from newslens.prefilter import _compile
+
+    monkeypatch.setenv("NEWSLENS_CACHE_DIR", "off")
+    assert _matches(_compile([b"said"], [0], [0]), b"she said") == [(0, 8)]

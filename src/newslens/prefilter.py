@@ -18,6 +18,8 @@ from functools import lru_cache
 import hyperscan
 import numpy as np
 
+from newslens import cache
+
 __all__ = ["TextBuffer", "candidates", "candidates_of_each", "candidate_ids", "scannable"]
 
 # Patterns are scanned without Unicode properties (HS_FLAG_UCP): with them one bounded repeat of \w can take
@@ -66,25 +68,48 @@ def _hs_flags(flags: int, *, single: bool) -> int:
     return out | hyperscan.HS_FLAG_SINGLEMATCH * single
 
 
+
+def _compile(expressions: list[bytes], ids: list[int], flags: list[int]) -> hyperscan.Database:
+    """``Database.compile`` of *expressions*, kept in the disk cache (:mod:`newslens.cache`): compiling a codebook's
+    patterns takes seconds, and every chapter kernel and worker process would pay it again. A refusal is kept too
+    (raised again as ``hyperscan.error``); an entry this machine cannot load or allocate a scratch for (another
+    CPU, another Hyperscan) is compiled again."""
+    entry = cache.key("hyperscan", hyperscan.__version__, repr((expressions, ids, flags)))
+    saved = cache.load("hyperscan", entry)
+    if saved is False:
+        raise hyperscan.error("refused before (kept in the newslens cache)")
+    if isinstance(saved, bytes):
+        try:
+            db = hyperscan.loadb(saved, hyperscan.HS_MODE_BLOCK)
+            hyperscan.Scratch(db)
+            return db
+        except hyperscan.error:
+            pass
+    db = hyperscan.Database()
+    try:
+        db.compile(expressions=expressions, ids=ids, flags=flags)
+    except hyperscan.error:
+        cache.store("hyperscan", entry, False)
+        raise
+    cache.store("hyperscan", entry, hyperscan.dumpb(db))
+    return db
+
+
 @lru_cache(maxsize=4096)
 def _database(source: str, flags: int, single: bool = False) -> hyperscan.Database | None:
     """The prefilter database of one pattern, or None when every text must be a candidate (see :func:`scannable`;
     a pattern that can match the empty text matches nearly every text anyway)."""
     if not scannable(source, flags):
         return None
-    db = hyperscan.Database()
     try:
-        db.compile(expressions=[source.encode("utf-8")], ids=[0], flags=[_hs_flags(flags, single=single)])
+        return _compile([source.encode("utf-8")], [0], [_hs_flags(flags, single=single)])
     except hyperscan.error:
         return None
-    return db
 
 
 @lru_cache(maxsize=1)
 def _risky_database() -> hyperscan.Database:
-    db = hyperscan.Database()
-    db.compile(expressions=[_RISKY.encode()], ids=[0], flags=[_RISKY_FLAGS])
-    return db
+    return _compile([_RISKY.encode()], [0], [_RISKY_FLAGS])
 
 
 @lru_cache(maxsize=64)
@@ -92,10 +117,8 @@ def _group_database(patterns: tuple[tuple[str, int], ...]) -> tuple[hyperscan.Da
     """One database of several patterns (ids = their positions; the last id flags a risky text), and the positions
     of those it leaves out (always candidates)."""
     def compiled(ok: list[int]) -> hyperscan.Database:
-        db = hyperscan.Database()
-        db.compile(expressions=[patterns[i][0].encode("utf-8") for i in ok] + [_RISKY.encode()], ids=ok + [len(patterns)],
-                   flags=[_hs_flags(patterns[i][1], single=True) for i in ok] + [_RISKY_FLAGS | hyperscan.HS_FLAG_SINGLEMATCH])
-        return db
+        return _compile([patterns[i][0].encode("utf-8") for i in ok] + [_RISKY.encode()], ok + [len(patterns)],
+                        [_hs_flags(patterns[i][1], single=True) for i in ok] + [_RISKY_FLAGS | hyperscan.HS_FLAG_SINGLEMATCH])
 
     ok = [i for i, (s, f) in enumerate(patterns) if scannable(s, f)]
     try:  # all at once; only when Hyperscan refuses one is each compiled alone to find which
@@ -228,13 +251,10 @@ def candidates(source: str, flags: int, buffer: TextBuffer, *, max_ends: int | N
 def _many_database(patterns: tuple[tuple[str, int], ...]) -> hyperscan.Database | None:
     """One database of the scannable *patterns* (ids = their positions), or None if Hyperscan refuses one of them."""
     ok = [i for i, (s, f) in enumerate(patterns) if scannable(s, f)]
-    db = hyperscan.Database()
     try:
-        db.compile(expressions=[patterns[i][0].encode("utf-8") for i in ok], ids=ok,
-                   flags=[_hs_flags(patterns[i][1], single=False) for i in ok])
+        return _compile([patterns[i][0].encode("utf-8") for i in ok], ok, [_hs_flags(patterns[i][1], single=False) for i in ok])
     except hyperscan.error:
         return None
-    return db
 
 
 def candidates_of_each(patterns: tuple[tuple[str, int], ...], buffer: TextBuffer) -> list[np.ndarray | None]:

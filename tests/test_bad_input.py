@@ -399,6 +399,20 @@ def test_the_stories_codebooks_have_no_trap(story_dir):
 # --------------------------------------------------------------------------- interrupted, concurrent and partial exports
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    # A process started in the background by a non-interactive shell inherits SIGINT ignored (POSIX), and so does a
+    # test run launched that way; these tests are about Ctrl-C at a terminal, so the child gets the default back.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture
+def ctrl_c_as_in_a_terminal():
+    """Ctrl-C raises KeyboardInterrupt in this process during the test, whatever the disposition it started with."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
 def test_an_interrupted_export_leaves_the_previous_output_intact(story, tmp_path):
     out = tmp_path / "out"
     first = _cli("export", "--data", str(story), "--out", str(out))
@@ -407,7 +421,7 @@ def test_an_interrupted_export_leaves_the_previous_output_intact(story, tmp_path
     # the next run is interrupted while it writes the tables (its progress line says so)
     proc = subprocess.Popen([sys.executable, "-m", "newslens", "export", "--data", str(story), "--out", str(out),
                              "--progress-seconds", "0.2"], stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONHASHSEED": "0"})
+                            env={**os.environ, "PYTHONHASHSEED": "0"}, preexec_fn=_ctrl_c_as_in_a_terminal)
     seen = []
     for line in proc.stderr:
         seen.append(line)
@@ -516,7 +530,7 @@ def test_a_second_export_into_a_folder_being_written_is_refused(story, tmp_path,
     assert (out / PROVENANCE).is_file() and not (tmp_path / ".out.newslens-lock").exists()
 
 
-def test_ctrl_c_during_the_swap_comes_too_late_and_the_new_set_is_whole(tmp_path, monkeypatch):
+def test_ctrl_c_during_the_swap_comes_too_late_and_the_new_set_is_whole(tmp_path, monkeypatch, ctrl_c_as_in_a_terminal):
     from newslens import export
 
     (tmp_path / "tmp").mkdir()

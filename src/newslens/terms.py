@@ -228,6 +228,15 @@ def _view_lines(lines: pd.DataFrame, view: str) -> pd.DataFrame:
     return body
 
 
+def _outlet_texts(lines: pd.DataFrame, articles: pd.DataFrame, view: str, markers: re.Pattern | None) -> pd.Series:
+    """Each outlet's body lines of *view*, inline *markers* removed, joined by newlines (outlets in order of first line)."""
+    _check_view(view)
+    _check_lines(lines, articles)
+    body = _view_lines(lines, view)
+    outlet = body["article"].map(articles["outlet"])
+    return body["text"].map(lambda t: clean_line(t, markers=markers)).groupby(outlet, sort=False).agg("\n".join)
+
+
 def outlet_documents(lines: pd.DataFrame, articles: pd.DataFrame, view: str = "own", *, markers: re.Pattern | None = None) -> pd.Series:
     """One document per outlet: its body lines, inline markers removed, joined by newlines.
 
@@ -247,11 +256,7 @@ def outlet_documents(lines: pd.DataFrame, articles: pd.DataFrame, view: str = "o
     -------
     Series indexed by ``outlet`` (manifest order), the document text as values.
     """
-    _check_view(view)
-    _check_lines(lines, articles)
-    body = _view_lines(lines, view)
-    outlet = body["article"].map(articles["outlet"])
-    texts = body["text"].map(lambda t: clean_line(t, markers=markers)).groupby(outlet, sort=False).agg("\n".join)
+    texts = _outlet_texts(lines, articles, view, markers)
     order = list(dict.fromkeys(articles["outlet"]))
     empty = [o for o in order if not texts.get(o, "").strip()]
     if empty:
@@ -597,11 +602,7 @@ def outlet_counts(lines: pd.DataFrame, articles: pd.DataFrame, view: str = "own"
     the counts of a corpus are the sum (:func:`sum_counts`) of the counts of its partitions: the corpus-wide
     term tables reduce over partitions of articles without the outlet documents ever being joined.
     """
-    _check_view(view)
-    _check_lines(lines, articles)
-    body = _view_lines(lines, view)
-    outlet = body["article"].map(articles["outlet"])
-    texts = body["text"].map(lambda t: clean_line(t, markers=markers)).groupby(outlet, sort=False).agg("\n".join)
+    texts = _outlet_texts(lines, articles, view, markers)
     order = [o for o in dict.fromkeys(articles["outlet"]) if o in texts.index]
     docs = texts.reindex(order)
     tokenizer = Tokenizer(lemmatize)

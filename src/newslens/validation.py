@@ -20,7 +20,7 @@ from newslens.corpus import CorpusError, find_data_dir, label_lines, load_corpus
 from newslens.quotes import QuoteError, extract_quotes, load_speakers, match_quotes
 
 __all__ = ["MEASURES", "find_validation", "load_validation", "label_validation", "agreement", "line_errors", "quote_errors",
-           "measure_validation", "agreement_markdown"]
+           "measure_validation", "measure_groups", "agreement_markdown"]
 
 #: The rows of the agreement table, in order, with how a reader sees them.
 MEASURES = {
@@ -156,14 +156,16 @@ def quote_errors(found: pd.DataFrame, ref_quotes: pd.DataFrame) -> pd.DataFrame:
     return q[wrong].reset_index(drop=True)
 
 
-def _split_measures(folder: Path, furniture_dir: Path, splits: tuple[str, ...]) -> dict[str, dict]:
+def _split_measures(folder: Path, furniture_dir: Path, splits: tuple[str, ...] | None, by: str = "split") -> dict[str, dict]:
     manifest, ref_lines, ref_quotes = load_validation(folder)
+    if by not in manifest.columns:
+        raise CorpusError(f"{folder / 'captures.csv'}: no column {by!r}; group by one of {', '.join(manifest.columns)}")
     speakers = load_speakers(data_dir=folder)
     out = {}
-    for split in splits:
-        part = manifest[manifest["split"] == split]
+    for split in (splits if splits is not None else tuple(dict.fromkeys(manifest[by]))):
+        part = manifest[manifest[by] == split]
         if part.empty:
-            raise CorpusError(f"{folder / 'captures.csv'}: no capture has split {split!r}")
+            raise CorpusError(f"{folder / 'captures.csv'}: no capture has {by} {split!r}")
         lines = label_validation(part, furniture_dir=furniture_dir)
         found = extract_quotes(lines, speakers, data_dir=furniture_dir)
         out[split] = agreement(lines, ref_lines[ref_lines["article"].isin(part.index)], found,
@@ -203,6 +205,18 @@ def _measure_validation(folder: Path, data: Path, ref: Path, given: bool, splits
         lines = corpus.lines[corpus.lines["article"].isin(set(seed_lines["article"]))]
         columns["seeds"] = agreement(lines, seed_lines, extract_quotes(lines, data_dir=data), seed_quotes)
     columns.update(_split_measures(folder, data, splits))
+    return _table(columns)
+
+
+def measure_groups(folder: str | Path, by: str, *, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The agreement table with one column per value of the column *by* of ``captures.csv`` (for example the
+    ``batch`` a capture was labelled in), in the order the values first appear; no seeds column, not cached.
+    Raises :class:`CorpusError` when ``captures.csv`` has no such column."""
+    data = Path(data_dir) if data_dir is not None else find_data_dir()
+    return _table(_split_measures(Path(folder), data, None, by))
+
+
+def _table(columns: dict[str, dict]) -> pd.DataFrame:
     table = pd.DataFrame(columns).reindex(list(MEASURES))
     table.index = [MEASURES[k] for k in table.index]
     table.index.name = "measure"
@@ -237,11 +251,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--folder", default=None, help="validation folder (default: tests/validation beside data/)")
     p.add_argument("--data", default=None, help="the project's data folder (default: found from here)")
     p.add_argument("--reference", default=None, help="the seeds' hand labels (default: the data folder's reference/)")
+    p.add_argument("--by", default=None, metavar="COLUMN",
+                   help="one column per value of this column of captures.csv (e.g. batch) instead of the halves")
     args = p.parse_args(argv)
     try:
         data = Path(args.data) if args.data else find_data_dir()
         folder = Path(args.folder) if args.folder else data.parent / "tests" / "validation"
-        table = measure_validation(folder, data_dir=data, reference=args.reference)
+        if args.by:
+            table = measure_groups(folder, args.by, data_dir=data)
+        else:
+            table = measure_validation(folder, data_dir=data, reference=args.reference)
     except (CorpusError, QuoteError) as exc:
         print(f"newslens.validation: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2

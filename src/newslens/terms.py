@@ -162,7 +162,10 @@ class Analyzer:
 # _PHRASE_BREAK for a text whose lines are joined by "\n", breaking each line as _PHRASE_BREAK breaks it on its own:
 # the newline that joins two lines is the "\s" after a line's last character (as "$" was), and is not the space
 # before a phrase-opening mark (a line's first character has nothing before it).
-_PHRASE_BREAK_LINES = re.compile(r"[^\w\s'’#-]+(?=\s|$)|(?<=[^\S\n])[^\w\s#]+|[—–…]")
+# Written with the first character taken out in front ("[^\w\s#]", which each alternative starts with; the
+# lookbehinds check it again): a pattern that starts with a character set lets re skip to the next candidate
+# character instead of trying three alternatives at every position, about 2.5 times faster on body text.
+_PHRASE_BREAK_LINES = re.compile(r"[^\w\s#](?:(?<=[^\w\s'’#-])[^\w\s'’#-]*(?=\s|$)|(?<=[^\S\n].)[^\w\s#]*|(?<=[—–…]))")
 # newslens.words.WORD's tokens, or a newline: WORD written without a lookahead at every character (the same
 # language, greedy either way), which scans a large text about a third faster, as text._WORD_OR_SEP does.
 _TOKEN_OR_END = re.compile(r"\n|#?[^\W_][\w'’]*(?:[-.,]\w[\w'’]*)*", re.UNICODE)
@@ -250,12 +253,12 @@ def _count_ngrams(docs: list[str], *, lemmatize: bool = False, stop: Iterable[st
     if any(" " in w for w in words):  # a lemma with a space: a unigram may read as a bigram, one feature
         merged, terms = pd.factorize(terms)
         cols = merged[cols]
-    order = np.argsort(terms, kind="stable")  # Python's string order, as CountVectorizer's sorted(vocabulary)
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
+    rank = _ranks(terms)  # Python's string order, as CountVectorizer's sorted(vocabulary)
     x = sparse.csr_matrix((np.ones(len(cols), dtype=np.int64), (rows, rank[cols])), shape=(len(docs), len(terms)))
     x.sum_duplicates()
-    return x, terms[order].astype(object)
+    sorted_terms = np.empty(len(terms), dtype=object)
+    sorted_terms[rank] = terms
+    return x, sorted_terms
 
 
 def tokenize(text: str, *, lemmatize: bool = False) -> list[str]:
@@ -314,9 +317,11 @@ def _check_lines(lines: pd.DataFrame, articles: pd.DataFrame) -> None:
                     error=TermsError)
     if not isinstance(articles, pd.DataFrame) or "outlet" not in articles.columns:
         raise TermsError("articles: expected corpus.articles, a DataFrame indexed by article with an 'outlet' column")
-    unknown = sorted(set(lines["article"]) - set(articles.index))
-    if unknown:
-        raise TermsError(f"lines: article(s) {', '.join(map(str, unknown))} not in the articles table")
+    known = lines["article"].isin(articles.index)
+    if not known.all():
+        unknown = sorted(set(lines.loc[~known, "article"]) - set(articles.index))
+        if unknown:
+            raise TermsError(f"lines: article(s) {', '.join(map(str, unknown))} not in the articles table")
 
 
 def _check_view(view: str) -> None:
@@ -676,18 +681,32 @@ def _scored(x: sparse.csr_matrix, terms: np.ndarray, outlets: np.ndarray, *, vie
     n_i, n_j = n[row], n.sum() - n[row]
     delta, var = _log_odds_cells(y_i, y_j, n_i, n_j, a, total.sum())
     g2, log_ratio = _keyness_cells(y_i, y_j, n_i, n_j)
-    table = pd.DataFrame({"outlet": outlets[row], "term": terms[col]})
-    table["tfidf"] = tfidf.data
-    table["count"] = y_i.astype(int)
-    table["log_odds_z"] = delta / np.sqrt(var)
-    table["g2"] = g2
-    table["log_ratio"] = log_ratio
-    table["view"] = view
-    table["outlet_order"] = row
-    table = table.sort_values(["outlet_order", "tfidf", "term"], ascending=[True, False, True])
-    table["rank_tfidf"] = table.groupby("outlet_order").cumcount() + 1
-    cols = ["outlet", "view", "term", "count", "tfidf", "rank_tfidf", "log_odds_z", "g2", "log_ratio"]
-    return table[cols].reset_index(drop=True)
+    # Sorted by outlet, TF-IDF descending, then term: terms are unique in a row, so the term's rank in *terms*
+    # (its column when *terms* is sorted, as it always is here) orders ties as the strings would, without
+    # sorting strings.
+    term_rank = col if _is_sorted(terms) else _ranks(terms)[col]
+    order = np.lexsort((term_rank, -tfidf.data, row))
+    row, col = row[order], col[order]
+    table = pd.DataFrame({"outlet": outlets[row], "view": view, "term": terms[col]})
+    table["count"] = y_i[order].astype(int)
+    table["tfidf"] = tfidf.data[order]
+    table["rank_tfidf"] = np.arange(len(order), dtype=np.int64) - x.indptr[row] + 1  # row r fills indptr[r]:indptr[r+1]
+    table["log_odds_z"] = (delta / np.sqrt(var))[order]
+    table["g2"] = g2[order]
+    table["log_ratio"] = log_ratio[order]
+    return table
+
+
+def _is_sorted(values: np.ndarray) -> bool:
+    return bool(len(values) < 2 or (values[:-1] < values[1:]).all())
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Each value's position in ``sorted(values)`` (distinct values)."""
+    order = np.argsort(values, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
 
 
 # --------------------------------------------------------------------------- counts of some articles, summed

@@ -175,6 +175,84 @@ def test_analyzer_repr_is_stable_and_counts_unigrams_like_scikit_learn():
     assert analyzer("The manager, the firm") == ["manager", "firm"]
 
 
+# Pieces the fast counting must treat exactly as the Analyzer does: stop words, possessives (curly and straight),
+# hashtags, numbers, abbreviations, dashes, ellipses, quotes at line starts, letters whose lower case is longer
+# (İ) or depends on the neighbours (Σ), other spaces, line ends; and lemmas.
+_PIECES = ["the", "of", "who", "Managers", "managers'", "Northwind's", "Northwind’s", "#MeToo", "6,000", "U.S.", "a.m.",
+           "e-commerce", "being", "fired", "women", "İstanbul", "ΣΟΦΙΑΣ", "Σ", "said,", "said.", "—", "–", "…", "-", "--",
+           '"', "“Quote", "”", "'", "’", "(", ")", ";", ":", "!", "?", "[x]", "_", "x_y", "#", "##a", "é", " ", "  ", "\t",
+           "\n", "\n", "\u00a0", "s", "'s", "X's'"]
+
+
+def _random_docs(rng, n_docs=4):
+    return [" ".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 40))).replace(" \n ", "\n")
+            if rng.random() < 0.5 else "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 40))) for _ in range(n_docs)]
+
+
+@pytest.mark.parametrize("lemmatize", [False, True])
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (2, 2), (1, 3), (2, 1)])
+def test_fast_counts_equal_count_vectorizer_with_the_analyzer(lemmatize, ngram_range):
+    import random
+
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    rng = random.Random(f"{lemmatize}{ngram_range}")
+    tokenizer = T.Tokenizer(lemmatize)
+    stop = T._closed_stop_words(["the", "of", "who", "being", "s"], tokenizer)
+    compared = 0
+    for _ in range(150):
+        docs = _random_docs(rng)
+        x, terms = T._count_ngrams(docs, lemmatize=lemmatize, stop=stop, ngram_range=ngram_range)
+        vec = CountVectorizer(analyzer=T.Analyzer(tokenizer, stop, ngram_range))
+        try:
+            want = sparse.csr_matrix(vec.fit_transform(docs))
+        except ValueError:  # empty vocabulary
+            assert len(terms) == 0 and x.shape == (len(docs), 0)
+            continue
+        assert list(terms) == list(vec.get_feature_names_out())
+        assert x.dtype == np.int64 and x.has_sorted_indices and (x != want).nnz == 0
+        compared += 1
+    assert compared > 100 or ngram_range == (2, 1)
+
+
+def test_phrase_breaks_of_joined_lines_are_those_of_each_line():
+    import random
+
+    rng = random.Random(5)
+    for _ in range(3000):
+        lines = "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 30))).split("\n")
+        assert T._PHRASE_BREAK_LINES.sub("\n", "\n".join(lines)).split("\n") == [c for line in lines for c in T._PHRASE_BREAK.split(line)]
+
+
+def test_token_or_end_finds_the_tokens_of_word():
+    import random
+
+    from newslens.words import WORD
+
+    rng = random.Random(6)
+    for _ in range(3000):
+        text = "".join(rng.choice(_PIECES + ["a-", "-b", "1.", ".2", ",", "a,b", "a.-b"]) for _ in range(rng.randint(0, 30)))
+        assert [t for t in T._TOKEN_OR_END.findall(text) if t != "\n"] == WORD.findall(text)
+        assert "".join(T._TOKEN_OR_END.findall(text)).count("\n") == text.count("\n")
+
+
+def test_count_matrix_of_tricky_text_and_ngram_range_checks():
+    docs = pd.Series({"a": "İstanbul’s ΣΟΦΙΑΣ said: “Managers’ e-commerce.”\n#MeToo 6,000 U.S. staff", "b": "Staff — managers… staff"})
+    counts = T.count_matrix(docs, stop=["the"])
+    assert counts.loc["a", "#metoo 6,000"] == 1 and counts.loc["b", "staff"] == 2
+    assert "e-commerce #metoo" not in counts.columns  # a line end between them
+    with pytest.raises(TermsError, match="no terms left to count"):
+        T.count_matrix(TOY, ngram_range=(2, 1))
+    with pytest.raises(TermsError, match="ngram_range must be two whole numbers >= 1"):
+        T.count_matrix(TOY, ngram_range=(0, 1))
+    with pytest.raises(TermsError, match=r"no terms left to count \(max_df corresponds to < documents than min_df\)"):
+        T.count_matrix(TOY, min_df=4)
+    with pytest.raises(TermsError, match=r"no terms left to count \(After pruning, no terms remain"):
+        T.count_matrix(pd.Series({"a": "one two", "b": "three four"}), min_df=2)
+    assert list(T.count_matrix(TOY, min_df=2, stop=ENGLISH_STOP_WORDS).columns) == ["company", "manager", "police", "staff"]
+
+
 def test_count_matrix_lemmas_with_stop_words_do_not_warn():
     docs = pd.Series({"a": "Being fired, the managers were found.", "b": "Women are being heard."})
     with warnings.catch_warnings():
@@ -335,6 +413,24 @@ def test_counts_of_partitions_summed_give_the_term_table(mini_lines, view, cuts)
     # the sum is the count of the whole: a term split between partitions ("alpha" in a1 and a2) adds up
     whole = T.outlet_counts(lines, articles, view, stop=stop)
     assert list(summed.terms) == list(whole.terms) and (summed.matrix != whole.matrix).nnz == 0
+
+
+def test_outlet_counts_by_view_are_outlet_counts_of_each_view(mini_lines):
+    lines, articles = mini_lines
+    stop = T.stop_words({"stop_words": [], "keep": []})
+    both = T.outlet_counts_by_view(lines, articles, stop=stop, markers=MARKERS)
+    assert list(both) == list(T.VIEWS)
+    for view in T.VIEWS:
+        one = T.outlet_counts(lines, articles, view, stop=stop, markers=MARKERS)
+        assert both[view].outlets == one.outlets and both[view].with_text == one.with_text
+        assert list(both[view].terms) == list(one.terms) and (both[view].matrix != one.matrix).nnz == 0
+    # the own view counts only its own lines' terms: the quoted line's words are not among its terms
+    assert "anger" in set(both["all"].terms) and "anger" not in set(both["own"].terms)
+    assert "source" not in set(both["all"].terms)  # the marker is nobody's word
+    docs = T.outlet_documents(lines, articles, "all", markers=MARKERS)
+    want = T.count_matrix(docs, stop=stop)
+    got = both["all"].matrix.toarray()
+    assert list(both["all"].terms) == list(want.columns) and (got == want.to_numpy()).all()
 
 
 def test_counts_table_gives_the_errors_of_term_table(mini_lines):

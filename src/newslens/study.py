@@ -362,8 +362,8 @@ class Study:
     def _term_counts(self) -> dict[str, terms.OutletCounts]:
         # Outlet x term counts per view: the sum of the lines' counts, so a parallel study reduces them from its
         # partitions' counts (newslens.parallel.REDUCED) and never joins the outlet documents.
-        return {v: terms.outlet_counts(self.lines, self.corpus.articles, v, stop=self.stop_words,
-                                  markers=self.markers) for v in terms.VIEWS}
+        return terms.outlet_counts_by_view(self.lines, self.corpus.articles, terms.VIEWS, stop=self.stop_words,
+                                           markers=self.markers)
 
     @cached_property
     def _term_tables(self) -> dict[str, pd.DataFrame]:

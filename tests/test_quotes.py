@@ -451,3 +451,77 @@ def test_a_one_word_name_met_inside_a_sentence_is_a_name_at_a_sentence_start_too
     assert got[0][1] == "Roadsoft"
     # never met inside a sentence: a capitalised first word is not taken for a name
     assert _unlisted("Roadsoft added: “Our engineers are on it.”")[0][1] == "unattributed"
+
+
+SOURCES = {"speaker_types": ["justice", "government", "organisation", "expert", "other"], "actors": [],
+           "roles": [{"type": "justice", "cues": ["prosecutor", "police"]},
+                     {"type": "government", "cues": ["minister", "ministry", "official", "authority", "chairman"]},
+                     {"type": "organisation", "cues": ["company", "spokesperson", "spokeswoman", "ceo", "agency"]},
+                     {"type": "expert", "cues": ["analyst"]}],
+           "not_speakers": ["The", "On", "In"], "titles": ["Mr."],
+           "speech_verbs": ["said", "says", "told", "added", "wrote", "according to"]}
+
+
+def _sources(*paragraphs):
+    return extract_quotes(lines(*paragraphs), SOURCES)[["quote", "speaker", "speaker_type"]].values.tolist()
+
+
+def test_an_unnamed_source_is_the_description_as_printed():
+    assert _sources("“The deal is done,” a person familiar with the matter said.")[0][1:] == \
+        ["a person familiar with the matter", "other"]
+    assert _sources("“The deal is done,” said two people briefed on the talks.")[0][1:] == \
+        ["two people briefed on the talks", "other"]
+    assert _sources("“It is over,” one source said.")[0][1:] == ["one source", "other"]
+    # a role word in the description types it, and a body named inside it is not the speaker
+    assert _sources("“It is over,” a source close to the company said.")[0][1:] == \
+        ["a source close to the company", "organisation"]
+    assert _sources("“The road stays shut,” a senior official, who spoke on condition of anonymity, said.")[0][1:] == \
+        ["a senior official", "government"]
+    # a plural noun without an article is a source only with what it knows ("people" alone is nobody)
+    assert _sources("The terms are agreed, according to people briefed on the talks, who said it was “a fair deal.”")[0][1:] \
+        == ["people briefed on the talks", "other"]
+    assert _sources("“It is over,” people said.")[0][1] == "unattributed"
+
+
+def test_according_to_names_the_speaker_after_it():
+    assert _sources("Prices will rise “sharply”, according to the ministry.")[0][1:] == ["the ministry", "government"]
+    assert _sources("Prices will rise “sharply”, according to Jane Roe, an analyst.")[0][1:] == ["Jane Roe", "expert"]
+
+
+def test_a_spokesperson_speaks_for_the_body_named_with_them():
+    assert _sources("“We deny it,” a police spokesperson said.")[0][1:] == ["a police spokesperson", "justice"]
+    assert _sources("“We deny it,” a ministry spokeswoman told reporters.")[0][1:] == ["a ministry spokeswoman", "government"]
+    assert _sources("“We deny it,” a company spokeswoman said.")[0][1:] == ["a company spokeswoman", "organisation"]
+
+
+def test_a_body_before_role_words_and_a_name_is_the_persons_and_quoted_as_saying_names_the_speaker():
+    assert _sources("“Ten tugs worked,” said Canal Authority chairman Omar Lee.")[0][1:] == ["Omar Lee", "government"]
+    got = _sources("The Daily Wire quoted the ministry as saying that “the road is open.”")
+    assert got[0][1:] == ["the ministry", "government"]
+    got = _sources("The Daily Wire quoted Jane Roe, a minister, as saying that “the road is open.”")
+    assert got[0][1] == "Jane Roe"
+
+
+def test_a_person_described_by_age_and_a_capitalised_noun_is_a_person_named_before():
+    got = _sources("Jane Roe finished fourth.", "“I am proud,” the 24-year-old Canadian said.")
+    assert got[0][1] == "Jane Roe"
+
+
+def test_former_officials_speak_as_experts_and_place_based_bodies_are_companies():
+    assert _sources("“It is a strong case,” former federal prosecutor Jane Roe said.")[0][1:] == ["Jane Roe", "expert"]
+    assert _sources("“It is a strong case,” said Jane Roe, a former minister.")[0][1:] == ["Jane Roe", "expert"]
+    assert _sources("“It is a strong case,” prosecutor Jane Roe said.")[0][1:] == ["Jane Roe", "justice"]
+    assert _sources("“It is a strong case,” former company CEO Jane Roe said.")[0][2] == "organisation"
+    assert _sources("In a post, the Oslo-based Nord Shipping Agency said: “The ship is stuck.”")[0][1:] == \
+        ["Nord Shipping Agency", "organisation"]
+
+
+def test_the_head_of_a_body_is_the_one_named_at_its_top():
+    book = {**SOURCES, "actors": [{"name": "Canal Authority", "type": "government", "gender": "none",
+                                   "aliases": ["Canal Authority"]}]}
+    got = extract_quotes(lines("Omar Lee, chairman of the Canal Authority, spoke on Monday.",
+                               "The head of the Canal Authority said ships wait, adding: “This is all we can do.”"), book)
+    assert got[["speaker", "speaker_type"]].values.tolist() == [["Omar Lee", "government"]]
+    # nobody named at its top: the description stays
+    got = extract_quotes(lines("The head of the Canal Authority said ships wait, adding: “This is all we can do.”"), book)
+    assert got["speaker"].tolist() == ["The head of the Canal Authority"]

@@ -63,6 +63,26 @@ _APPOSITIVE = re.compile(r"\s*,\s*(?!\s*(?:who|whose|which|that|where|when|in|on
                          re.IGNORECASE)  # nor a prepositional phrase (", in a letter to the regulators")
 # Words that end the run of role words attached before a name ("a statement by lawyer Ann Lee").
 _NOT_ATTACHED = {"and", "or", "but", "to", "by", "with", "from", "that", "as", "of", "for", "in", "on", "at", "the", "a", "an"}
+# A spokesperson's word: the type is the one of the body they speak for, when the description names it.
+_VOICE_WORD = re.compile(r"spokes(?:person|man|woman|people|men|women)s?|representatives?|mouthpieces?")
+# An unnamed source: "a person familiar with the matter", "two people briefed on the talks", "one source", "an
+# aide", "sources close to the company", "people with knowledge of the plan". Generic English for anonymity.
+_SOURCE = re.compile(
+    r"(?:\b(?:a|an|one|two|three|four|several|some|other|multiple)\s+(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?:person|people|persons|source|sources|insider|insiders|aide|aides|individual|individuals)"
+    r"|(?P<bare>\b(?:people|persons|sources|insiders|aides)))\b"
+    r"(?P<qual>\s*,?\s*(?:familiar\s+with|briefed\s+on|close\s+to|involved\s+in|knowledgeable\s+about|"
+    r"with\s+(?:direct\s+|first-hand\s+)?knowledge\s+of|in\s+the\s+know\s+about|aware\s+of)"
+    r"(?:\s+(?:[\w'’-]+))(?:\s+(?!said\b|says\b|told\b|who\b)[\w'’-]+){0,5})?", re.IGNORECASE)
+# "X quoted Y as saying": Y speaks (a news agency relaying somebody's words is not the speaker).
+_QUOTED_AS = re.compile(r"\bquot(?:ed|ing|es)\s+(.{1,100}?)\s+as\s+(?:saying|stating|telling|writing)\b", re.IGNORECASE)
+# A former official or prosecutor quoted now speaks as a commentator ("former federal prosecutor Ann Lee").
+_FORMER = re.compile(r"\b(?:former|ex-|retired)\s*(?:[a-z][\w-]*\s+){0,3}$", re.IGNORECASE)
+# Generic nouns for the one at the top of a body ("the head of the Canal Authority"): its holder, named elsewhere.
+_HEAD_NOUNS = {"head", "chief", "leader", "boss"}
+# The role words of the one at the top of a body that "the head of X" stands for, when the codebook lists them.
+_TOP_ROLES = {"chairman", "chairwoman", "chair", "president", "chief executive", "ceo", "director", "head", "leader",
+              "director general", "governor", "secretary general", "commissioner"}
 _FIRST_PERSON = re.compile(r"\b(I|me|my|I'm|I’m|I've|I’ve)\b")
 # A participle, a colon or a semicolon that introduces a quote without a listed verb ("..., declaring, '...'").
 _INTRO_TAIL = re.compile(r"(?:\b[a-z]+ing\s*[,:]?|[:;])\s*$")
@@ -441,7 +461,9 @@ def _role_type(context: str, sp: Speakers, *, head: bool = False) -> str:
         return "other"
     if not head:
         return sp.roles[min(i for _, _, i in spans)].type
-    return sp.roles[max((e, i) for _, e, i in spans)[1]].type
+    # a spokesperson speaks for the body named with them: "a police spokesperson" is the police's voice
+    voiced = [a for a in spans if not _VOICE_WORD.fullmatch(low, a[0], a[1])] if len(spans) > 1 else spans
+    return sp.roles[max((e, i) for _, e, i in (voiced or spans))[1]].type
 
 
 def _describe(m: Mention, para: _Para, sp: Speakers) -> Attribution:
@@ -452,10 +474,12 @@ def _describe(m: Mention, para: _Para, sp: Speakers) -> Attribution:
     its appositive (", a lawyer and director of ...,"; not a relative clause: ", who joined the team"). When
     those words name a body of the codebook ("a spokeswoman for the Ministry"), the body's type.
     """
-    if m.kind == "alias":
-        return Attribution(m.name, sp.actors[m.name]["type"])
     text = para.masked
     holder = _ROLE_OF.search(text[max(0, m.start - 60): m.start])
+    if m.kind == "alias":
+        if holder and m.gender == "none" and holder.group(2).lower() in _HEAD_NOUNS:  # "the head of the Authority"
+            return Attribution(holder.group(1) + para.text[m.start:m.end], sp.actors[m.name]["type"])
+        return Attribution(m.name, sp.actors[m.name]["type"])
     if holder and _role_type(holder.group(2), sp) != "other":  # "the CEO of Acme said": the CEO speaks, not Acme
         phrase = holder.group(1) + text[m.start:m.end]
         return Attribution(phrase, _role_type(holder.group(2), sp, head=True))
@@ -469,7 +493,20 @@ def _describe(m: Mention, para: _Para, sp: Speakers) -> Attribution:
               and any(lo <= b.start and b.end <= hi for lo, hi in attached)]
     if bodies:
         return Attribution(m.name, sp.actors[bodies[0].name]["type"])
-    return Attribution(m.name, _role_type(" ".join([*before, text[m.start:m.end], after]), sp))
+    stype = _former(_role_type(" ".join([*before, text[m.start:m.end], after]), sp),
+                    text[max(0, m.start - 40): m.start], after, sp)
+    if stype in ("other", "government") and "-based " in text[m.start:m.end] and "organisation" in sp.types:
+        stype = "organisation"  # "the Oslo-based X Agency": a body placed by its seat is a company
+    return Attribution(m.name, stype)
+
+
+def _former(stype: str, before: str, appositive: str, sp: Speakers) -> str:
+    """A former official or prosecutor ("former federal prosecutor Ann Lee", "Ann Lee, a former minister,") speaks
+    as a commentator: ``expert`` when the codebook has it; a former chief executive still speaks for the firm."""
+    if stype in ("justice", "government") and "expert" in sp.types and \
+            (_FORMER.search(before) or re.match(r"\s*(?:a|an|the)?\s*(?:former|ex-|retired)\b", appositive, re.IGNORECASE)):
+        return "expert"
+    return stype
 
 
 def _description(text: str, sp: Speakers, *, at_start: bool = False, bare: bool = False) -> Attribution | None:
@@ -480,13 +517,19 @@ def _description(text: str, sp: Speakers, *, at_start: bool = False, bare: bool 
         m = sp.bare_re.fullmatch(text)
         if m:
             return Attribution(m.group(1), _role_type(re.sub(r"ies\b", "y", m.group(1)), sp, head=True))
-    found = list(sp.description_re.finditer(text))
+    found = [(m.start(), m.end(), False) for m in sp.description_re.finditer(text)]
+    # an unnamed source ("a person familiar with the matter", "people briefed on the talks"): the description as
+    # printed, typed by any role word in it ("a source close to the company"), else other
+    found += [(m.start(), m.end(), True) for m in _SOURCE.finditer(text)  # "people" alone is nobody in particular
+              if m.group("bare") is None or m.group("qual") or m.group("bare").lower() not in ("people", "persons")]
+    found = [a for a in found if not any(b[0] <= a[0] and a[1] <= b[1] and b[1] - b[0] > a[1] - a[0] for b in found)]
     if at_start:
-        found = [m for m in found if not text[: m.start()].strip()]
+        found = [a for a in found if not text[: a[0]].strip()]
     if not found:
         return None
-    phrase = found[-1].group(0)
-    return Attribution(phrase, _role_type(phrase, sp, head=True))
+    start, end, source = max(found)
+    phrase = text[start:end].strip().rstrip(",")
+    return Attribution(phrase, _role_type(phrase, sp, head=not source))
 
 
 def _possessive(para: _Para, m: Mention) -> bool:
@@ -598,9 +641,15 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
         for m in after:
             if re.match(r"\s+(telling|saying)\b", para.text[m.end:]):
                 return _subject(m, pi, qi, resolver)
+    age = _AGE_ANAPHOR.search(para.masked[close:vstart])
+    if age and not para.masked[close:close + age.start()].strip():  # '," the 24-year-old American said': a person
+        return resolver.resolve(pi, close, "person", qi)
     between = _strong([m for m in para.mentions if close <= m.start and m.end <= vstart and m.kind != "object"])
     if between:
         return _subject(between[0], pi, qi, resolver)
+    source = _SOURCE.search(para.masked[close:vstart])
+    if source and not para.masked[close:close + source.start()].strip():  # '," a source close to the company said'
+        return _description(para.masked[close:vstart], resolver.sp)
     body = _BODY_ANAPHORS.search(para.masked[close:vstart])
     if body:  # '," the statement said'
         return resolver.resolve_body(pi, q.start, body.group(1))
@@ -613,7 +662,9 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
         return None
     after = _strong([m for m in after if m.kind != "object"])
     if after:
-        return _subject(after[0], pi, qi, resolver)
+        return _subject(_holder(after, para), pi, qi, resolver)
+    if _SOURCE.match(para.masked[vend:region_end].lstrip()):  # '," said a source close to the company'
+        return _description(para.masked[vend:region_end], resolver.sp, at_start=True, bare=True)
     body = _BODY_ANAPHORS.match(para.masked[vend:vend + 40].lstrip())
     if body:  # '," said the organization'
         return resolver.resolve_body(pi, q.start, body.group(1))
@@ -655,6 +706,8 @@ def _clause_end_attribution(pi: int, qi: int, q: _Quote, resolver: _Resolver) ->
     if _MARKS.search(para.text[begin:end]):
         return None  # another quote in the sentence: its own attribution speaks for it
     for verb in resolver.sp.verb_re.finditer(para.masked, begin, end):
+        if verb.group(1).lower() == "according to":  # '... "sharply", according to the central bank.'
+            return _according_to(pi, qi, verb.end(), end, resolver)
         comma = para.masked.rfind(",", begin, verb.start())
         if comma < 0 or len(para.masked[comma:verb.start()].split()) > 9:
             continue
@@ -671,6 +724,35 @@ def _clause_end_attribution(pi: int, qi: int, q: _Quote, resolver: _Resolver) ->
     return None
 
 
+def _according_to(pi: int, qi: int, begin: int, end: int, resolver: _Resolver) -> Attribution | None:
+    """Who "according to" names, between *begin* (after it) and *end*: the first person or body named (a body's
+    role holder: "according to Acme chief executive Jane Roe"), else an unnamed source or a description ("people
+    briefed on the talks", "the central bank"), else a body the article named before ("the statement")."""
+    para = resolver.paras[pi]
+    words = para.masked[begin:end]
+    lead = len(words) - len(words.lstrip())
+    source = _SOURCE.match(words, lead)
+    after = [m for m in para.mentions if begin <= m.start < end and m.kind != "object"]
+    if after and not (source and begin + source.end() > after[0].start):
+        return _subject(_holder(after, para), pi, qi, resolver)
+    body = _BODY_ANAPHORS.match(words, lead)
+    found = resolver.resolve_body(pi, begin, body.group(1)) if body and not source else None
+    if found:
+        return found
+    clause = re.split(r"[,;]", words)[0]
+    return _description(clause, resolver.sp, at_start=True, bare=True) \
+        or _description(clause + " said", resolver.sp, at_start=True)
+
+
+def _holder(mentions: list[Mention], para: _Para) -> Mention:
+    """The first of *mentions*, unless it is a body or place followed by role words and another name: "Acme chief
+    executive Jane Roe", "SCA chairman Ann Lee" is the person."""
+    first = mentions[0]
+    if len(mentions) > 1 and re.fullmatch(r"(?:'s)?\s+(?:[a-z][\w-]*\s+){1,3}", _norm(para.masked[first.end:mentions[1].start])):
+        return mentions[1]
+    return first
+
+
 def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Resolver) -> Attribution | None:
     """Attribution before the opening mark, within the same sentence: 'X told her: "', 'calling her a "'."""
     para = resolver.paras[pi]
@@ -683,8 +765,15 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
         verb = verbs[-1]
         vstart, vend = begin + verb.start(), begin + verb.end()
         if verb.group(1).lower() == "according to":
-            after = [m for m in para.mentions if vend <= m.start < open_mark and m.kind != "object"]
-            return _subject(after[0], pi, qi, resolver) if after else None
+            return _according_to(pi, qi, vend, open_mark, resolver)
+        quoted_as = _QUOTED_AS.search(para.masked, begin, vend)
+        if quoted_as and quoted_as.end() >= vend - 1:  # 'Xinhua quoted the ministry as saying "': the ministry
+            named = [m for m in para.mentions if quoted_as.start(1) <= m.start and m.end <= quoted_as.end(1) and m.kind != "object"]
+            if named:
+                return _subject(_holder(named, para), pi, qi, resolver)
+            body = _BODY_ANAPHORS.match(quoted_as.group(1))
+            return (resolver.resolve_body(pi, quoted_as.start(1), body.group(1)) if body else None) \
+                or _description(quoted_as.group(1), resolver.sp, at_start=True, bare=True)
     else:
         tail = _INTRO_TAIL.search(region)  # "..., declaring, '" : a verb the codebook does not list
         if not tail:
@@ -926,12 +1015,12 @@ def _named_descriptions(paras: list[_Para], quotes: list[_Quote], sp: Speakers) 
     cue_words = {w for role in sp.roles for c in role.cues for w in c.split()}
     for para in paras:
         for m in para.mentions:
-            if m.kind == "name" and len(m.name.split()) >= 2:
+            if (m.kind == "name" and len(m.name.split()) >= 2) or (m.kind == "alias" and m.gender != "none"):
                 app = _APPOSITIVE.match(para.masked, m.end)
                 # the appositive up to the end of its sentence (", his trading firm. As prosecutors ..." is not his)
                 before = _role_run(re.split(r"[.!?”]\s", para.masked[max(0, m.start - 40): m.start])[-1], cue_words)
                 held = _AS_ROLE.match(para.masked, m.end)  # "Ann Lee is resigning as CEO"
-                attached = before + para.masked[m.start:m.end] + (re.split(r"\.\s", app.group(1))[0] if app else "") \
+                attached = before + " " + para.masked[m.start:m.end] + " " + (re.split(r"\.\s", app.group(1))[0] if app else "") \
                     + (" " + held.group(1) if held else "")
                 people[m.name] = people.get(m.name, "") + " | " + attached
     for q in quotes:
@@ -942,6 +1031,8 @@ def _named_descriptions(paras: list[_Para], quotes: list[_Quote], sp: Speakers) 
         # the head noun of the description: the role word that ends last ("the chief government prosecutor")
         ends = [(m.end(), c) for c in _role_cues(role, sp) for m in re.finditer(r"(?<![\w-])" + re.escape(c), role)]
         cues = {max(ends)[1]} if ends else set()
+        if not cues and role.split()[-1:] and role.split()[-1] in _HEAD_NOUNS and body:
+            cues = _role_cues(" ".join(_role_cues(" | ".join(people.values()), sp)), sp) & _TOP_ROLES  # "the head of X"
         fits = [name for name, words in people.items() if name not in q.speaker
                 and cues & _role_cues(words, sp) and (not body or body.group(1).lower() in words.lower())]
         if cues and len(fits) == 1:

@@ -525,3 +525,30 @@ def test_the_head_of_a_body_is_the_one_named_at_its_top():
     # nobody named at its top: the description stays
     got = extract_quotes(lines("The head of the Canal Authority said ships wait, adding: “This is all we can do.”"), book)
     assert got["speaker"].tolist() == ["The head of the Canal Authority"]
+
+
+def test_a_body_name_with_and_is_named_in_full():
+    got = _sources("“It was a fraud from the start,” the Roads and Bridges Authority wrote.")
+    assert got[0][1:] == ["Roads and Bridges Authority", "government"]
+    # two people joined by "and" are not one name
+    assert _sources("“We won,” said Jane Roe and Ann Lee.")[0][1] != "Jane Roe and Ann Lee"
+
+
+def test_a_listed_person_misspelt_by_a_letter_is_that_person():
+    book = {**SOURCES, "actors": [{"name": "Damian Rowe", "type": "justice", "gender": "male", "aliases": ["Damian Rowe"]}]}
+    got = extract_quotes(lines("“The case is closed,” prosecutor Damien Rowe said."), book)
+    assert got[["speaker", "speaker_type"]].values.tolist() == [["Damian Rowe", "justice"]]
+    # another given name is another person
+    got = extract_quotes(lines("“The case is closed,” prosecutor Daniel Rowe said."), book)
+    assert got["speaker"].tolist() == ["Daniel Rowe"]
+
+
+def test_a_sentence_about_somebody_else_between_two_quotes_ends_the_first_speakers_turn():
+    got = _sources("“We back you,” the ministry said. The news marks Jane Roe's fifth withdrawal. “I put my health first.”")
+    assert [s for _, s, _ in got] == ["the ministry", "unattributed"]
+    # the same with the sentences glued together, as a careless capture prints them
+    got = _sources("“We back you,” the ministry said.The news marks Jane Roe's fifth withdrawal.“I put my health first.”")
+    assert [s for _, s, _ in got] == ["the ministry", "unattributed"]
+    # a sentence about the same speaker keeps the turn
+    got = _sources("“We back you,” Jane Roe said. Jane Roe spoke for an hour. “I put my health first.”")
+    assert [s for _, s, _ in got] == ["Jane Roe", "Jane Roe"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import NamedTuple
 
 import pandas as pd
@@ -758,6 +759,7 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
     para = resolver.paras[pi]
     open_mark = q.start - 1
     sent_start, _ = _sentence_of(para.starts, open_mark, len(para.text))
+    sent_start = _unglued_start(para, sent_start, open_mark)
     begin = max(sent_start, prev_close)
     region = para.masked[begin:open_mark]
     verbs = list(resolver.sp.verb_re.finditer(region))
@@ -893,9 +895,22 @@ def _inherited(qi: int, q: _Quote, span_index: int, resolver: _Resolver) -> Attr
     same_sentence = prev.para == q.para and \
         _sentence_of(para.starts, prev.start, len(para.text))[0] == _sentence_of(para.starts, q.start, len(para.text))[0]
     neighbour = prev.para == q.para or (prev.para == q.para - 1 and span_index == 0)
-    if prev.speaker and (same_sentence or (q.kind == "full" and neighbour)):
+    if prev.speaker and (same_sentence or (q.kind == "full" and neighbour)) and not _other_subject_between(prev, q, para):
         return Attribution(prev.speaker, prev.stype)
     return None
+
+
+def _other_subject_between(prev: _Quote, q: _Quote, para: _Para) -> bool:
+    """The reporter's words between two quotes of a paragraph hold a sentence, after the one that attributes the
+    first, about another person or body ('..." the statement said. The news marks Lee's fifth win. "...'): the second
+    quote is not the first one's continuation."""
+    if prev.para != q.para:
+        return False
+    stops = [s for s in para.starts if prev.end < s < q.start]
+    glued = _GLUED_STOP.search(para.masked, prev.end + 1, q.start - 1)
+    stops += [glued.end()] if glued else []
+    return bool(stops) and any(min(stops) <= m.start and m.end < q.start and m.name != prev.speaker
+                              and (m.kind == "alias" or (m.kind == "name" and " " in m.name)) for m in para.mentions)
 
 
 def _attribute(qi: int, q: _Quote, resolver: _Resolver) -> None:
@@ -910,12 +925,34 @@ def _attribute(qi: int, q: _Quote, resolver: _Resolver) -> None:
              ("pre", lambda: _pre_attribution(q.para, qi, q, prev_close, resolver)),
              ("clause", lambda: _parallel_clause_attribution(q.para, qi, q, resolver)),
              ("clause end", lambda: _clause_end_attribution(q.para, qi, q, resolver)),
-             ("inherit", lambda: _inherited(qi, q, idx, resolver)))
+             ("inherit", lambda: _inherited(qi, q, idx, resolver)),
+             ("description", lambda: _unresolved_body(q, resolver)))
     for how, step in steps:
         found = step()
         if found and found.speaker:
             q.attribute(found, how)
             return
+
+
+def _unglued_start(para: _Para, start: int, pos: int) -> int:
+    """The start of the sentence at *pos* from *start*, its splitter's start, counting a sentence glued to the one
+    before it ("the statement said.The news marks ...") as its own."""
+    glued = [g.end() for g in _GLUED_STOP.finditer(para.masked, start, pos)]
+    return glued[-1] if glued else start
+
+
+def _unresolved_body(q: _Quote, resolver: _Resolver) -> Attribution | None:
+    """Last resort: "the ministry said" right after the quote or opening its sentence, when the article named no
+    ministry before and no other evidence speaks: the description as printed ("the ministry", typed by its noun)."""
+    para = resolver.paras[q.para]
+    begin, end = _sentence_of(para.starts, q.start - 1, len(para.text))
+    begin = _unglued_start(para, begin, q.start - 1)
+    for part in (para.masked[q.end + 1:end], para.masked[begin:q.start - 1]):
+        body = _BODY_ANAPHORS.search(part)
+        verb = resolver.sp.verb_re.search(part, body.end()) if body else None
+        if body and verb and not part[body.end():verb.start()].strip():
+            return _description(part[body.start():verb.start()], resolver.sp)
+    return None
 
 
 def _share_chain_speakers(quotes: list[_Quote]) -> None:
@@ -952,12 +989,21 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
     _full_names(paras, quotes, sp)
     _named_descriptions(paras, quotes, sp)
     _full_body_names(paras, quotes, sp)
+    _misspelt_actors(quotes, sp)
     _article_types(paras, quotes, sp)
     return quotes
 
 
 # A name printed with its initials after it: "the Federal Trade Commission (FTC)", "X and Y Agency (XYA)".
 _WITH_INITIALS = re.compile(r"((?:[A-Z][\w'-]*\s+)(?:(?:of|and|for|on|the|&)\s+|[A-Z][\w'-]*\s+)*?[A-Z][\w'-]*)\s*\(([A-Z]{2,6})\)")
+
+
+# Capitalised words joined by "and" or "&" (and "of", "for" after them): "Securities and Exchange Commission".
+_JOINED_NAME = re.compile(r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*\s+(?:and|&)\s+[A-Z][\w'-]*(?:\s+(?:(?:of|for|the)\s+)*[A-Z][\w'-]*)*")
+
+
+# The end of a sentence glued to the next one ("the statement said.The news ..."), which the splitter keeps whole.
+_GLUED_STOP = re.compile(r"(?<=[a-z])[.!?][\"”’)]*(?=[A-Z])")
 
 
 def _initials(name: str) -> str:
@@ -970,11 +1016,15 @@ def _full_body_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> 
     initials ("the X and Y Agency (XYA) said" gives "X" alone)."""
     full: dict[str, str] = {}
     spans: list[str] = []
+    cues = {c for role in sp.roles for c in role.cues}
     for para in paras:
         for t in _WITH_INITIALS.finditer(para.masked):
             name = re.sub(r"^(?:The|the)\s+", "", t.group(1))
             spans.append(name)
             full.setdefault(t.group(2), name)
+        # a body's name with "and" in it ("the Securities and Exchange Commission"): its last word a role word
+        spans += [re.sub(r"^(?:The|the)\s+", "", t.group(0)) for t in _JOINED_NAME.finditer(para.masked)
+                  if t.group(0).split()[-1].lower() in cues]
         for m in para.mentions:
             if m.kind == "name" and len(m.name.split()) >= 2 and len(_initials(m.name)) >= 2:
                 full.setdefault(_initials(m.name), m.name)
@@ -1127,6 +1177,23 @@ def _full_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> None:
         if q.speaker and " " not in q.speaker and q.speaker not in sp.actors and q.speaker in full:
             m, para = full[q.speaker]
             q.speaker, q.stype = _describe(m, para, sp)
+
+
+def _misspelt_actors(quotes: list[_Quote], sp: Speakers) -> None:
+    """A speaker the codebook does not list whose name differs from a listed person's in one word, by a letter or
+    two ("Damien Williams" for "Damian Williams"), is that person: a misspelling, not somebody else."""
+    people = [n for n, a in sp.actors.items() if a["gender"] != "none" and " " in n]
+    for q in quotes:
+        if not q.speaker or q.speaker in sp.actors or " " not in q.speaker:
+            continue
+        words = q.speaker.split()
+        for name in people:
+            other = name.split()
+            diff = [(a, b) for a, b in zip(words, other) if a != b]
+            if len(other) == len(words) and len(diff) == 1 and diff[0][0][:1] == diff[0][1][:1] \
+                    and len(diff[0][0]) >= 4 and SequenceMatcher(None, *diff[0]).ratio() >= 0.8:
+                q.speaker, q.stype = name, sp.actors[name]["type"]
+                break
 
 
 def _named(who: str, sp: Speakers) -> Attribution:

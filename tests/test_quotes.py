@@ -552,3 +552,29 @@ def test_a_sentence_about_somebody_else_between_two_quotes_ends_the_first_speake
     # a sentence about the same speaker keeps the turn
     got = _sources("“We back you,” Jane Roe said. Jane Roe spoke for an hour. “I put my health first.”")
     assert [s for _, s, _ in got] == ["Jane Roe", "Jane Roe"]
+
+
+def test_a_title_alone_is_the_holder_the_article_names_and_bare_collectives_speak():
+    book = {**SOURCES, "roles": SOURCES["roles"] + [{"type": "government", "cues": ["governor", "department"]}]}
+    got = extract_quotes(lines("Governor Jane Roe signed the bill on Monday.", "“This is a good day,” the governor said."), book)
+    assert got[["speaker", "speaker_type"]].values.tolist() == [["Jane Roe", "government"]]
+    got = extract_quotes(lines("“This is a good day,” the governor said."), book)
+    assert got["speaker"].tolist() == ["the governor"]  # nobody named with the title: the description
+    assert _sources("“We are investigating,” police said.")[0][1:] == ["police", "justice"]
+    assert _sources("Officials said the bridge “will reopen soon.”")[0][1:] == ["Officials", "government"]
+    got = extract_quotes(lines("The Department of Roads said in a statement that “the bridge is safe.”"), book)
+    assert got[["speaker", "speaker_type"]].values.tolist() == [["Department of Roads", "government"]]
+    assert _sources("The ministry of roads said in a statement that “the bridge is safe.”")[0][1:] == \
+        ["The ministry", "government"]
+
+
+def test_a_statement_from_a_body_is_the_bodys():
+    got = _sources("Shares of Acme, a chemicals company, fell.", "“We will appeal,” a statement from the company read.")
+    assert got[0][1] == "unattributed"  # "read" is not a speech verb of this codebook
+    book = {**SOURCES, "speech_verbs": SOURCES["speech_verbs"] + ["read"]}
+    got = extract_quotes(lines("Shares of Acme, a chemicals company, fell.", "“We will appeal,” a statement from the company read."), book)
+    assert got[["speaker", "speaker_type"]].values.tolist() == [["Acme", "organisation"]]
+    got = extract_quotes(lines("“We will appeal,” a statement from Acme Corp read."), book)
+    assert got["speaker"].tolist() == ["Acme Corp"]
+    got = _sources("“We regret the delay,” Nord Airlines spokesperson Jane Roe said.")
+    assert got[0][1:] == ["Jane Roe", "organisation"]

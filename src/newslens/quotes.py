@@ -84,6 +84,12 @@ _HEAD_NOUNS = {"head", "chief", "leader", "boss"}
 # The role words of the one at the top of a body that "the head of X" stands for, when the codebook lists them.
 _TOP_ROLES = {"chairman", "chairwoman", "chair", "president", "chief executive", "ceo", "director", "head", "leader",
               "director general", "governor", "secretary general", "commissioner"}
+# Collective nouns that stand without an article and are their own plural ("police said", "local police said").
+_COLLECTIVE = re.compile(r"\s*((?:[a-z][\w-]*\s+){0,2}?(?:police|staff|personnel))\s*", re.IGNORECASE)
+# Generic nouns of institutions named with "of" or "for": "the Department of Health", "Ministry of Finance".
+_OF_NAME = re.compile(r"\b(?:Department|Ministry|Office|Bureau|Board|Council|Commission|Agency|Authority|Institute|"
+                      r"Secretary|Minister|Federation|Association|Union|Bank)\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w'-]*"
+                      r"(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w'-]*)*")
 _FIRST_PERSON = re.compile(r"\b(I|me|my|I'm|I’m|I've|I’ve)\b")
 # A participle, a colon or a semicolon that introduces a quote without a listed verb ("..., declaring, '...'").
 _INTRO_TAIL = re.compile(r"(?:\b[a-z]+ing\s*[,:]?|[:;])\s*$")
@@ -515,8 +521,8 @@ def _description(text: str, sp: Speakers, *, at_start: bool = False, bare: bool 
     the type its head noun gives; the last one in *text*, or the one *text* starts with. With *bare*, *text* may
     also be a plural role noun without an article and nothing else ("authorities", "federal prosecutors")."""
     if bare:
-        m = sp.bare_re.fullmatch(text)
-        if m:
+        m = sp.bare_re.fullmatch(text) or _COLLECTIVE.fullmatch(text)
+        if m and _role_type(m.group(1), sp) != "other" or m and sp.bare_re.fullmatch(text):
             return Attribution(m.group(1), _role_type(re.sub(r"ies\b", "y", m.group(1)), sp, head=True))
     found = [(m.start(), m.end(), False) for m in sp.description_re.finditer(text)]
     # an unnamed source ("a person familiar with the matter", "people briefed on the talks"): the description as
@@ -647,7 +653,7 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
         return resolver.resolve(pi, close, "person", qi)
     between = _strong([m for m in para.mentions if close <= m.start and m.end <= vstart and m.kind != "object"])
     if between:
-        return _subject(between[0], pi, qi, resolver)
+        return _subject(_holder(between, para), pi, qi, resolver)
     source = _SOURCE.search(para.masked[close:vstart])
     if source and not para.masked[close:close + source.start()].strip():  # '," a source close to the company said'
         return _description(para.masked[close:vstart], resolver.sp)
@@ -656,7 +662,7 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
         return resolver.resolve_body(pi, q.start, body.group(1))
     if _AGE_ANAPHOR.search(para.masked[close:vstart]):  # '," the 24-year-old said'
         return resolver.resolve(pi, close, "person", qi)
-    described = _description(para.masked[close:vstart], resolver.sp)  # '," the clerk said'
+    described = _description(para.masked[close:vstart], resolver.sp, bare=True)  # '," the clerk said', '," police said'
     if described:
         return described
     if verb.group(1).lower() in _LISTENER_VERBS:
@@ -715,7 +721,7 @@ def _clause_end_attribution(pi: int, qi: int, q: _Quote, resolver: _Resolver) ->
         subject = para.masked[comma + 1:verb.start()]
         named = _strong([m for m in para.mentions if comma < m.start and m.end <= verb.start() and m.kind != "object"])
         if named:
-            return _subject(named[0], pi, qi, resolver)
+            return _subject(_holder(named, para), pi, qi, resolver)
         body = _BODY_ANAPHORS.search(subject)
         if body:
             return resolver.resolve_body(pi, q.start, body.group(1))
@@ -792,7 +798,7 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
             return resolver.resolve_body(pi, sent_start, body.group(1))
         if _AGE_ANAPHOR.search(para.masked[sent_start:vstart]):  # 'the 24-year-old phenom said "'
             return resolver.resolve(pi, sent_start, "person", qi)
-        return _description(para.masked[sent_start:vstart], resolver.sp)  # 'the clerk said, "
+        return _description(para.masked[sent_start:vstart], resolver.sp, bare=True)  # 'the clerk said, "', 'Officials said "' 
     last = sentence[-1]
     gap = para.masked[last.end:vstart]
     verb_words = resolver.sp.verb_words
@@ -950,7 +956,7 @@ def _unresolved_body(q: _Quote, resolver: _Resolver) -> Attribution | None:
     for part in (para.masked[q.end + 1:end], para.masked[begin:q.start - 1]):
         body = _BODY_ANAPHORS.search(part)
         verb = resolver.sp.verb_re.search(part, body.end()) if body else None
-        if body and verb and not part[body.end():verb.start()].strip():
+        if body and verb and re.fullmatch(r"\s*(?:(?:of|for)\s+[\w' -]{1,40})?", part[body.end():verb.start()]):
             return _description(part[body.start():verb.start()], resolver.sp)
     return None
 
@@ -1025,12 +1031,15 @@ def _full_body_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> 
         # a body's name with "and" in it ("the Securities and Exchange Commission"): its last word a role word
         spans += [re.sub(r"^(?:The|the)\s+", "", t.group(0)) for t in _JOINED_NAME.finditer(para.masked)
                   if t.group(0).split()[-1].lower() in cues]
+        spans += [t.group(0) for t in _OF_NAME.finditer(para.masked)]  # "the Department of Health said": its name
         for m in para.mentions:
             if m.kind == "name" and len(m.name.split()) >= 2 and len(_initials(m.name)) >= 2:
                 full.setdefault(_initials(m.name), m.name)
     for q in quotes:
         if not q.speaker or q.speaker in sp.actors:
             continue
+        if _OF_NAME.fullmatch(q.speaker, 4) and q.speaker[:4].lower() == "the ":  # "the Ministry of X": its name
+            q.speaker = q.speaker[4:]
         if q.speaker in full and full[q.speaker] != q.speaker:
             q.speaker = full[q.speaker]
         else:

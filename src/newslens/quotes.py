@@ -798,7 +798,7 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
             return resolver.resolve_body(pi, sent_start, body.group(1))
         if _AGE_ANAPHOR.search(para.masked[sent_start:vstart]):  # 'the 24-year-old phenom said "'
             return resolver.resolve(pi, sent_start, "person", qi)
-        return _description(para.masked[sent_start:vstart], resolver.sp, bare=True)  # 'the clerk said, "', 'Officials said "' 
+        return _description(para.masked[sent_start:vstart], resolver.sp, bare=True)  # 'the clerk said, "', 'Officials said "'
     last = sentence[-1]
     gap = para.masked[last.end:vstart]
     verb_words = resolver.sp.verb_words

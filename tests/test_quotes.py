@@ -578,3 +578,11 @@ def test_a_statement_from_a_body_is_the_bodys():
     assert got["speaker"].tolist() == ["Acme Corp"]
     got = _sources("“We regret the delay,” Nord Airlines spokesperson Jane Roe said.")
     assert got[0][1:] == ["Jane Roe", "organisation"]
+
+
+def test_a_statement_printed_as_paragraphs_after_an_introduction_is_the_issuers():
+    got = _sources("Nord Shipping Company released a statement on Monday.", "Nord Shipping Company statement:",
+                   "We are grateful the crew is safe.", "We continue to work with the regulators on this matter.",
+                   "The ship was refloated on Tuesday.")
+    assert [(q[:10], s) for q, s, _ in got] == [("We are gra", "Nord Shipping Company"),
+                                                ("We continu", "Nord Shipping Company")]

@@ -91,6 +91,7 @@ _OF_NAME = re.compile(r"\b(?:Department|Ministry|Office|Bureau|Board|Council|Com
                       r"Secretary|Minister|Federation|Association|Union|Bank)\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w'-]*"
                       r"(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w'-]*)*")
 _FIRST_PERSON = re.compile(r"\b(I|me|my|I'm|I’m|I've|I’ve)\b")
+_FIRST_PERSON_ANY = re.compile(r"\b(?:I|me|my|we|our|us|We|Our)\b|\b(?:I|We)(?:'|’)(?:m|ve|re|ll)\b")
 # A participle, a colon or a semicolon that introduces a quote without a listed verb ("..., declaring, '...'").
 _INTRO_TAIL = re.compile(r"(?:\b[a-z]+ing\s*[,:]?|[:;])\s*$")
 
@@ -1241,7 +1242,7 @@ def _with_block_quotes(paras: list[_Para], quotes: list[_Quote], resolver: _Reso
     blocks = []
     for pi in range(1, len(paras)):
         para = paras[pi]
-        if para.spans or para.voice == "quoted" or not para.text:
+        if para.spans or para.voice == "quoted" or not para.text or any(b.para == pi for b in blocks[-3:]):
             continue
         found, evidence = _block_speaker(pi, by_para, resolver)
         if not found or not found.speaker:
@@ -1249,6 +1250,13 @@ def _with_block_quotes(paras: list[_Para], quotes: list[_Quote], resolver: _Reso
         q = _Quote(pi, 0, len(para.text), True, "full")
         q.attribute(found, "block", evidence)
         blocks.append(q)
+        # the statement goes on in the next paragraphs, in the issuer's first person and without marks
+        for nxt in range(pi + 1, len(paras)):
+            more = paras[nxt]
+            if more.spans or more.voice == "quoted" or not _FIRST_PERSON_ANY.search(more.text):
+                break
+            blocks.append(_Quote(nxt, 0, len(more.text), True, "full"))
+            blocks[-1].attribute(found, "block", evidence)
         following = by_para.get(pi + 1, [])
         if following and not following[0].speaker and following[0].kind == "full" and following[0].start == 1:
             following[0].attribute(found, "inherit", evidence)

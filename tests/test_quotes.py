@@ -586,3 +586,19 @@ def test_a_statement_printed_as_paragraphs_after_an_introduction_is_the_issuers(
                    "The ship was refloated on Tuesday.")
     assert [(q[:10], s) for q, s, _ in got] == [("We are gra", "Nord Shipping Company"),
                                                 ("We continu", "Nord Shipping Company")]
+
+
+def test_the_statement_is_the_bodys_the_article_named_before_not_its_signers():
+    got = _sources("The Ministry of Roads has stated that the bridge is safe.",
+                   "The ministry made this known in a statement signed by Roads Minister, Jane Roe.",
+                   "The statement added that “the inspections found no cracks.”")
+    assert got[0][1:] == ["Ministry of Roads", "government"]
+
+
+def test_a_speaker_takes_the_type_of_a_role_left_or_a_description_set_before_the_name():
+    book = {**SOURCES, "roles": SOURCES["roles"] + [{"type": "expert", "cues": ["lawyer"]}]}
+    got = extract_quotes(lines("A filing showed the firm's lawyer and a partner, Jane Roe, in a letter to the regulators.",
+                               "Roe said the post “triggered no amendment.”"), book)
+    assert got[["speaker", "speaker_type"]].values.tolist() == [["Jane Roe", "expert"]]
+    got = extract_quotes(lines("Jane Roe stepped down as CEO on Monday.", "“We will be back,” Roe said."), book)
+    assert got[["speaker", "speaker_type"]].values.tolist() == [["Jane Roe", "organisation"]]

@@ -90,6 +90,10 @@ _COLLECTIVE = re.compile(r"\s*((?:[a-z][\w-]*\s+){0,2}?(?:police|staff|personnel
 _OF_NAME = re.compile(r"\b(?:Department|Ministry|Office|Bureau|Board|Council|Commission|Agency|Authority|Institute|"
                       r"Secretary|Minister|Federation|Association|Union|Bank)\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w'-]*"
                       r"(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w'-]*)*")
+# The last word of a body's name (not a person's title: "Ministry", not "Minister"). Generic English.
+_BODY_HEADS = {"ministry", "department", "agency", "authority", "commission", "administration", "council", "board",
+               "bureau", "office", "company", "corporation", "corp", "inc", "group", "association", "federation", "union",
+               "committee", "organization", "organisation", "institute", "bank", "airlines", "service", "court"}
 _FIRST_PERSON = re.compile(r"\b(I|me|my|I'm|I’m|I've|I’ve)\b")
 _FIRST_PERSON_ANY = re.compile(r"\b(?:I|me|my|we|our|us|We|Our)\b|\b(?:I|We)(?:'|’)(?:m|ve|re|ll)\b")
 # A participle, a colon or a semicolon that introduces a quote without a listed verb ("..., declaring, '...'").
@@ -600,6 +604,10 @@ class _Resolver:
             cands = [m for m in para.mentions if m.kind == "alias" and m.gender == "none" and (back < pi or m.end <= pos)]
             if cands:
                 return _describe(cands[-1], para, self.sp)
+        if noun.lower() == "statement":  # the statement of a body the article names as a body ("the X Ministry")
+            issuer = self._named_body(pi, pos)
+            if issuer:
+                return issuer
         nouns = _BODY_NOUNS.get(noun.lower(), ())
         titled = re.compile(r"\b" + noun.capitalize() + r"\s+(?:of|for)\s+[A-Z][\w'-]*(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w'-]*)*")
         for back in range(pi, -1, -1):
@@ -615,6 +623,22 @@ class _Resolver:
                 attached += re.findall(r"[\w'-]+", copula.group(1).lower()) if copula else []
                 if any(n in attached for n in nouns):
                     return Attribution(m.name, _role_type(noun, self.sp, head=True))
+        return None
+
+
+    def _named_body(self, pi: int, pos: int) -> Attribution | None:
+        """The body named last before *pos*, in this paragraph or the three before it, that the codebook does not
+        list: an institution named with "of" ("the Ministry of Roads") or a name ending in a role word of a body
+        ("Nord Shipping Company"); typed by its words."""
+        for back in range(pi, max(-1, pi - 4), -1):
+            para = self.paras[back]
+            limit = pos if back == pi else len(para.masked)
+            found = [(t.start(), t.group(0)) for t in _OF_NAME.finditer(para.masked, 0, limit)]
+            found += [(m.start, m.name) for m in para.mentions if m.kind == "name" and m.end <= limit
+                      and " " in m.name and m.name.split()[-1].lower() in _BODY_HEADS]
+            if found:
+                name = max(found)[1]
+                return Attribution(name, _role_type(name, self.sp, head=True))
         return None
 
 
@@ -1135,11 +1159,24 @@ def _article_types(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> No
         if q.stype != "other" or not q.speaker or q.speaker in sp.actors or q.speaker == "unattributed":
             continue
         for para in paras:
-            typed = [t for t in (_describe(m, para, sp).speaker_type for m in para.mentions
+            typed = [t for t in (_described_type(m, para, sp) for m in para.mentions
                                  if m.kind == "name" and m.name == q.speaker) if t != "other"]
             if typed:
                 q.stype = typed[0]
                 break
+
+
+def _described_type(m: Mention, para: _Para, sp: Speakers) -> str:
+    """The type the words attached to a name give (:func:`_describe`), else a role taken or left ("resigned as
+    CEO"), else a description set before the name between commas ("showed the firm's lawyer, Ann Lee, in ...")."""
+    stype = _describe(m, para, sp).speaker_type
+    held = _AS_ROLE.match(para.masked, m.end)
+    if stype == "other" and held:
+        stype = _role_type(held.group(1), sp)
+    if stype == "other" and para.masked[m.end:m.end + 1] == "," and para.masked[:m.start].rstrip().endswith(","):
+        lead = re.split(r"[,.;:]", para.masked[max(0, m.start - 80): m.start].rstrip()[:-1])[-1]
+        stype = _role_type(" ".join(lead.split()[-6:]), sp)
+    return stype
 
 
 def _nearby_attribution(paras: list[_Para], quotes: list[_Quote], resolver: _Resolver) -> None:

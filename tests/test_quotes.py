@@ -602,3 +602,13 @@ def test_a_speaker_takes_the_type_of_a_role_left_or_a_description_set_before_the
     assert got[["speaker", "speaker_type"]].values.tolist() == [["Jane Roe", "expert"]]
     got = extract_quotes(lines("Jane Roe stepped down as CEO on Monday.", "“We will be back,” Roe said."), book)
     assert got[["speaker", "speaker_type"]].values.tolist() == [["Jane Roe", "organisation"]]
+
+
+def test_a_name_that_only_modifies_a_description_is_part_of_it_and_a_person_given_by_age_is_the_public():
+    assert _sources("“We are not there yet,” one European official said.")[0][1:] == ["one European official", "government"]
+    assert _sources("“No comment,” a Ministry of Roads spokesperson said.")[0][1:] == \
+        ["a Ministry of Roads spokesperson", "government"]
+    assert _sources("“No comment,” said Acme spokesperson Jane Roe.")[0][1] == "Jane Roe"  # no article: a name
+    book = {**SOURCES, "speaker_types": SOURCES["speaker_types"] + ["public"]}
+    got = extract_quotes(lines("“I am shocked,” said Jane Roe, 45, who lives nearby."), book)
+    assert got[["speaker", "speaker_type"]].values.tolist() == [["Jane Roe", "public"]]

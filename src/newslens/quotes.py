@@ -94,6 +94,9 @@ _OF_NAME = re.compile(r"\b(?:Department|Ministry|Office|Bureau|Board|Council|Com
 _BODY_HEADS = {"ministry", "department", "agency", "authority", "commission", "administration", "council", "board",
                "bureau", "office", "company", "corporation", "corp", "inc", "group", "association", "federation", "union",
                "committee", "organization", "organisation", "institute", "bank", "airlines", "service", "court"}
+# A name that is only the modifier of a description: "a State Department official", "one European diplomat".
+_DET_BEFORE = re.compile(r"\b(?:a|an|one|the)\s+(?:[A-Z][\w'.-]*\s+(?:(?:of|for|and)\s+)?)*$")
+_ROLE_AFTER = re.compile(r"\s+[a-z][\w-]*()(?:\s+[a-z][\w-]*())?")
 _FIRST_PERSON = re.compile(r"\b(I|me|my|I'm|I’m|I've|I’ve)\b")
 _FIRST_PERSON_ANY = re.compile(r"\b(?:I|me|my|we|our|us|We|Our)\b|\b(?:I|We)(?:'|’)(?:m|ve|re|ll)\b")
 # A participle, a colon or a semicolon that introduces a quote without a listed verb ("..., declaring, '...'").
@@ -492,6 +495,12 @@ def _describe(m: Mention, para: _Para, sp: Speakers) -> Attribution:
         if holder and m.gender == "none" and holder.group(2).lower() in _HEAD_NOUNS:  # "the head of the Authority"
             return Attribution(holder.group(1) + para.text[m.start:m.end], sp.actors[m.name]["type"])
         return Attribution(m.name, sp.actors[m.name]["type"])
+    det = _DET_BEFORE.search(text, max(0, m.start - 60), m.start)
+    role = _ROLE_AFTER.match(text, m.end) if det else None
+    for end in (role.end(1), role.end(2)) if role else ():
+        if end > 0 and _role_type(text[m.end:end], sp) != "other":  # "a State Department official", "one European diplomat"
+            phrase = text[det.start():end]
+            return Attribution(phrase, _role_type(phrase, sp, head=True))
     if holder and _role_type(holder.group(2), sp) != "other":  # "the CEO of Acme said": the CEO speaks, not Acme
         phrase = holder.group(1) + text[m.start:m.end]
         return Attribution(phrase, _role_type(holder.group(2), sp, head=True))
@@ -507,6 +516,8 @@ def _describe(m: Mention, para: _Para, sp: Speakers) -> Attribution:
         return Attribution(m.name, sp.actors[bodies[0].name]["type"])
     stype = _former(_role_type(" ".join([*before, text[m.start:m.end], after]), sp),
                     text[max(0, m.start - 40): m.start], after, sp)
+    if stype == "other" and re.fullmatch(r"\s*\d{1,3}\s*", after) and "public" in sp.types:
+        stype = "public"  # "Ann Lee, 45, who lives nearby": a person given by age, not by office, speaks as the public
     if stype in ("other", "government") and "-based " in text[m.start:m.end] and "organisation" in sp.types:
         stype = "organisation"  # "the Oslo-based X Agency": a body placed by its seat is a company
     return Attribution(m.name, stype)

@@ -449,8 +449,10 @@ def test_a_sentence_that_opens_with_a_body_or_a_description_has_it_for_subject()
 def test_a_one_word_name_met_inside_a_sentence_is_a_name_at_a_sentence_start_too():
     got = _unlisted("The chief executive of Roadsoft apologised.", "Roadsoft added: “Our engineers are on it.”")
     assert got[0][1] == "Roadsoft"
-    # never met inside a sentence: a capitalised first word is not taken for a name
-    assert _unlisted("Roadsoft added: “Our engineers are on it.”")[0][1] == "unattributed"
+    # never met inside a sentence: a capitalised first word is not taken for a name, unless it is the whole subject
+    # of a speech verb (see test_a_lone_capitalised_word_before_a_speech_verb_opening_the_sentence_is_a_name)
+    assert _unlisted("Roadsoft engineers, tired, added: “Our engineers are on it.”")[0][1] == "unattributed"
+    assert _unlisted("Roadsoft added: “Our engineers are on it.”")[0][1] == "Roadsoft"
 
 
 SOURCES = {"speaker_types": ["justice", "government", "organisation", "expert", "other"], "actors": [],
@@ -612,3 +614,18 @@ def test_a_name_that_only_modifies_a_description_is_part_of_it_and_a_person_give
     book = {**SOURCES, "speaker_types": SOURCES["speaker_types"] + ["public"]}
     got = extract_quotes(lines("“I am shocked,” said Jane Roe, 45, who lives nearby."), book)
     assert got[["speaker", "speaker_type"]].values.tolist() == [["Jane Roe", "public"]]
+
+
+def test_a_description_with_the_name_set_after_it_is_the_person_and_possessive_descriptions_are_descriptions():
+    assert _sources("A police spokesperson, Sgt. Jane Roe, said: “The suspect is in custody.”")[0][1:] == \
+        ["Jane Roe", "justice"]
+    assert _sources("“We will rebuild,” the city's minister said.")[0][1:] == ["the city's minister", "government"]
+    assert _sources("The company, which makes widgets, said it “regrets the error.”")[0][1:] == \
+        ["The company", "organisation"]
+
+
+def test_a_lone_capitalised_word_before_a_speech_verb_opening_the_sentence_is_a_name():
+    assert _sources("Roadsoft said in a statement: “We regret the error.”")[0][1] == "Roadsoft"
+    assert _sources("Roadsoft has said: “We regret the error.”")[0][1] == "Roadsoft"
+    # an introduction without a speech verb ("Photo:") names nobody
+    assert _sources("Photo: “We regret the error.”")[0][1] == "unattributed"

@@ -97,6 +97,8 @@ _BODY_HEADS = {"ministry", "department", "agency", "authority", "commission", "a
 # A name that is only the modifier of a description: "a State Department official", "one European diplomat".
 _DET_BEFORE = re.compile(r"\b(?:a|an|one|the)\s+(?:[A-Z][\w'.-]*\s+(?:(?:of|for|and)\s+)?)*$")
 _ROLE_AFTER = re.compile(r"\s+[a-z][\w-]*()(?:\s+[a-z][\w-]*())?")
+# One capitalised word, the whole subject before a speech verb: "Acme said", "Acme has said".
+_LEAD_NAME = re.compile(r"\s*([A-Z][\w&'-]*[A-Za-z0-9])\s+(?:(?:has|had|also|later|then)\s+)?")
 _FIRST_PERSON = re.compile(r"\b(I|me|my|I'm|I’m|I've|I’ve)\b")
 _FIRST_PERSON_ANY = re.compile(r"\b(?:I|me|my|we|our|us|We|Our)\b|\b(?:I|We)(?:'|’)(?:m|ve|re|ll)\b")
 # A participle, a colon or a semicolon that introduces a quote without a listed verb ("..., declaring, '...'").
@@ -247,7 +249,7 @@ def load_speakers(book: dict | None = None, *, data_dir=None) -> Speakers:
         verb_re=re.compile(r"\b(" + _alternatives(verbs) + r")\b", re.IGNORECASE),
         verb_words={v.lower() for v in verbs if " " not in v},
         name_re=re.compile(r"(?:(?:" + _alternatives(titles) + r")\s+)?" + word + r"(?:\s+" + word + ")*"),
-        description_re=re.compile(r"\b(?:the|a|an|one)\s+(?:[a-z][\w-]*\s+){0,2}(?:" + _alternatives(cues) + r")s?\b",
+        description_re=re.compile(r"\b(?:the|a|an|one)\s+(?:[a-z][\w'’-]*\s+){0,2}(?:" + _alternatives(cues) + r")s?\b",
                                   re.IGNORECASE),
         bare_re=re.compile(r"\s*((?:[a-z][\w-]*\s+){0,2}?(?:" + _alternatives(plurals) + r"))\s*", re.IGNORECASE),
     )
@@ -796,6 +798,19 @@ def _holder(mentions: list[Mention], para: _Para) -> Mention:
     return first
 
 
+def _lead_name(text: str, sp: Speakers) -> Attribution | None:
+    """A capitalised word that opens the sentence right before its speech verb ("Acme said in a statement:") is
+    the speaker's name: a lone capitalised first word is otherwise not taken for a name (:func:`_name_mentions`),
+    but one that says something is a subject. Typed by its words (other when they say nothing)."""
+    words = text.split()
+    while len(words) > 1 and words[-1].lower() in sp.verb_words:
+        words.pop()  # "Acme said in a statement:": the verb before the last one
+    lead = _LEAD_NAME.fullmatch(" ".join(words) + " ")
+    if not lead or lead.group(1) in sp.not_speakers or lead.group(1).lower() in _PRONOUNS:
+        return None
+    return _named(lead.group(1), sp)
+
+
 def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Resolver) -> Attribution | None:
     """Attribution before the opening mark, within the same sentence: 'X told her: "', 'calling her a "'."""
     para = resolver.paras[pi]
@@ -834,7 +849,8 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
             return resolver.resolve_body(pi, sent_start, body.group(1))
         if _AGE_ANAPHOR.search(para.masked[sent_start:vstart]):  # 'the 24-year-old phenom said "'
             return resolver.resolve(pi, sent_start, "person", qi)
-        return _description(para.masked[sent_start:vstart], resolver.sp, bare=True)  # 'the clerk said, "', 'Officials said "'
+        return _description(para.masked[sent_start:vstart], resolver.sp, bare=True) \
+            or (_lead_name(para.masked[sent_start:vstart], resolver.sp) if verbs else None)  # 'Acme said:'
     last = sentence[-1]
     gap = para.masked[last.end:vstart]
     verb_words = resolver.sp.verb_words
@@ -852,7 +868,12 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
     if body and not _norm(opening.lstrip()[body.end():]).startswith("'s"):
         return resolver.resolve_body(pi, sent_start, body.group(1))
     described = _description(opening, resolver.sp, at_start=True)
-    if described and not _norm(opening.lstrip()[len(described[0]):]).startswith("'s"):
+    rest = _norm(opening.lstrip()[len(described[0]):]) if described else ""
+    if described and re.fullmatch(r"\s*,\s*(?:[A-Z][a-z]{0,4}\.\s*)?", rest):  # "A police spokesperson, Sgt. Ann Lee,"
+        named = _subject(sentence[0], pi, qi, resolver)  # the person, of the type the description gives
+        return Attribution(named.speaker, described.speaker_type if described.speaker_type != "other" else named.speaker_type) \
+            if named else described
+    if described and not rest.startswith("'s"):
         return described
     return _subject(sentence[0], pi, qi, resolver)
 
@@ -992,7 +1013,8 @@ def _unresolved_body(q: _Quote, resolver: _Resolver) -> Attribution | None:
     for part in (para.masked[q.end + 1:end], para.masked[begin:q.start - 1]):
         body = _BODY_ANAPHORS.search(part)
         verb = resolver.sp.verb_re.search(part, body.end()) if body else None
-        if body and verb and re.fullmatch(r"\s*(?:(?:of|for)\s+[\w' -]{1,40})?", part[body.end():verb.start()]):
+        if body and verb and re.fullmatch(r"\s*(?:(?:of|for)\s+[\w' -]{1,40}|,\s*(?:which|who|that)\s[^,]{1,60},)?\s*",
+                                          part[body.end():verb.start()]):
             return _description(part[body.start():verb.start()], resolver.sp)
     return None
 

@@ -461,7 +461,8 @@ SOURCES = {"speaker_types": ["justice", "government", "organisation", "expert", 
                      {"type": "organisation", "cues": ["company", "spokesperson", "spokeswoman", "ceo", "agency"]},
                      {"type": "expert", "cues": ["analyst"]}],
            "not_speakers": ["The", "On", "In"], "titles": ["Mr."],
-           "speech_verbs": ["said", "says", "told", "added", "wrote", "according to"]}
+           "speech_verbs": ["said", "says", "told", "added", "wrote", "according to"],
+           "type_rules": {"former": {"from": ["justice", "government"], "to": "expert"}, "place_based": "organisation"}}
 
 
 def _sources(*paragraphs):
@@ -514,8 +515,14 @@ def test_former_officials_speak_as_experts_and_place_based_bodies_are_companies(
     assert _sources("“It is a strong case,” said Jane Roe, a former minister.")[0][1:] == ["Jane Roe", "expert"]
     assert _sources("“It is a strong case,” prosecutor Jane Roe said.")[0][1:] == ["Jane Roe", "justice"]
     assert _sources("“It is a strong case,” former company CEO Jane Roe said.")[0][2] == "organisation"
-    assert _sources("In a post, the Oslo-based Nord Shipping Agency said: “The ship is stuck.”")[0][1:] == \
-        ["Nord Shipping Agency", "organisation"]
+    assert _sources("In a post, the Oslo-based Nord Shipping Authority said: “The ship is stuck.”")[0][1:] == \
+        ["Nord Shipping Authority", "organisation"]
+    # without type rules in the codebook, the role words decide
+    book = {k: v for k, v in SOURCES.items() if k != "type_rules"}
+    assert extract_quotes(lines("“It is a strong case,” former federal prosecutor Jane Roe said."), book)["speaker_type"].tolist() \
+        == ["justice"]
+    with pytest.raises(QuoteError, match="type_rules names"):
+        load_speakers({**SOURCES, "type_rules": {"age_only": "bystander"}})
 
 
 def test_the_head_of_a_body_is_the_one_named_at_its_top():
@@ -611,7 +618,7 @@ def test_a_name_that_only_modifies_a_description_is_part_of_it_and_a_person_give
     assert _sources("“No comment,” a Ministry of Roads spokesperson said.")[0][1:] == \
         ["a Ministry of Roads spokesperson", "government"]
     assert _sources("“No comment,” said Acme spokesperson Jane Roe.")[0][1] == "Jane Roe"  # no article: a name
-    book = {**SOURCES, "speaker_types": SOURCES["speaker_types"] + ["public"]}
+    book = {**SOURCES, "speaker_types": SOURCES["speaker_types"] + ["public"], "type_rules": {"age_only": "public"}}
     got = extract_quotes(lines("“I am shocked,” said Jane Roe, 45, who lives nearby."), book)
     assert got[["speaker", "speaker_type"]].values.tolist() == [["Jane Roe", "public"]]
 

@@ -155,6 +155,7 @@ class Speakers:
     name_re: re.Pattern = field(default=re.compile("(?!)"))  # a run of capitalised words, after an optional title
     description_re: re.Pattern = field(default=re.compile("(?!)"))  # "the clerk", "a spokesperson"
     bare_re: re.Pattern = field(default=re.compile("(?!)"))  # "authorities", "federal prosecutors"
+    type_rules: dict = field(default_factory=dict)  # optional type_rules of speakers.yml (see _check_type_rules)
 
 
 def _norm(text: str) -> str:
@@ -209,6 +210,22 @@ def _compile_roles(book: dict, types: list[str]) -> list[Role]:
     return roles
 
 
+def _check_type_rules(rules, types: list[str]) -> dict:
+    """The optional ``type_rules`` of ``speakers.yml``: ``former: {from: [types], to: type}`` (a former holder of an
+    office of those types speaks as that type), ``place_based: type`` (a body named with "X-based"), ``age_only:
+    type`` (a person given only by age, "Ann Lee, 45,"). Every type must be one of *types*."""
+    if not rules:
+        return {}
+    if not isinstance(rules, dict):
+        raise QuoteError("speakers codebook: type_rules must be a mapping (former, place_based, age_only)")
+    former = rules.get("former") or {}
+    named = [*(former.get("from") or []), former.get("to"), rules.get("place_based"), rules.get("age_only")]
+    bad = [t for t in named if t is not None and t not in types]
+    if bad:
+        raise QuoteError(f"speakers codebook: type_rules names {bad}, not among speaker_types {types}")
+    return dict(rules)
+
+
 def _alternatives(words) -> str:
     """A regex alternation of *words*, longest first (so that "chief executive" wins over "chief"); never
     matches when there are none."""
@@ -243,7 +260,7 @@ def load_speakers(book: dict | None = None, *, data_dir=None) -> Speakers:
     # a capitalised word, dotted initials ("U.S.") or a name that starts with digits ("3M", "7Up")
     word = r"(?:(?:[A-Z]\.){2,}|(?<![\w.])\d+[a-z]*[A-Z][\w'-]*|[A-Z][\w'-]*)"
     return Speakers(
-        types=types, actors=actors, alias_to_name=alias_to_name, case_sensitive=case_sensitive, roles=roles,
+        type_rules=_check_type_rules(book.get("type_rules"), types), types=types, actors=actors, alias_to_name=alias_to_name, case_sensitive=case_sensitive, roles=roles,
         alias_re=re.compile(r"(?<![\w'])(" + _alternatives(alias_to_name) + r")(?![\w])", re.IGNORECASE),
         not_speakers=set(book.get("not_speakers", [])), titles=titles,
         verb_re=re.compile(r"\b(" + _alternatives(verbs) + r")\b", re.IGNORECASE),
@@ -518,19 +535,23 @@ def _describe(m: Mention, para: _Para, sp: Speakers) -> Attribution:
         return Attribution(m.name, sp.actors[bodies[0].name]["type"])
     stype = _former(_role_type(" ".join([*before, text[m.start:m.end], after]), sp),
                     text[max(0, m.start - 40): m.start], after, sp)
-    if stype == "other" and re.fullmatch(r"\s*\d{1,3}\s*", after) and "public" in sp.types:
-        stype = "public"  # "Ann Lee, 45, who lives nearby": a person given by age, not by office, speaks as the public
-    if stype in ("other", "government") and "-based " in text[m.start:m.end] and "organisation" in sp.types:
-        stype = "organisation"  # "the Oslo-based X Agency": a body placed by its seat is a company
+    rules = sp.type_rules
+    if stype == "other" and re.fullmatch(r"\s*\d{1,3}\s*", after) and rules.get("age_only"):
+        stype = rules["age_only"]  # "Ann Lee, 45, who lives nearby": a person given by age, not by office
+    if "-based " in text[m.start:m.end] and rules.get("place_based") \
+            and stype in ("other", _role_type(text[m.start:m.end], sp)):
+        stype = rules["place_based"]  # "the Oslo-based X Agency": a body placed by its seat is a company
     return Attribution(m.name, stype)
 
 
 def _former(stype: str, before: str, appositive: str, sp: Speakers) -> str:
     """A former official or prosecutor ("former federal prosecutor Ann Lee", "Ann Lee, a former minister,") speaks
-    as a commentator: ``expert`` when the codebook has it; a former chief executive still speaks for the firm."""
-    if stype in ("justice", "government") and "expert" in sp.types and \
+    as a commentator: the codebook's ``type_rules: former: {from: [types], to: type}`` say which types of office
+    change and to what (a former chief executive may still speak for the firm); unchanged when it says nothing."""
+    former = sp.type_rules.get("former") or {}
+    if stype in former.get("from", ()) and former.get("to") and \
             (_FORMER.search(before) or re.match(r"\s*(?:a|an|the)?\s*(?:former|ex-|retired)\b", appositive, re.IGNORECASE)):
-        return "expert"
+        return former["to"]
     return stype
 
 

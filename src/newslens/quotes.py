@@ -260,7 +260,7 @@ def load_speakers(book: dict | None = None, *, data_dir=None) -> Speakers:
     # a capitalised word, dotted initials ("U.S.") or a name that starts with digits ("3M", "7Up")
     word = r"(?:(?:[A-Z]\.){2,}|(?<![\w.])\d+[a-z]*[A-Z][\w'-]*|[A-Z][\w'-]*)"
     return Speakers(
-        type_rules=_check_type_rules(book.get("type_rules"), types), types=types, actors=actors, alias_to_name=alias_to_name, case_sensitive=case_sensitive, roles=roles,
+        types=types, actors=actors, alias_to_name=alias_to_name, case_sensitive=case_sensitive, roles=roles,
         alias_re=re.compile(r"(?<![\w'])(" + _alternatives(alias_to_name) + r")(?![\w])", re.IGNORECASE),
         not_speakers=set(book.get("not_speakers", [])), titles=titles,
         verb_re=re.compile(r"\b(" + _alternatives(verbs) + r")\b", re.IGNORECASE),
@@ -269,6 +269,7 @@ def load_speakers(book: dict | None = None, *, data_dir=None) -> Speakers:
         description_re=re.compile(r"\b(?:the|a|an|one)\s+(?:[a-z][\w'’-]*\s+){0,2}(?:" + _alternatives(cues) + r")s?\b",
                                   re.IGNORECASE),
         bare_re=re.compile(r"\s*((?:[a-z][\w-]*\s+){0,2}?(?:" + _alternatives(plurals) + r"))\s*", re.IGNORECASE),
+        type_rules=_check_type_rules(book.get("type_rules"), types),
     )
 
 

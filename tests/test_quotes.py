@@ -636,3 +636,9 @@ def test_a_lone_capitalised_word_before_a_speech_verb_opening_the_sentence_is_a_
     assert _sources("Roadsoft has said: “We regret the error.”")[0][1] == "Roadsoft"
     # an introduction without a speech verb ("Photo:") names nobody
     assert _sources("Photo: “We regret the error.”")[0][1] == "unattributed"
+
+
+def test_an_inherited_speaker_takes_the_type_its_own_attribution_gives():
+    got = _unlisted("Roadsoft sued the city on Monday, Roadsoft said.", "“This game must end,” Roadsoft said.",
+                    "“Pay now,” the company said in the filing.")
+    assert got[-1][1:] == ["Roadsoft", "organisation"]

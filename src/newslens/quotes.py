@@ -1015,6 +1015,9 @@ def _attribute(qi: int, q: _Quote, resolver: _Resolver) -> None:
     for how, step in steps:
         found = step()
         if found and found.speaker:
+            if how == "inherit" and found.speaker_type == "other":  # '"...," the company said.': what the speaker is
+                said = _unresolved_body(q, resolver)
+                found = Attribution(found.speaker, said.speaker_type) if said else found
             q.attribute(found, how)
             return
 

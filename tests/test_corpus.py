@@ -368,6 +368,13 @@ def test_section_heading_is_a_dek_but_a_related_headline_is_not(mini):
     assert (labels[4], labels[8]) == ("dek", "boilerplate")
 
 
+def test_a_short_introduction_ending_in_a_colon_between_paragraphs_is_body(mini):
+    text = f"Council passes budget\n\n{BODY1}\n\nThe council's statement:\n\n{BODY2}\n"
+    assert _labels(mini, text, "Council passes budget")[4] == "body"
+    text = f"Council passes budget\n\n{BODY1}\n\nThe council's statement\n\n{BODY2}\n"
+    assert _labels(mini, text, "Council passes budget", "b")[4] == "dek"  # without the colon: a section heading
+
+
 def test_datelines_credits_and_captions_in_other_shapes(mini):
     text = ("Council passes budget\n\nWednesday 24 March 2021\n\n7:54 PM\n\nSource: City Wire\n\n"
             "The hall on Monday.Credit…Ann Lee/City Wire\n\nThe hall at dusk. [Photo/City Wire]\n\n"

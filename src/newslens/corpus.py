@@ -998,7 +998,8 @@ def _section_headings(labels: list[str], text: list[str], fur: _Furniture) -> No
         if (heading and labels[content[k - 1]] == "body" and labels[content[k + 1]] == "body"
                 and 2 <= word_count(t) <= longest and not re.search(r"[.!](\s|$)", t)
                 and counts[t] == 1 and not fur.boilerplate.fullmatch(t)):  # a widget title comes back
-            labels[i] = "dek"
+            # a phrase ending in a colon introduces the paragraph after it ("The company's statement:"): body
+            labels[i] = "body" if t.rstrip().endswith(":") else "dek"
 
 
 def _near_copy(stripped: list[str], i: int, *, within: int = 3) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import NamedTuple
 
 import pandas as pd
@@ -63,7 +64,43 @@ _APPOSITIVE = re.compile(r"\s*,\s*(?!\s*(?:who|whose|which|that|where|when|in|on
                          re.IGNORECASE)  # nor a prepositional phrase (", in a letter to the regulators")
 # Words that end the run of role words attached before a name ("a statement by lawyer Ann Lee").
 _NOT_ATTACHED = {"and", "or", "but", "to", "by", "with", "from", "that", "as", "of", "for", "in", "on", "at", "the", "a", "an"}
+# A spokesperson's word: the type is the one of the body they speak for, when the description names it.
+_VOICE_WORD = re.compile(r"spokes(?:person|man|woman|people|men|women)s?|representatives?|mouthpieces?")
+# An unnamed source: "a person familiar with the matter", "two people briefed on the talks", "one source", "an
+# aide", "sources close to the company", "people with knowledge of the plan". Generic English for anonymity.
+_SOURCE = re.compile(
+    r"(?:\b(?:a|an|one|two|three|four|several|some|other|multiple)\s+(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?:person|people|persons|source|sources|insider|insiders|aide|aides|individual|individuals)"
+    r"|(?P<bare>\b(?:people|persons|sources|insiders|aides)))\b"
+    r"(?P<qual>\s*,?\s*(?:familiar\s+with|briefed\s+on|close\s+to|involved\s+in|knowledgeable\s+about|"
+    r"with\s+(?:direct\s+|first-hand\s+)?knowledge\s+of|in\s+the\s+know\s+about|aware\s+of)"
+    r"(?:\s+(?:[\w'’-]+))(?:\s+(?!said\b|says\b|told\b|who\b)[\w'’-]+){0,5})?", re.IGNORECASE)
+# "X quoted Y as saying": Y speaks (a news agency relaying somebody's words is not the speaker).
+_QUOTED_AS = re.compile(r"\bquot(?:ed|ing|es)\s+(.{1,100}?)\s+as\s+(?:saying|stating|telling|writing)\b", re.IGNORECASE)
+# A former official or prosecutor quoted now speaks as a commentator ("former federal prosecutor Ann Lee").
+_FORMER = re.compile(r"\b(?:former|ex-|retired)\s*(?:[a-z][\w-]*\s+){0,3}$", re.IGNORECASE)
+# Generic nouns for the one at the top of a body ("the head of the Canal Authority"): its holder, named elsewhere.
+_HEAD_NOUNS = {"head", "chief", "leader", "boss"}
+# The role words of the one at the top of a body that "the head of X" stands for, when the codebook lists them.
+_TOP_ROLES = {"chairman", "chairwoman", "chair", "president", "chief executive", "ceo", "director", "head", "leader",
+              "director general", "governor", "secretary general", "commissioner"}
+# Collective nouns that stand without an article and are their own plural ("police said", "local police said").
+_COLLECTIVE = re.compile(r"\s*((?:[a-z][\w-]*\s+){0,2}?(?:police|staff|personnel))\s*", re.IGNORECASE)
+# Generic nouns of institutions named with "of" or "for": "the Department of Health", "Ministry of Finance".
+_OF_NAME = re.compile(r"\b(?:Department|Ministry|Office|Bureau|Board|Council|Commission|Agency|Authority|Institute|"
+                      r"Secretary|Minister|Federation|Association|Union|Bank)\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w'-]*"
+                      r"(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w'-]*)*")
+# The last word of a body's name (not a person's title: "Ministry", not "Minister"). Generic English.
+_BODY_HEADS = {"ministry", "department", "agency", "authority", "commission", "administration", "council", "board",
+               "bureau", "office", "company", "corporation", "corp", "inc", "group", "association", "federation", "union",
+               "committee", "organization", "organisation", "institute", "bank", "airlines", "service", "court"}
+# A name that is only the modifier of a description: "a State Department official", "one European diplomat".
+_DET_BEFORE = re.compile(r"\b(?:a|an|one|the)\s+(?:[A-Z][\w'.-]*\s+(?:(?:of|for|and)\s+)?)*$")
+_ROLE_AFTER = re.compile(r"\s+[a-z][\w-]*()(?:\s+[a-z][\w-]*())?")
+# One capitalised word, the whole subject before a speech verb: "Acme said", "Acme has said".
+_LEAD_NAME = re.compile(r"\s*([A-Z][\w&'-]*[A-Za-z0-9])\s+(?:(?:has|had|also|later|then)\s+)?")
 _FIRST_PERSON = re.compile(r"\b(I|me|my|I'm|I’m|I've|I’ve)\b")
+_FIRST_PERSON_ANY = re.compile(r"\b(?:I|me|my|we|our|us|We|Our)\b|\b(?:I|We)(?:'|’)(?:m|ve|re|ll)\b")
 # A participle, a colon or a semicolon that introduces a quote without a listed verb ("..., declaring, '...'").
 _INTRO_TAIL = re.compile(r"(?:\b[a-z]+ing\s*[,:]?|[:;])\s*$")
 
@@ -118,6 +155,7 @@ class Speakers:
     name_re: re.Pattern = field(default=re.compile("(?!)"))  # a run of capitalised words, after an optional title
     description_re: re.Pattern = field(default=re.compile("(?!)"))  # "the clerk", "a spokesperson"
     bare_re: re.Pattern = field(default=re.compile("(?!)"))  # "authorities", "federal prosecutors"
+    type_rules: dict = field(default_factory=dict)  # optional type_rules of speakers.yml (see _check_type_rules)
 
 
 def _norm(text: str) -> str:
@@ -172,6 +210,22 @@ def _compile_roles(book: dict, types: list[str]) -> list[Role]:
     return roles
 
 
+def _check_type_rules(rules, types: list[str]) -> dict:
+    """The optional ``type_rules`` of ``speakers.yml``: ``former: {from: [types], to: type}`` (a former holder of an
+    office of those types speaks as that type), ``place_based: type`` (a body named with "X-based"), ``age_only:
+    type`` (a person given only by age, "Ann Lee, 45,"). Every type must be one of *types*."""
+    if not rules:
+        return {}
+    if not isinstance(rules, dict):
+        raise QuoteError("speakers codebook: type_rules must be a mapping (former, place_based, age_only)")
+    former = rules.get("former") or {}
+    named = [*(former.get("from") or []), former.get("to"), rules.get("place_based"), rules.get("age_only")]
+    bad = [t for t in named if t is not None and t not in types]
+    if bad:
+        raise QuoteError(f"speakers codebook: type_rules names {bad}, not among speaker_types {types}")
+    return dict(rules)
+
+
 def _alternatives(words) -> str:
     """A regex alternation of *words*, longest first (so that "chief executive" wins over "chief"); never
     matches when there are none."""
@@ -212,9 +266,10 @@ def load_speakers(book: dict | None = None, *, data_dir=None) -> Speakers:
         verb_re=re.compile(r"\b(" + _alternatives(verbs) + r")\b", re.IGNORECASE),
         verb_words={v.lower() for v in verbs if " " not in v},
         name_re=re.compile(r"(?:(?:" + _alternatives(titles) + r")\s+)?" + word + r"(?:\s+" + word + ")*"),
-        description_re=re.compile(r"\b(?:the|a|an|one)\s+(?:[a-z][\w-]*\s+){0,2}(?:" + _alternatives(cues) + r")s?\b",
+        description_re=re.compile(r"\b(?:the|a|an|one)\s+(?:[a-z][\w'’-]*\s+){0,2}(?:" + _alternatives(cues) + r")s?\b",
                                   re.IGNORECASE),
         bare_re=re.compile(r"\s*((?:[a-z][\w-]*\s+){0,2}?(?:" + _alternatives(plurals) + r"))\s*", re.IGNORECASE),
+        type_rules=_check_type_rules(book.get("type_rules"), types),
     )
 
 
@@ -441,7 +496,9 @@ def _role_type(context: str, sp: Speakers, *, head: bool = False) -> str:
         return "other"
     if not head:
         return sp.roles[min(i for _, _, i in spans)].type
-    return sp.roles[max((e, i) for _, e, i in spans)[1]].type
+    # a spokesperson speaks for the body named with them: "a police spokesperson" is the police's voice
+    voiced = [a for a in spans if not _VOICE_WORD.fullmatch(low, a[0], a[1])] if len(spans) > 1 else spans
+    return sp.roles[max((e, i) for _, e, i in (voiced or spans))[1]].type
 
 
 def _describe(m: Mention, para: _Para, sp: Speakers) -> Attribution:
@@ -452,10 +509,18 @@ def _describe(m: Mention, para: _Para, sp: Speakers) -> Attribution:
     its appositive (", a lawyer and director of ...,"; not a relative clause: ", who joined the team"). When
     those words name a body of the codebook ("a spokeswoman for the Ministry"), the body's type.
     """
-    if m.kind == "alias":
-        return Attribution(m.name, sp.actors[m.name]["type"])
     text = para.masked
     holder = _ROLE_OF.search(text[max(0, m.start - 60): m.start])
+    if m.kind == "alias":
+        if holder and m.gender == "none" and holder.group(2).lower() in _HEAD_NOUNS:  # "the head of the Authority"
+            return Attribution(holder.group(1) + para.text[m.start:m.end], sp.actors[m.name]["type"])
+        return Attribution(m.name, sp.actors[m.name]["type"])
+    det = _DET_BEFORE.search(text, max(0, m.start - 60), m.start)
+    role = _ROLE_AFTER.match(text, m.end) if det else None
+    for end in (role.end(1), role.end(2)) if role else ():
+        if end > 0 and _role_type(text[m.end:end], sp) != "other":  # "a State Department official", "one European diplomat"
+            phrase = text[det.start():end]
+            return Attribution(phrase, _role_type(phrase, sp, head=True))
     if holder and _role_type(holder.group(2), sp) != "other":  # "the CEO of Acme said": the CEO speaks, not Acme
         phrase = holder.group(1) + text[m.start:m.end]
         return Attribution(phrase, _role_type(holder.group(2), sp, head=True))
@@ -469,7 +534,26 @@ def _describe(m: Mention, para: _Para, sp: Speakers) -> Attribution:
               and any(lo <= b.start and b.end <= hi for lo, hi in attached)]
     if bodies:
         return Attribution(m.name, sp.actors[bodies[0].name]["type"])
-    return Attribution(m.name, _role_type(" ".join([*before, text[m.start:m.end], after]), sp))
+    stype = _former(_role_type(" ".join([*before, text[m.start:m.end], after]), sp),
+                    text[max(0, m.start - 40): m.start], after, sp)
+    rules = sp.type_rules
+    if stype == "other" and re.fullmatch(r"\s*\d{1,3}\s*", after) and rules.get("age_only"):
+        stype = rules["age_only"]  # "Ann Lee, 45, who lives nearby": a person given by age, not by office
+    if "-based " in text[m.start:m.end] and rules.get("place_based") \
+            and stype in ("other", _role_type(text[m.start:m.end], sp)):
+        stype = rules["place_based"]  # "the Oslo-based X Agency": a body placed by its seat is a company
+    return Attribution(m.name, stype)
+
+
+def _former(stype: str, before: str, appositive: str, sp: Speakers) -> str:
+    """A former official or prosecutor ("former federal prosecutor Ann Lee", "Ann Lee, a former minister,") speaks
+    as a commentator: the codebook's ``type_rules: former: {from: [types], to: type}`` say which types of office
+    change and to what (a former chief executive may still speak for the firm); unchanged when it says nothing."""
+    former = sp.type_rules.get("former") or {}
+    if stype in former.get("from", ()) and former.get("to") and \
+            (_FORMER.search(before) or re.match(r"\s*(?:a|an|the)?\s*(?:former|ex-|retired)\b", appositive, re.IGNORECASE)):
+        return former["to"]
+    return stype
 
 
 def _description(text: str, sp: Speakers, *, at_start: bool = False, bare: bool = False) -> Attribution | None:
@@ -477,16 +561,22 @@ def _description(text: str, sp: Speakers, *, at_start: bool = False, bare: bool 
     the type its head noun gives; the last one in *text*, or the one *text* starts with. With *bare*, *text* may
     also be a plural role noun without an article and nothing else ("authorities", "federal prosecutors")."""
     if bare:
-        m = sp.bare_re.fullmatch(text)
-        if m:
+        m = sp.bare_re.fullmatch(text) or _COLLECTIVE.fullmatch(text)
+        if m and _role_type(m.group(1), sp) != "other" or m and sp.bare_re.fullmatch(text):
             return Attribution(m.group(1), _role_type(re.sub(r"ies\b", "y", m.group(1)), sp, head=True))
-    found = list(sp.description_re.finditer(text))
+    found = [(m.start(), m.end(), False) for m in sp.description_re.finditer(text)]
+    # an unnamed source ("a person familiar with the matter", "people briefed on the talks"): the description as
+    # printed, typed by any role word in it ("a source close to the company"), else other
+    found += [(m.start(), m.end(), True) for m in _SOURCE.finditer(text)  # "people" alone is nobody in particular
+              if m.group("bare") is None or m.group("qual") or m.group("bare").lower() not in ("people", "persons")]
+    found = [a for a in found if not any(b[0] <= a[0] and a[1] <= b[1] and b[1] - b[0] > a[1] - a[0] for b in found)]
     if at_start:
-        found = [m for m in found if not text[: m.start()].strip()]
+        found = [a for a in found if not text[: a[0]].strip()]
     if not found:
         return None
-    phrase = found[-1].group(0)
-    return Attribution(phrase, _role_type(phrase, sp, head=True))
+    start, end, source = max(found)
+    phrase = text[start:end].strip().rstrip(",")
+    return Attribution(phrase, _role_type(phrase, sp, head=not source))
 
 
 def _possessive(para: _Para, m: Mention) -> bool:
@@ -549,6 +639,10 @@ class _Resolver:
             cands = [m for m in para.mentions if m.kind == "alias" and m.gender == "none" and (back < pi or m.end <= pos)]
             if cands:
                 return _describe(cands[-1], para, self.sp)
+        if noun.lower() == "statement":  # the statement of a body the article names as a body ("the X Ministry")
+            issuer = self._named_body(pi, pos)
+            if issuer:
+                return issuer
         nouns = _BODY_NOUNS.get(noun.lower(), ())
         titled = re.compile(r"\b" + noun.capitalize() + r"\s+(?:of|for)\s+[A-Z][\w'-]*(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w'-]*)*")
         for back in range(pi, -1, -1):
@@ -564,6 +658,22 @@ class _Resolver:
                 attached += re.findall(r"[\w'-]+", copula.group(1).lower()) if copula else []
                 if any(n in attached for n in nouns):
                     return Attribution(m.name, _role_type(noun, self.sp, head=True))
+        return None
+
+
+    def _named_body(self, pi: int, pos: int) -> Attribution | None:
+        """The body named last before *pos*, in this paragraph or the three before it, that the codebook does not
+        list: an institution named with "of" ("the Ministry of Roads") or a name ending in a role word of a body
+        ("Nord Shipping Company"); typed by its words."""
+        for back in range(pi, max(-1, pi - 4), -1):
+            para = self.paras[back]
+            limit = pos if back == pi else len(para.masked)
+            found = [(t.start(), t.group(0)) for t in _OF_NAME.finditer(para.masked, 0, limit)]
+            found += [(m.start, m.name) for m in para.mentions if m.kind == "name" and m.end <= limit
+                      and " " in m.name and m.name.split()[-1].lower() in _BODY_HEADS]
+            if found:
+                name = max(found)[1]
+                return Attribution(name, _role_type(name, self.sp, head=True))
         return None
 
 
@@ -598,22 +708,30 @@ def _post_attribution(pi: int, qi: int, q: _Quote, next_open: int, resolver: _Re
         for m in after:
             if re.match(r"\s+(telling|saying)\b", para.text[m.end:]):
                 return _subject(m, pi, qi, resolver)
+    age = _AGE_ANAPHOR.search(para.masked[close:vstart])
+    if age and not para.masked[close:close + age.start()].strip():  # '," the 24-year-old American said': a person
+        return resolver.resolve(pi, close, "person", qi)
     between = _strong([m for m in para.mentions if close <= m.start and m.end <= vstart and m.kind != "object"])
     if between:
-        return _subject(between[0], pi, qi, resolver)
+        return _subject(_holder(between, para), pi, qi, resolver)
+    source = _SOURCE.search(para.masked[close:vstart])
+    if source and not para.masked[close:close + source.start()].strip():  # '," a source close to the company said'
+        return _description(para.masked[close:vstart], resolver.sp)
     body = _BODY_ANAPHORS.search(para.masked[close:vstart])
     if body:  # '," the statement said'
         return resolver.resolve_body(pi, q.start, body.group(1))
     if _AGE_ANAPHOR.search(para.masked[close:vstart]):  # '," the 24-year-old said'
         return resolver.resolve(pi, close, "person", qi)
-    described = _description(para.masked[close:vstart], resolver.sp)  # '," the clerk said'
+    described = _description(para.masked[close:vstart], resolver.sp, bare=True)  # '," the clerk said', '," police said'
     if described:
         return described
     if verb.group(1).lower() in _LISTENER_VERBS:
         return None
     after = _strong([m for m in after if m.kind != "object"])
     if after:
-        return _subject(after[0], pi, qi, resolver)
+        return _subject(_holder(after, para), pi, qi, resolver)
+    if _SOURCE.match(para.masked[vend:region_end].lstrip()):  # '," said a source close to the company'
+        return _description(para.masked[vend:region_end], resolver.sp, at_start=True, bare=True)
     body = _BODY_ANAPHORS.match(para.masked[vend:vend + 40].lstrip())
     if body:  # '," said the organization'
         return resolver.resolve_body(pi, q.start, body.group(1))
@@ -655,13 +773,15 @@ def _clause_end_attribution(pi: int, qi: int, q: _Quote, resolver: _Resolver) ->
     if _MARKS.search(para.text[begin:end]):
         return None  # another quote in the sentence: its own attribution speaks for it
     for verb in resolver.sp.verb_re.finditer(para.masked, begin, end):
+        if verb.group(1).lower() == "according to":  # '... "sharply", according to the central bank.'
+            return _according_to(pi, qi, verb.end(), end, resolver)
         comma = para.masked.rfind(",", begin, verb.start())
         if comma < 0 or len(para.masked[comma:verb.start()].split()) > 9:
             continue
         subject = para.masked[comma + 1:verb.start()]
         named = _strong([m for m in para.mentions if comma < m.start and m.end <= verb.start() and m.kind != "object"])
         if named:
-            return _subject(named[0], pi, qi, resolver)
+            return _subject(_holder(named, para), pi, qi, resolver)
         body = _BODY_ANAPHORS.search(subject)
         if body:
             return resolver.resolve_body(pi, q.start, body.group(1))
@@ -671,11 +791,54 @@ def _clause_end_attribution(pi: int, qi: int, q: _Quote, resolver: _Resolver) ->
     return None
 
 
+def _according_to(pi: int, qi: int, begin: int, end: int, resolver: _Resolver) -> Attribution | None:
+    """Who "according to" names, between *begin* (after it) and *end*: the first person or body named (a body's
+    role holder: "according to Acme chief executive Jane Roe"), else an unnamed source or a description ("people
+    briefed on the talks", "the central bank"), else a body the article named before ("the statement")."""
+    para = resolver.paras[pi]
+    words = para.masked[begin:end]
+    lead = len(words) - len(words.lstrip())
+    source = _SOURCE.match(words, lead)
+    after = [m for m in para.mentions if begin <= m.start < end and m.kind != "object"]
+    if after and not (source and begin + source.end() > after[0].start):
+        return _subject(_holder(after, para), pi, qi, resolver)
+    body = _BODY_ANAPHORS.match(words, lead)
+    found = resolver.resolve_body(pi, begin, body.group(1)) if body and not source else None
+    if found:
+        return found
+    clause = re.split(r"[,;]", words)[0]
+    return _description(clause, resolver.sp, at_start=True, bare=True) \
+        or _description(clause + " said", resolver.sp, at_start=True)
+
+
+def _holder(mentions: list[Mention], para: _Para) -> Mention:
+    """The first of *mentions*, unless it is a body or place followed by role words and another name: "Acme chief
+    executive Jane Roe", "SCA chairman Ann Lee" is the person."""
+    first = mentions[0]
+    if len(mentions) > 1 and re.fullmatch(r"(?:'s)?\s+(?:[a-z][\w-]*\s+){1,3}", _norm(para.masked[first.end:mentions[1].start])):
+        return mentions[1]
+    return first
+
+
+def _lead_name(text: str, sp: Speakers) -> Attribution | None:
+    """A capitalised word that opens the sentence right before its speech verb ("Acme said in a statement:") is
+    the speaker's name: a lone capitalised first word is otherwise not taken for a name (:func:`_name_mentions`),
+    but one that says something is a subject. Typed by its words (other when they say nothing)."""
+    words = text.split()
+    while len(words) > 1 and words[-1].lower() in sp.verb_words:
+        words.pop()  # "Acme said in a statement:": the verb before the last one
+    lead = _LEAD_NAME.fullmatch(" ".join(words) + " ")
+    if not lead or lead.group(1) in sp.not_speakers or lead.group(1).lower() in _PRONOUNS:
+        return None
+    return _named(lead.group(1), sp)
+
+
 def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Resolver) -> Attribution | None:
     """Attribution before the opening mark, within the same sentence: 'X told her: "', 'calling her a "'."""
     para = resolver.paras[pi]
     open_mark = q.start - 1
     sent_start, _ = _sentence_of(para.starts, open_mark, len(para.text))
+    sent_start = _unglued_start(para, sent_start, open_mark)
     begin = max(sent_start, prev_close)
     region = para.masked[begin:open_mark]
     verbs = list(resolver.sp.verb_re.finditer(region))
@@ -683,8 +846,15 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
         verb = verbs[-1]
         vstart, vend = begin + verb.start(), begin + verb.end()
         if verb.group(1).lower() == "according to":
-            after = [m for m in para.mentions if vend <= m.start < open_mark and m.kind != "object"]
-            return _subject(after[0], pi, qi, resolver) if after else None
+            return _according_to(pi, qi, vend, open_mark, resolver)
+        quoted_as = _QUOTED_AS.search(para.masked, begin, vend)
+        if quoted_as and quoted_as.end() >= vend - 1:  # 'Xinhua quoted the ministry as saying "': the ministry
+            named = [m for m in para.mentions if quoted_as.start(1) <= m.start and m.end <= quoted_as.end(1) and m.kind != "object"]
+            if named:
+                return _subject(_holder(named, para), pi, qi, resolver)
+            body = _BODY_ANAPHORS.match(quoted_as.group(1))
+            return (resolver.resolve_body(pi, quoted_as.start(1), body.group(1)) if body else None) \
+                or _description(quoted_as.group(1), resolver.sp, at_start=True, bare=True)
     else:
         tail = _INTRO_TAIL.search(region)  # "..., declaring, '" : a verb the codebook does not list
         if not tail:
@@ -701,7 +871,8 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
             return resolver.resolve_body(pi, sent_start, body.group(1))
         if _AGE_ANAPHOR.search(para.masked[sent_start:vstart]):  # 'the 24-year-old phenom said "'
             return resolver.resolve(pi, sent_start, "person", qi)
-        return _description(para.masked[sent_start:vstart], resolver.sp)  # 'the clerk said, "
+        return _description(para.masked[sent_start:vstart], resolver.sp, bare=True) \
+            or (_lead_name(para.masked[sent_start:vstart], resolver.sp) if verbs else None)  # 'Acme said:'
     last = sentence[-1]
     gap = para.masked[last.end:vstart]
     verb_words = resolver.sp.verb_words
@@ -719,7 +890,12 @@ def _pre_attribution(pi: int, qi: int, q: _Quote, prev_close: int, resolver: _Re
     if body and not _norm(opening.lstrip()[body.end():]).startswith("'s"):
         return resolver.resolve_body(pi, sent_start, body.group(1))
     described = _description(opening, resolver.sp, at_start=True)
-    if described and not _norm(opening.lstrip()[len(described[0]):]).startswith("'s"):
+    rest = _norm(opening.lstrip()[len(described[0]):]) if described else ""
+    if described and re.fullmatch(r"\s*,\s*(?:[A-Z][a-z]{0,4}\.\s*)?", rest):  # "A police spokesperson, Sgt. Ann Lee,"
+        named = _subject(sentence[0], pi, qi, resolver)  # the person, of the type the description gives
+        return Attribution(named.speaker, described.speaker_type if described.speaker_type != "other" else named.speaker_type) \
+            if named else described
+    if described and not rest.startswith("'s"):
         return described
     return _subject(sentence[0], pi, qi, resolver)
 
@@ -804,9 +980,22 @@ def _inherited(qi: int, q: _Quote, span_index: int, resolver: _Resolver) -> Attr
     same_sentence = prev.para == q.para and \
         _sentence_of(para.starts, prev.start, len(para.text))[0] == _sentence_of(para.starts, q.start, len(para.text))[0]
     neighbour = prev.para == q.para or (prev.para == q.para - 1 and span_index == 0)
-    if prev.speaker and (same_sentence or (q.kind == "full" and neighbour)):
+    if prev.speaker and (same_sentence or (q.kind == "full" and neighbour)) and not _other_subject_between(prev, q, para):
         return Attribution(prev.speaker, prev.stype)
     return None
+
+
+def _other_subject_between(prev: _Quote, q: _Quote, para: _Para) -> bool:
+    """The reporter's words between two quotes of a paragraph hold a sentence, after the one that attributes the
+    first, about another person or body ('..." the statement said. The news marks Lee's fifth win. "...'): the second
+    quote is not the first one's continuation."""
+    if prev.para != q.para:
+        return False
+    stops = [s for s in para.starts if prev.end < s < q.start]
+    glued = _GLUED_STOP.search(para.masked, prev.end + 1, q.start - 1)
+    stops += [glued.end()] if glued else []
+    return bool(stops) and any(min(stops) <= m.start and m.end < q.start and m.name != prev.speaker
+                              and (m.kind == "alias" or (m.kind == "name" and " " in m.name)) for m in para.mentions)
 
 
 def _attribute(qi: int, q: _Quote, resolver: _Resolver) -> None:
@@ -821,12 +1010,38 @@ def _attribute(qi: int, q: _Quote, resolver: _Resolver) -> None:
              ("pre", lambda: _pre_attribution(q.para, qi, q, prev_close, resolver)),
              ("clause", lambda: _parallel_clause_attribution(q.para, qi, q, resolver)),
              ("clause end", lambda: _clause_end_attribution(q.para, qi, q, resolver)),
-             ("inherit", lambda: _inherited(qi, q, idx, resolver)))
+             ("inherit", lambda: _inherited(qi, q, idx, resolver)),
+             ("description", lambda: _unresolved_body(q, resolver)))
     for how, step in steps:
         found = step()
         if found and found.speaker:
+            if how == "inherit" and found.speaker_type == "other":  # '"...," the company said.': what the speaker is
+                said = _unresolved_body(q, resolver)
+                found = Attribution(found.speaker, said.speaker_type) if said else found
             q.attribute(found, how)
             return
+
+
+def _unglued_start(para: _Para, start: int, pos: int) -> int:
+    """The start of the sentence at *pos* from *start*, its splitter's start, counting a sentence glued to the one
+    before it ("the statement said.The news marks ...") as its own."""
+    glued = [g.end() for g in _GLUED_STOP.finditer(para.masked, start, pos)]
+    return glued[-1] if glued else start
+
+
+def _unresolved_body(q: _Quote, resolver: _Resolver) -> Attribution | None:
+    """Last resort: "the ministry said" right after the quote or opening its sentence, when the article named no
+    ministry before and no other evidence speaks: the description as printed ("the ministry", typed by its noun)."""
+    para = resolver.paras[q.para]
+    begin, end = _sentence_of(para.starts, q.start - 1, len(para.text))
+    begin = _unglued_start(para, begin, q.start - 1)
+    for part in (para.masked[q.end + 1:end], para.masked[begin:q.start - 1]):
+        body = _BODY_ANAPHORS.search(part)
+        verb = resolver.sp.verb_re.search(part, body.end()) if body else None
+        if body and verb and re.fullmatch(r"\s*(?:(?:of|for)\s+[\w' -]{1,40}|,\s*(?:which|who|that)\s[^,]{1,60},)?\s*",
+                                          part[body.end():verb.start()]):
+            return _description(part[body.start():verb.start()], resolver.sp)
+    return None
 
 
 def _share_chain_speakers(quotes: list[_Quote]) -> None:
@@ -863,12 +1078,21 @@ def _attribute_article(paras: list[_Para], sp: Speakers) -> list[_Quote]:
     _full_names(paras, quotes, sp)
     _named_descriptions(paras, quotes, sp)
     _full_body_names(paras, quotes, sp)
+    _misspelt_actors(quotes, sp)
     _article_types(paras, quotes, sp)
     return quotes
 
 
 # A name printed with its initials after it: "the Federal Trade Commission (FTC)", "X and Y Agency (XYA)".
 _WITH_INITIALS = re.compile(r"((?:[A-Z][\w'-]*\s+)(?:(?:of|and|for|on|the|&)\s+|[A-Z][\w'-]*\s+)*?[A-Z][\w'-]*)\s*\(([A-Z]{2,6})\)")
+
+
+# Capitalised words joined by "and" or "&" (and "of", "for" after them): "Securities and Exchange Commission".
+_JOINED_NAME = re.compile(r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*\s+(?:and|&)\s+[A-Z][\w'-]*(?:\s+(?:(?:of|for|the)\s+)*[A-Z][\w'-]*)*")
+
+
+# The end of a sentence glued to the next one ("the statement said.The news ..."), which the splitter keeps whole.
+_GLUED_STOP = re.compile(r"(?<=[a-z])[.!?][\"”’)]*(?=[A-Z])")
 
 
 def _initials(name: str) -> str:
@@ -881,17 +1105,24 @@ def _full_body_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> 
     initials ("the X and Y Agency (XYA) said" gives "X" alone)."""
     full: dict[str, str] = {}
     spans: list[str] = []
+    cues = {c for role in sp.roles for c in role.cues}
     for para in paras:
         for t in _WITH_INITIALS.finditer(para.masked):
             name = re.sub(r"^(?:The|the)\s+", "", t.group(1))
             spans.append(name)
             full.setdefault(t.group(2), name)
+        # a body's name with "and" in it ("the Securities and Exchange Commission"): its last word a role word
+        spans += [re.sub(r"^(?:The|the)\s+", "", t.group(0)) for t in _JOINED_NAME.finditer(para.masked)
+                  if t.group(0).split()[-1].lower() in cues]
+        spans += [t.group(0) for t in _OF_NAME.finditer(para.masked)]  # "the Department of Health said": its name
         for m in para.mentions:
             if m.kind == "name" and len(m.name.split()) >= 2 and len(_initials(m.name)) >= 2:
                 full.setdefault(_initials(m.name), m.name)
     for q in quotes:
         if not q.speaker or q.speaker in sp.actors:
             continue
+        if _OF_NAME.fullmatch(q.speaker, 4) and q.speaker[:4].lower() == "the ":  # "the Ministry of X": its name
+            q.speaker = q.speaker[4:]
         if q.speaker in full and full[q.speaker] != q.speaker:
             q.speaker = full[q.speaker]
         else:
@@ -926,12 +1157,12 @@ def _named_descriptions(paras: list[_Para], quotes: list[_Quote], sp: Speakers) 
     cue_words = {w for role in sp.roles for c in role.cues for w in c.split()}
     for para in paras:
         for m in para.mentions:
-            if m.kind == "name" and len(m.name.split()) >= 2:
+            if (m.kind == "name" and len(m.name.split()) >= 2) or (m.kind == "alias" and m.gender != "none"):
                 app = _APPOSITIVE.match(para.masked, m.end)
                 # the appositive up to the end of its sentence (", his trading firm. As prosecutors ..." is not his)
                 before = _role_run(re.split(r"[.!?”]\s", para.masked[max(0, m.start - 40): m.start])[-1], cue_words)
                 held = _AS_ROLE.match(para.masked, m.end)  # "Ann Lee is resigning as CEO"
-                attached = before + para.masked[m.start:m.end] + (re.split(r"\.\s", app.group(1))[0] if app else "") \
+                attached = before + " " + para.masked[m.start:m.end] + " " + (re.split(r"\.\s", app.group(1))[0] if app else "") \
                     + (" " + held.group(1) if held else "")
                 people[m.name] = people.get(m.name, "") + " | " + attached
     for q in quotes:
@@ -942,6 +1173,8 @@ def _named_descriptions(paras: list[_Para], quotes: list[_Quote], sp: Speakers) 
         # the head noun of the description: the role word that ends last ("the chief government prosecutor")
         ends = [(m.end(), c) for c in _role_cues(role, sp) for m in re.finditer(r"(?<![\w-])" + re.escape(c), role)]
         cues = {max(ends)[1]} if ends else set()
+        if not cues and role.split()[-1:] and role.split()[-1] in _HEAD_NOUNS and body:
+            cues = _role_cues(" ".join(_role_cues(" | ".join(people.values()), sp)), sp) & _TOP_ROLES  # "the head of X"
         fits = [name for name, words in people.items() if name not in q.speaker
                 and cues & _role_cues(words, sp) and (not body or body.group(1).lower() in words.lower())]
         if cues and len(fits) == 1:
@@ -984,11 +1217,24 @@ def _article_types(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> No
         if q.stype != "other" or not q.speaker or q.speaker in sp.actors or q.speaker == "unattributed":
             continue
         for para in paras:
-            typed = [t for t in (_describe(m, para, sp).speaker_type for m in para.mentions
+            typed = [t for t in (_described_type(m, para, sp) for m in para.mentions
                                  if m.kind == "name" and m.name == q.speaker) if t != "other"]
             if typed:
                 q.stype = typed[0]
                 break
+
+
+def _described_type(m: Mention, para: _Para, sp: Speakers) -> str:
+    """The type the words attached to a name give (:func:`_describe`), else a role taken or left ("resigned as
+    CEO"), else a description set before the name between commas ("showed the firm's lawyer, Ann Lee, in ...")."""
+    stype = _describe(m, para, sp).speaker_type
+    held = _AS_ROLE.match(para.masked, m.end)
+    if stype == "other" and held:
+        stype = _role_type(held.group(1), sp)
+    if stype == "other" and para.masked[m.end:m.end + 1] == "," and para.masked[:m.start].rstrip().endswith(","):
+        lead = re.split(r"[,.;:]", para.masked[max(0, m.start - 80): m.start].rstrip()[:-1])[-1]
+        stype = _role_type(" ".join(lead.split()[-6:]), sp)
+    return stype
 
 
 def _nearby_attribution(paras: list[_Para], quotes: list[_Quote], resolver: _Resolver) -> None:
@@ -1038,6 +1284,23 @@ def _full_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> None:
             q.speaker, q.stype = _describe(m, para, sp)
 
 
+def _misspelt_actors(quotes: list[_Quote], sp: Speakers) -> None:
+    """A speaker the codebook does not list whose name differs from a listed person's in one word, by a letter or
+    two ("Damien Williams" for "Damian Williams"), is that person: a misspelling, not somebody else."""
+    people = [n for n, a in sp.actors.items() if a["gender"] != "none" and " " in n]
+    for q in quotes:
+        if not q.speaker or q.speaker in sp.actors or " " not in q.speaker:
+            continue
+        words = q.speaker.split()
+        for name in people:
+            other = name.split()
+            diff = [(a, b) for a, b in zip(words, other) if a != b]
+            if len(other) == len(words) and len(diff) == 1 and diff[0][0][:1] == diff[0][1][:1] \
+                    and len(diff[0][0]) >= 4 and SequenceMatcher(None, *diff[0]).ratio() >= 0.8:
+                q.speaker, q.stype = name, sp.actors[name]["type"]
+                break
+
+
 def _named(who: str, sp: Speakers) -> Attribution:
     """A speaker given by name: the codebook's actor if it lists the name, else the name and the type its
     words give."""
@@ -1074,7 +1337,7 @@ def _with_block_quotes(paras: list[_Para], quotes: list[_Quote], resolver: _Reso
     blocks = []
     for pi in range(1, len(paras)):
         para = paras[pi]
-        if para.spans or para.voice == "quoted" or not para.text:
+        if para.spans or para.voice == "quoted" or not para.text or any(b.para == pi for b in blocks[-3:]):
             continue
         found, evidence = _block_speaker(pi, by_para, resolver)
         if not found or not found.speaker:
@@ -1082,6 +1345,13 @@ def _with_block_quotes(paras: list[_Para], quotes: list[_Quote], resolver: _Reso
         q = _Quote(pi, 0, len(para.text), True, "full")
         q.attribute(found, "block", evidence)
         blocks.append(q)
+        # the statement goes on in the next paragraphs, in the issuer's first person and without marks
+        for nxt in range(pi + 1, len(paras)):
+            more = paras[nxt]
+            if more.spans or more.voice == "quoted" or not _FIRST_PERSON_ANY.search(more.text):
+                break
+            blocks.append(_Quote(nxt, 0, len(more.text), True, "full"))
+            blocks[-1].attribute(found, "block", evidence)
         following = by_para.get(pi + 1, [])
         if following and not following[0].speaker and following[0].kind == "full" and following[0].start == 1:
             following[0].attribute(found, "inherit", evidence)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 import pandas as pd
@@ -29,7 +30,10 @@ _LINK_WORDS = {"has", "have", "had", "also", "later", "then", "previously", "onc
 _RECALL_VERBS = {"recalled", "remembered", "recalls", "remembers"}
 _MARKS = re.compile("[“”\"]")
 _NON_SPACE = re.compile(r"\S")
-_PRONOUN = re.compile(r"\b(she|he|it|they|her|him|them)\b", re.IGNORECASE)
+# The look-ahead on the first letters every pronoun starts with (under the same flag, so the same letters) lets the
+# scan skip other positions before entering the alternation: the matches are unchanged.
+_PRONOUN = re.compile(r"(?=[hist])\b(she|he|it|they|her|him|them)\b", re.IGNORECASE)
+_MASKED_WORD = re.compile(r"x+", re.IGNORECASE)
 _LISTENER_VERBS = {"told", "tells", "asked", "asks"}
 _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.S.", "U.K."
 # The subject of a speech verb that stands for a body named earlier ("the statement said", "the organization
@@ -118,6 +122,10 @@ class Speakers:
     name_re: re.Pattern = field(default=re.compile("(?!)"))  # a run of capitalised words, after an optional title
     description_re: re.Pattern = field(default=re.compile("(?!)"))  # "the clerk", "a spokesperson"
     bare_re: re.Pattern = field(default=re.compile("(?!)"))  # "authorities", "federal prosecutors"
+    cue_words: set[str] = field(init=False)  # every role cue of every type, lower case (from ``roles``)
+
+    def __post_init__(self) -> None:
+        self.cue_words = {c for role in self.roles for c in role.cues}
 
 
 def _norm(text: str) -> str:
@@ -178,6 +186,31 @@ def _alternatives(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
 
 
+def _first_letter_alternatives(words) -> str:
+    """:func:`_alternatives` grouped by first character ("l(?:ee|i)|a(?:cme)"), so that the engine tries only the
+    group of the character at hand. The same matches: within a group the order is still longest first, and groups
+    never compete, since under IGNORECASE two different lower-case ASCII characters never match the same one (with
+    any other first character, or an empty word, the flat alternation is returned)."""
+    words = sorted(words, key=len, reverse=True)
+    if not words or any(not w or not w[0].isascii() or w[0] != w[0].lower() for w in words):
+        return _alternatives(words)
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(w[1:])
+    return "|".join(re.escape(first) + "(?:" + "|".join(re.escape(rest) for rest in rests) + ")"
+                    for first, rests in groups.items())
+
+
+def _starts_with(chars, classes: str = "") -> str:
+    """A look-ahead on the characters a match can start with (*chars*, and the class syntax *classes* such as
+    ``A-Z``), so that the scan skips other positions without trying the pattern: exact when every match starts with
+    one of them; empty when *chars* holds a space (a pattern that may start with a space gains nothing)."""
+    chars = set(chars)
+    if any(c.isspace() for c in chars):
+        return ""
+    return "(?=[" + classes + "".join(re.escape(c) for c in sorted(chars)) + "])"
+
+
 def load_speakers(book: dict | None = None, *, data_dir=None) -> Speakers:
     """Compile the speakers codebook (``speakers.yml``) into matchers.
 
@@ -205,13 +238,15 @@ def load_speakers(book: dict | None = None, *, data_dir=None) -> Speakers:
     plurals = {c[:-1] + "ies" if c.endswith("y") else c + "s" for c in cues}
     # a capitalised word, dotted initials ("U.S.") or a name that starts with digits ("3M", "7Up")
     word = r"(?:(?:[A-Z]\.){2,}|(?<![\w.])\d+[a-z]*[A-Z][\w'-]*|[A-Z][\w'-]*)"
+    # A name starts with a title, a capital letter or a digit (see *word*), so its matches start with one of those.
+    name_start = _starts_with([t[0] for t in titles], r"A-Z\d") if all(titles) else ""
     return Speakers(
         types=types, actors=actors, alias_to_name=alias_to_name, case_sensitive=case_sensitive, roles=roles,
-        alias_re=re.compile(r"(?<![\w'])(" + _alternatives(alias_to_name) + r")(?![\w])", re.IGNORECASE),
+        alias_re=re.compile(r"(?<![\w'])(" + _first_letter_alternatives(alias_to_name) + r")(?![\w])", re.IGNORECASE),
         not_speakers=set(book.get("not_speakers", [])), titles=titles,
         verb_re=re.compile(r"\b(" + _alternatives(verbs) + r")\b", re.IGNORECASE),
         verb_words={v.lower() for v in verbs if " " not in v},
-        name_re=re.compile(r"(?:(?:" + _alternatives(titles) + r")\s+)?" + word + r"(?:\s+" + word + ")*"),
+        name_re=re.compile(name_start + r"(?:(?:" + _alternatives(titles) + r")\s+)?" + word + r"(?:\s+" + word + ")*"),
         description_re=re.compile(r"\b(?:the|a|an|one)\s+(?:[a-z][\w-]*\s+){0,2}(?:" + _alternatives(cues) + r")s?\b",
                                   re.IGNORECASE),
         bare_re=re.compile(r"\s*((?:[a-z][\w-]*\s+){0,2}?(?:" + _alternatives(plurals) + r"))\s*", re.IGNORECASE),
@@ -344,11 +379,11 @@ def _name_mentions(norm: str, sp: Speakers, taken: list[bool]) -> list[Mention]:
         words = _after_role_words(words, sp)
         based = [i for i, w in enumerate(words[:-1]) if w.endswith("-based")]
         words = words[based[-1] + 1:] if based else words  # "San Francisco-based Acme" is Acme
-        if len(words) == 1 and words[0].lower() in {c for role in sp.roles for c in role.cues}:
+        if len(words) == 1 and words[0].lower() in sp.cue_words:
             continue  # a role word alone ("the CEO said") describes somebody: a description, not a name
         if not words or all(w.lower() == "x" * len(w) for w in words):
             continue
-        if re.fullmatch(r"x+", words[0], re.IGNORECASE) or all(len(w.rstrip(".")) == 1 or _DOTTED.fullmatch(w) for w in words):
+        if _MASKED_WORD.fullmatch(words[0]) or all(len(w.rstrip(".")) == 1 or _DOTTED.fullmatch(w) for w in words):
             continue  # masked words, or the letters of an initialism ("U.S.")
         out.append(Mention(m.start(), m.end(), " ".join(words), "name", "any"))
     return out
@@ -358,7 +393,7 @@ def _after_role_words(words: list[str], sp: Speakers) -> list[str]:
     """The name after the last role word of a capitalised run ("CrowdStrike CEO George Kurtz", "California Attorney
     General Ann Lee"): the words after it when they are two or more (a full name), else the run unchanged (a
     body's own name may end in a role word: "Suez Canal Authority")."""
-    cues = {c for role in sp.roles for c in role.cues}
+    cues = sp.cue_words
     last = -1
     for i in range(len(words)):
         if any(" ".join(words[j:i + 1]).lower() in cues for j in range(max(0, i - 2), i + 1)):
@@ -550,7 +585,7 @@ class _Resolver:
             if cands:
                 return _describe(cands[-1], para, self.sp)
         nouns = _BODY_NOUNS.get(noun.lower(), ())
-        titled = re.compile(r"\b" + noun.capitalize() + r"\s+(?:of|for)\s+[A-Z][\w'-]*(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w'-]*)*")
+        titled = _titled(noun)
         for back in range(pi, -1, -1):
             para = self.paras[back]
             named = [t for t in titled.finditer(para.masked) if back < pi or t.end() <= pos] if noun else []
@@ -565,6 +600,12 @@ class _Resolver:
                 if any(n in attached for n in nouns):
                     return Attribution(m.name, _role_type(noun, self.sp, head=True))
         return None
+
+
+@lru_cache(maxsize=4096)
+def _titled(noun: str) -> re.Pattern:
+    """A body named with *noun* as its head ("Ministry of Lands"), compiled once per noun (see :func:`_cue_re`)."""
+    return re.compile(r"\b" + noun.capitalize() + r"\s+(?:of|for)\s+[A-Z][\w'-]*(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w'-]*)*")
 
 
 def _subject(mention: Mention, pi: int, qi: int, resolver: _Resolver) -> Attribution | None:
@@ -902,10 +943,17 @@ def _full_body_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> 
             q.stype = _role_type(q.speaker, sp)
 
 
+@lru_cache(maxsize=4096)
+def _cue_re(cue: str, plural: bool = True) -> re.Pattern:
+    """A role cue as a word (plural too when *plural*), compiled once per cue: the re module's own cache (512
+    patterns, the oldest dropped first) is flushed by the per-article surname patterns."""
+    return re.compile(r"(?<![\w-])" + re.escape(cue) + (r"s?(?![\w-])" if plural else ""))
+
+
 def _role_cues(text: str, sp: Speakers) -> set[str]:
     """The role words of the codebook in *text* (lower case, singular or plural)."""
     low = _norm(text).lower()
-    return {c for role in sp.roles for c in role.cues if re.search(r"(?<![\w-])" + re.escape(c) + r"s?(?![\w-])", low)}
+    return {c for role in sp.roles for c in role.cues if _cue_re(c).search(low)}
 
 
 def _role_run(text: str, cue_words: set[str]) -> str:
@@ -940,7 +988,7 @@ def _named_descriptions(paras: list[_Para], quotes: list[_Quote], sp: Speakers) 
         body = re.search(r"\s(?:of|at|for)\s+(?:the\s+)?(.+)$", q.speaker)
         role = _norm(q.speaker[: body.start()] if body else q.speaker).lower()
         # the head noun of the description: the role word that ends last ("the chief government prosecutor")
-        ends = [(m.end(), c) for c in _role_cues(role, sp) for m in re.finditer(r"(?<![\w-])" + re.escape(c), role)]
+        ends = [(m.end(), c) for c in _role_cues(role, sp) for m in _cue_re(c, False).finditer(role)]
         cues = {max(ends)[1]} if ends else set()
         fits = [name for name, words in people.items() if name not in q.speaker
                 and cues & _role_cues(words, sp) and (not body or body.group(1).lower() in words.lower())]

@@ -6,8 +6,10 @@ come from ``data/codebook/speakers.yml``; no rule here knows an article, an outl
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 import pandas as pd
@@ -321,6 +323,39 @@ def _last_capital_word(s: str) -> tuple[int, str] | None:
         if "A" <= t[i] <= "Z":
             return i, t[i:]
     return None
+
+
+def _occurrences(texts: list[str], words, *, before: str = "", after: str = "") -> list[list[tuple[int, int, str]]]:
+    r"""What ``re.compile(r"(?<![\w" + before + "])(" + alternation of *words*, longest first + r")(?![\w" + after +
+    "])").finditer`` finds in each of *texts*, as ``(start, end, word)``, without compiling a pattern: the words are a
+    different set in every article, and compiling one alternation per article cost more than the scan.
+
+    Exact for words without a newline: the texts are joined by newlines, which are neither word characters nor in
+    *before* or *after*, so each text's edges look as they do alone; every occurrence of every word is found with
+    ``str.find``, kept where both look-arounds hold, and the matches are taken as the regex takes them, leftmost
+    first, the longest word at a start, the next search starting where the last match ended.
+    """
+    joined = "\n".join(texts)
+    n = len(joined)
+    longest: dict[int, int] = {}  # start -> end of the longest word matching there
+    for word in words:
+        i = joined.find(word)
+        while i >= 0:
+            end = i + len(word)
+            if (i == 0 or not (_is_word_char(joined[i - 1]) or joined[i - 1] in before)) \
+                    and (end == n or not (_is_word_char(joined[end]) or joined[end] in after)) and end > longest.get(i, -1):
+                longest[i] = end
+            i = joined.find(word, i + 1)
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    done = 0
+    for start in sorted(longest):
+        if start < done:
+            continue
+        end = done = longest[start]
+        k = bisect_right(starts, start) - 1
+        out[k].append((start - starts[k], end - starts[k], joined[start:end]))
+    return out
 
 
 def _sentence_of(starts: list[int], pos: int, length: int) -> tuple[int, int]:
@@ -1012,15 +1047,15 @@ def _surname_mentions(paras: list[_Para], sp: Speakers) -> None:
     full.update({w: w for w in single if w not in full})
     if not full:
         return
-    surname = re.compile(r"(?<![\w'-])(" + "|".join(map(re.escape, sorted(full, key=len, reverse=True))) + r")(?![\w-])")
-    for para in paras:
+    found = _occurrences([_norm(para.masked) for para in paras], full, before="'-", after="-")
+    for para, hits in zip(paras, found):
         for m in para.mentions:
             if m.kind == "name" and m.name in full:
                 m.name = full[m.name]
         taken = [(m.start, m.end) for m in para.mentions]
-        added = [Mention(x.start(), x.end(), full[x.group(1)], "name", "any") for x in surname.finditer(_norm(para.masked))
-                 if not any(lo < x.end() and x.start() < hi for lo, hi in taken)
-                 and (full[x.group(1)] != x.group(1) or _ends_sentence(para.masked[: x.start()]))]
+        added = [Mention(start, end, full[word], "name", "any") for start, end, word in hits
+                 if not any(lo < end and start < hi for lo, hi in taken)
+                 and (full[word] != word or _ends_sentence(para.masked[: start]))]
         if added:
             para.mentions = sorted(para.mentions + added, key=lambda x: x.start)
 

@@ -402,9 +402,7 @@ def _name_mentions(norm: str, sp: Speakers, taken: list[bool]) -> list[Mention]:
         if any(taken[m.start():m.end()]):
             continue
         words = [w[:-2] if w.endswith("'s") else w for w in m.group(0).split()]
-        has_title = any(w in sp.titles for w in words)
-        at_start = _ends_sentence(norm[: m.start()])
-        if len(words) == 1 and at_start and not has_title:
+        if len(words) == 1 and words[0] not in sp.titles and _ends_sentence(norm[: m.start()]):
             continue  # a capitalised first word ("With", "After") is far more often not a name
         while words and (words[0] in sp.not_speakers or words[0] in sp.titles or words[0].rstrip(".") in sp.not_speakers):
             words = words[1:]
@@ -808,9 +806,10 @@ def _kind(para: _Para, q: _Quote) -> str:
     return "full" if starts_upper and opens_sentence else "partial"
 
 
-def _paragraphs(table: pd.DataFrame, markers: re.Pattern):
+def _paragraphs(table: pd.DataFrame, markers: tuple[re.Pattern, re.Pattern]):
     """The body paragraphs of each article, article by article: pairs (article, list of _Para), with the
-    aggregator's inline *markers* (``inline_markers`` of ``furniture.yml``) taken out of the text.
+    aggregator's inline *markers* (``inline_markers`` of ``furniture.yml``, and with the space around them, as
+    :func:`_markers` gives them) taken out of the text.
 
     A generator, so that one article's working state is dropped before the next is built.
     """
@@ -829,8 +828,11 @@ def _paragraphs(table: pd.DataFrame, markers: re.Pattern):
         frame = frame.groupby(["article", "line"], sort=False).agg(
             {"text": " ".join, "voice": "first", "quoted_outlet": "first"}).reset_index()
     by_article: dict[str, list[_Para]] = {}
+    marker, spaced = markers
     for row in frame.itertuples(index=False):
-        text = markers.sub(" ", str(row.text)).strip()
+        text = str(row.text)
+        # the bare marker is searched first (fast: it starts with a literal); without it the spaced one cannot match
+        text = (spaced.sub(" ", text) if marker.search(text) else text).strip()
         by_article.setdefault(row.article, []).append(_Para(row.article, int(row.line), text, row.voice, row.quoted_outlet, []))
     yield from by_article.items()
 
@@ -1190,16 +1192,16 @@ def _quote_row(article: str, para: _Para, q: _Quote) -> dict:
             "evidence": evidence}
 
 
-def _markers(data_dir) -> re.Pattern:
-    """The furniture codebook's inline markers as one pattern that also takes the space around them; none when
-    no data folder is given or found (a table and a codebook passed in, nothing on disk)."""
+def _markers(data_dir) -> tuple[re.Pattern, re.Pattern]:
+    """The furniture codebook's inline markers as one pattern, and as one that also takes the space around them;
+    none when no data folder is given or found (a table and a codebook passed in, nothing on disk)."""
     try:
         found = inline_markers(data_dir=data_dir)
     except CorpusError:
         if data_dir is not None:
             raise
-        return re.compile("(?!)")
-    return re.compile(r"\s*(?:" + found.pattern + r")\s*", found.flags)
+        return re.compile("(?!)"), re.compile("(?!)")
+    return found, re.compile(r"\s*(?:" + found.pattern + r")\s*", found.flags)
 
 
 def extract_quotes(lines: pd.DataFrame, speakers: dict | Speakers | None = None, *, data_dir=None) -> pd.DataFrame:

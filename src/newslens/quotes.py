@@ -6,8 +6,11 @@ come from ``data/codebook/speakers.yml``; no rule here knows an article, an outl
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 import pandas as pd
@@ -30,7 +33,10 @@ _LINK_WORDS = {"has", "have", "had", "also", "later", "then", "previously", "onc
 _RECALL_VERBS = {"recalled", "remembered", "recalls", "remembers"}
 _MARKS = re.compile("[“”\"]")
 _NON_SPACE = re.compile(r"\S")
-_PRONOUN = re.compile(r"\b(she|he|it|they|her|him|them)\b", re.IGNORECASE)
+# The look-ahead on the first letters every pronoun starts with (under the same flag, so the same letters) lets the
+# scan skip other positions before entering the alternation: the matches are unchanged.
+_PRONOUN = re.compile(r"(?=[hist])\b(she|he|it|they|her|him|them)\b", re.IGNORECASE)
+_MASKED_WORD = re.compile(r"x+", re.IGNORECASE)
 _LISTENER_VERBS = {"told", "tells", "asked", "asks"}
 _DOTTED = re.compile(r"(?:[A-Z]\.){2,}")  # "U.S.", "U.K."
 # The subject of a speech verb that stands for a body named earlier ("the statement said", "the organization
@@ -156,6 +162,10 @@ class Speakers:
     description_re: re.Pattern = field(default=re.compile("(?!)"))  # "the clerk", "a spokesperson"
     bare_re: re.Pattern = field(default=re.compile("(?!)"))  # "authorities", "federal prosecutors"
     type_rules: dict = field(default_factory=dict)  # optional type_rules of speakers.yml (see _check_type_rules)
+    cue_words: set[str] = field(init=False)  # every role cue of every type, lower case (from ``roles``)
+
+    def __post_init__(self) -> None:
+        self.cue_words = {c for role in self.roles for c in role.cues}
 
 
 def _norm(text: str) -> str:
@@ -232,6 +242,31 @@ def _alternatives(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
 
 
+def _first_letter_alternatives(words) -> str:
+    """:func:`_alternatives` grouped by first character ("l(?:ee|i)|a(?:cme)"), so that the engine tries only the
+    group of the character at hand. The same matches: within a group the order is still longest first, and groups
+    never compete, since under IGNORECASE two different lower-case ASCII characters never match the same one (with
+    any other first character, or an empty word, the flat alternation is returned)."""
+    words = sorted(words, key=len, reverse=True)
+    if not words or any(not w or not w[0].isascii() or w[0] != w[0].lower() for w in words):
+        return _alternatives(words)
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(w[1:])
+    return "|".join(re.escape(first) + "(?:" + "|".join(re.escape(rest) for rest in rests) + ")"
+                    for first, rests in groups.items())
+
+
+def _starts_with(chars, classes: str = "") -> str:
+    """A look-ahead on the characters a match can start with (*chars*, and the class syntax *classes* such as
+    ``A-Z``), so that the scan skips other positions without trying the pattern: exact when every match starts with
+    one of them; empty when *chars* holds a space (a pattern that may start with a space gains nothing)."""
+    chars = set(chars)
+    if any(c.isspace() for c in chars):
+        return ""
+    return "(?=[" + classes + "".join(re.escape(c) for c in sorted(chars)) + "])"
+
+
 def load_speakers(book: dict | None = None, *, data_dir=None) -> Speakers:
     """Compile the speakers codebook (``speakers.yml``) into matchers.
 
@@ -259,13 +294,15 @@ def load_speakers(book: dict | None = None, *, data_dir=None) -> Speakers:
     plurals = {c[:-1] + "ies" if c.endswith("y") else c + "s" for c in cues}
     # a capitalised word, dotted initials ("U.S.") or a name that starts with digits ("3M", "7Up")
     word = r"(?:(?:[A-Z]\.){2,}|(?<![\w.])\d+[a-z]*[A-Z][\w'-]*|[A-Z][\w'-]*)"
+    # A name starts with a title, a capital letter or a digit (see *word*), so its matches start with one of those.
+    name_start = _starts_with([t[0] for t in titles], r"A-Z\d") if all(titles) else ""
     return Speakers(
         types=types, actors=actors, alias_to_name=alias_to_name, case_sensitive=case_sensitive, roles=roles,
-        alias_re=re.compile(r"(?<![\w'])(" + _alternatives(alias_to_name) + r")(?![\w])", re.IGNORECASE),
+        alias_re=re.compile(r"(?<![\w'])(" + _first_letter_alternatives(alias_to_name) + r")(?![\w])", re.IGNORECASE),
         not_speakers=set(book.get("not_speakers", [])), titles=titles,
         verb_re=re.compile(r"\b(" + _alternatives(verbs) + r")\b", re.IGNORECASE),
         verb_words={v.lower() for v in verbs if " " not in v},
-        name_re=re.compile(r"(?:(?:" + _alternatives(titles) + r")\s+)?" + word + r"(?:\s+" + word + ")*"),
+        name_re=re.compile(name_start + r"(?:(?:" + _alternatives(titles) + r")\s+)?" + word + r"(?:\s+" + word + ")*"),
         description_re=re.compile(r"\b(?:the|a|an|one)\s+(?:[a-z][\w'’-]*\s+){0,2}(?:" + _alternatives(cues) + r")s?\b",
                                   re.IGNORECASE),
         bare_re=re.compile(r"\s*((?:[a-z][\w-]*\s+){0,2}?(?:" + _alternatives(plurals) + r"))\s*", re.IGNORECASE),
@@ -343,6 +380,39 @@ def _last_capital_word(s: str) -> tuple[int, str] | None:
     return None
 
 
+def _occurrences(texts: list[str], words, *, before: str = "", after: str = "") -> list[list[tuple[int, int, str]]]:
+    r"""What ``re.compile(r"(?<![\w" + before + "])(" + alternation of *words*, longest first + r")(?![\w" + after +
+    "])").finditer`` finds in each of *texts*, as ``(start, end, word)``, without compiling a pattern: the words are a
+    different set in every article, and compiling one alternation per article cost more than the scan.
+
+    Exact for words without a newline: the texts are joined by newlines, which are neither word characters nor in
+    *before* or *after*, so each text's edges look as they do alone; every occurrence of every word is found with
+    ``str.find``, kept where both look-arounds hold, and the matches are taken as the regex takes them, leftmost
+    first, the longest word at a start, the next search starting where the last match ended.
+    """
+    joined = "\n".join(texts)
+    n = len(joined)
+    longest: dict[int, int] = {}  # start -> end of the longest word matching there
+    for word in words:
+        i = joined.find(word)
+        while i >= 0:
+            end = i + len(word)
+            if (i == 0 or not (_is_word_char(joined[i - 1]) or joined[i - 1] in before)) \
+                    and (end == n or not (_is_word_char(joined[end]) or joined[end] in after)) and end > longest.get(i, -1):
+                longest[i] = end
+            i = joined.find(word, i + 1)
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    done = 0
+    for start in sorted(longest):
+        if start < done:
+            continue
+        end = done = longest[start]
+        k = bisect_right(starts, start) - 1
+        out[k].append((start - starts[k], end - starts[k], joined[start:end]))
+    return out
+
+
 def _sentence_of(starts: list[int], pos: int, length: int) -> tuple[int, int]:
     begin = max(s for s in starts if s <= pos)
     later = [s for s in starts if s > pos]
@@ -387,9 +457,7 @@ def _name_mentions(norm: str, sp: Speakers, taken: list[bool]) -> list[Mention]:
         if any(taken[m.start():m.end()]):
             continue
         words = [w[:-2] if w.endswith("'s") else w for w in m.group(0).split()]
-        has_title = any(w in sp.titles for w in words)
-        at_start = _ends_sentence(norm[: m.start()])
-        if len(words) == 1 and at_start and not has_title:
+        if len(words) == 1 and words[0] not in sp.titles and _ends_sentence(norm[: m.start()]):
             continue  # a capitalised first word ("With", "After") is far more often not a name
         while words and (words[0] in sp.not_speakers or words[0] in sp.titles or words[0].rstrip(".") in sp.not_speakers):
             words = words[1:]
@@ -399,11 +467,11 @@ def _name_mentions(norm: str, sp: Speakers, taken: list[bool]) -> list[Mention]:
         words = _after_role_words(words, sp)
         based = [i for i, w in enumerate(words[:-1]) if w.endswith("-based")]
         words = words[based[-1] + 1:] if based else words  # "San Francisco-based Acme" is Acme
-        if len(words) == 1 and words[0].lower() in {c for role in sp.roles for c in role.cues}:
+        if len(words) == 1 and words[0].lower() in sp.cue_words:
             continue  # a role word alone ("the CEO said") describes somebody: a description, not a name
         if not words or all(w.lower() == "x" * len(w) for w in words):
             continue
-        if re.fullmatch(r"x+", words[0], re.IGNORECASE) or all(len(w.rstrip(".")) == 1 or _DOTTED.fullmatch(w) for w in words):
+        if _MASKED_WORD.fullmatch(words[0]) or all(len(w.rstrip(".")) == 1 or _DOTTED.fullmatch(w) for w in words):
             continue  # masked words, or the letters of an initialism ("U.S.")
         out.append(Mention(m.start(), m.end(), " ".join(words), "name", "any"))
     return out
@@ -413,7 +481,7 @@ def _after_role_words(words: list[str], sp: Speakers) -> list[str]:
     """The name after the last role word of a capitalised run ("CrowdStrike CEO George Kurtz", "California Attorney
     General Ann Lee"): the words after it when they are two or more (a full name), else the run unchanged (a
     body's own name may end in a role word: "Suez Canal Authority")."""
-    cues = {c for role in sp.roles for c in role.cues}
+    cues = sp.cue_words
     last = -1
     for i in range(len(words)):
         if any(" ".join(words[j:i + 1]).lower() in cues for j in range(max(0, i - 2), i + 1)):
@@ -644,7 +712,7 @@ class _Resolver:
             if issuer:
                 return issuer
         nouns = _BODY_NOUNS.get(noun.lower(), ())
-        titled = re.compile(r"\b" + noun.capitalize() + r"\s+(?:of|for)\s+[A-Z][\w'-]*(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w'-]*)*")
+        titled = _titled(noun)
         for back in range(pi, -1, -1):
             para = self.paras[back]
             named = [t for t in titled.finditer(para.masked) if back < pi or t.end() <= pos] if noun else []
@@ -660,7 +728,6 @@ class _Resolver:
                     return Attribution(m.name, _role_type(noun, self.sp, head=True))
         return None
 
-
     def _named_body(self, pi: int, pos: int) -> Attribution | None:
         """The body named last before *pos*, in this paragraph or the three before it, that the codebook does not
         list: an institution named with "of" ("the Ministry of Roads") or a name ending in a role word of a body
@@ -675,6 +742,12 @@ class _Resolver:
                 name = max(found)[1]
                 return Attribution(name, _role_type(name, self.sp, head=True))
         return None
+
+
+@lru_cache(maxsize=4096)
+def _titled(noun: str) -> re.Pattern:
+    """A body named with *noun* as its head ("Ministry of Lands"), compiled once per noun (see :func:`_cue_re`)."""
+    return re.compile(r"\b" + noun.capitalize() + r"\s+(?:of|for)\s+[A-Z][\w'-]*(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w'-]*)*")
 
 
 def _subject(mention: Mention, pi: int, qi: int, resolver: _Resolver) -> Attribution | None:
@@ -908,9 +981,10 @@ def _kind(para: _Para, q: _Quote) -> str:
     return "full" if starts_upper and opens_sentence else "partial"
 
 
-def _paragraphs(table: pd.DataFrame, markers: re.Pattern):
+def _paragraphs(table: pd.DataFrame, markers: tuple[re.Pattern, re.Pattern]):
     """The body paragraphs of each article, article by article: pairs (article, list of _Para), with the
-    aggregator's inline *markers* (``inline_markers`` of ``furniture.yml``) taken out of the text.
+    aggregator's inline *markers* (``inline_markers`` of ``furniture.yml``, and with the space around them, as
+    :func:`_markers` gives them) taken out of the text.
 
     A generator, so that one article's working state is dropped before the next is built.
     """
@@ -929,8 +1003,11 @@ def _paragraphs(table: pd.DataFrame, markers: re.Pattern):
         frame = frame.groupby(["article", "line"], sort=False).agg(
             {"text": " ".join, "voice": "first", "quoted_outlet": "first"}).reset_index()
     by_article: dict[str, list[_Para]] = {}
+    marker, spaced = markers
     for row in frame.itertuples(index=False):
-        text = markers.sub(" ", str(row.text)).strip()
+        text = str(row.text)
+        # the bare marker is searched first (fast: it starts with a literal); without it the spaced one cannot match
+        text = (spaced.sub(" ", text) if marker.search(text) else text).strip()
         by_article.setdefault(row.article, []).append(_Para(row.article, int(row.line), text, row.voice, row.quoted_outlet, []))
     yield from by_article.items()
 
@@ -1133,10 +1210,17 @@ def _full_body_names(paras: list[_Para], quotes: list[_Quote], sp: Speakers) -> 
             q.stype = _role_type(q.speaker, sp)
 
 
+@lru_cache(maxsize=4096)
+def _cue_re(cue: str, plural: bool = True) -> re.Pattern:
+    """A role cue as a word (plural too when *plural*), compiled once per cue: the re module's own cache (512
+    patterns, the oldest dropped first) is flushed by the per-article surname patterns."""
+    return re.compile(r"(?<![\w-])" + re.escape(cue) + (r"s?(?![\w-])" if plural else ""))
+
+
 def _role_cues(text: str, sp: Speakers) -> set[str]:
     """The role words of the codebook in *text* (lower case, singular or plural)."""
     low = _norm(text).lower()
-    return {c for role in sp.roles for c in role.cues if re.search(r"(?<![\w-])" + re.escape(c) + r"s?(?![\w-])", low)}
+    return {c for role in sp.roles for c in role.cues if _cue_re(c).search(low)}
 
 
 def _role_run(text: str, cue_words: set[str]) -> str:
@@ -1171,7 +1255,7 @@ def _named_descriptions(paras: list[_Para], quotes: list[_Quote], sp: Speakers) 
         body = re.search(r"\s(?:of|at|for)\s+(?:the\s+)?(.+)$", q.speaker)
         role = _norm(q.speaker[: body.start()] if body else q.speaker).lower()
         # the head noun of the description: the role word that ends last ("the chief government prosecutor")
-        ends = [(m.end(), c) for c in _role_cues(role, sp) for m in re.finditer(r"(?<![\w-])" + re.escape(c), role)]
+        ends = [(m.end(), c) for c in _role_cues(role, sp) for m in _cue_re(c, False).finditer(role)]
         cues = {max(ends)[1]} if ends else set()
         if not cues and role.split()[-1:] and role.split()[-1] in _HEAD_NOUNS and body:
             cues = _role_cues(" ".join(_role_cues(" | ".join(people.values()), sp)), sp) & _TOP_ROLES  # "the head of X"
@@ -1197,15 +1281,15 @@ def _surname_mentions(paras: list[_Para], sp: Speakers) -> None:
     full.update({w: w for w in single if w not in full})
     if not full:
         return
-    surname = re.compile(r"(?<![\w'-])(" + "|".join(map(re.escape, sorted(full, key=len, reverse=True))) + r")(?![\w-])")
-    for para in paras:
+    found = _occurrences([_norm(para.masked) for para in paras], full, before="'-", after="-")
+    for para, hits in zip(paras, found):
         for m in para.mentions:
             if m.kind == "name" and m.name in full:
                 m.name = full[m.name]
         taken = [(m.start, m.end) for m in para.mentions]
-        added = [Mention(x.start(), x.end(), full[x.group(1)], "name", "any") for x in surname.finditer(_norm(para.masked))
-                 if not any(lo < x.end() and x.start() < hi for lo, hi in taken)
-                 and (full[x.group(1)] != x.group(1) or _ends_sentence(para.masked[: x.start()]))]
+        added = [Mention(start, end, full[word], "name", "any") for start, end, word in hits
+                 if not any(lo < end and start < hi for lo, hi in taken)
+                 and (full[word] != word or _ends_sentence(para.masked[: start]))]
         if added:
             para.mentions = sorted(para.mentions + added, key=lambda x: x.start)
 
@@ -1377,16 +1461,16 @@ def _quote_row(article: str, para: _Para, q: _Quote) -> dict:
             "evidence": evidence}
 
 
-def _markers(data_dir) -> re.Pattern:
-    """The furniture codebook's inline markers as one pattern that also takes the space around them; none when
-    no data folder is given or found (a table and a codebook passed in, nothing on disk)."""
+def _markers(data_dir) -> tuple[re.Pattern, re.Pattern]:
+    """The furniture codebook's inline markers as one pattern, and as one that also takes the space around them;
+    none when no data folder is given or found (a table and a codebook passed in, nothing on disk)."""
     try:
         found = inline_markers(data_dir=data_dir)
     except CorpusError:
         if data_dir is not None:
             raise
-        return re.compile("(?!)")
-    return re.compile(r"\s*(?:" + found.pattern + r")\s*", found.flags)
+        return re.compile("(?!)"), re.compile("(?!)")
+    return found, re.compile(r"\s*(?:" + found.pattern + r")\s*", found.flags)
 
 
 def extract_quotes(lines: pd.DataFrame, speakers: dict | Speakers | None = None, *, data_dir=None) -> pd.DataFrame:

@@ -15,7 +15,8 @@ import pandas as pd
 
 from newslens.corpus import CorpusError, compile_regex, parse_date
 from newslens.errors import InputError, TableError, require_columns
-from newslens.text import LemmaCue, SearchCache, any_of, tokenize_words
+from newslens.text import LemmaCue, SearchCache, any_of
+from newslens.words import WORD, word_count
 
 __all__ = [
     "SENTENCE_COLUMNS",
@@ -508,10 +509,25 @@ def _compile_actors(actors: dict | list, source: str = "actors.yml") -> tuple[li
     return out, [str(x) for x in ignore or []]
 
 
+_WORD_BEFORE = re.compile(r"([\w’'-]+)\s$")
+_WORD_AFTER = re.compile(r"\s([\w’'-]+)")
+#: How far before a name :func:`_name_token` first looks for the word before it.
+_LOOK_BACK = 64
+
+
+def _word_before(text: str, start: int) -> re.Match | None:
+    """``_WORD_BEFORE.search(text[:start])`` without scanning the whole text before *start*: searched from
+    :data:`_LOOK_BACK` characters back first. Exact: a match can only run up to *start*, so one that starts further
+    back also matches from that point on, i.e. starts exactly there; only then is the whole prefix searched."""
+    lo = max(0, start - _LOOK_BACK)
+    m = _WORD_BEFORE.search(text, lo, start)
+    return _WORD_BEFORE.search(text, 0, start) if m is not None and lo and m.start() == lo else m
+
+
 def _name_token(text: str, start: int, end: int) -> bool:
     """True if the word before or after text[start:end] is capitalised (part of a longer name)."""
-    before = re.search(r"([\w’'-]+)\s$", text[:start])
-    after = re.match(r"\s([\w’'-]+)", text[end:])
+    before = _word_before(text, start)
+    after = _WORD_AFTER.match(text, end)
     return any(m is not None and m.group(1)[:1].isupper() and m.group(1).lower() not in _FUNCTION_WORDS for m in (before, after))
 
 
@@ -663,6 +679,9 @@ _CAP_TOKEN = r"[A-ZÀ-ÖØ-Þ][\w’'.-]*"
 _CAP_RUN = re.compile(_CAP_TOKEN + r"(?:\s+(?:of\s+|de\s+|van\s+|von\s+)?" + _CAP_TOKEN + r")*")
 
 
+_NAME_END = re.compile(r"[’']s$|[.,]$")
+
+
 def _mask(m: re.Match) -> str:
     return "\x00" * len(m.group(0))
 
@@ -712,7 +731,7 @@ def unknown_names(sentences: pd.DataFrame, actors: dict | list) -> pd.DataFrame:
                 words.pop()
             if len(words) < 2:
                 continue
-            words[-1] = re.sub(r"[’']s$|[.,]$", "", words[-1])
+            words[-1] = _NAME_END.sub("", words[-1])
             name = " ".join(words)
             if name.lower() in ignored:
                 continue
@@ -748,6 +767,16 @@ def _compile_lexicon(lexicon: dict, source: str = "wording.yml"):
     return groups, [_regex(p, f"{source}: exclude") for p in exclude or []]
 
 
+def _word_counts(texts: list[str]) -> list[int]:
+    """:func:`newslens.text.word_count` of each text, from one scan of the texts joined by newlines: no word token
+    can hold or end at a newline (it is neither a word character nor kept inside one), so the tokens of the join are
+    those of each text in turn; each becomes one ``\\x02`` and the marks are counted per text."""
+    joined = "\n".join(texts)
+    if "\x02" in joined or joined.count("\n") != len(texts) - 1:  # a mark or a newline of the texts' own: count each
+        return [word_count(t) for t in texts]
+    return [piece.count("\x02") for piece in WORD.sub("\x02", joined).split("\n")] if texts else []
+
+
 def word_choices(sentences: pd.DataFrame, lexicon: dict, *, examples: int = 2) -> pd.DataFrame:
     """How often each article uses each wording, per 1,000 body words, in its own and in quoted words.
 
@@ -780,21 +809,24 @@ def word_choices(sentences: pd.DataFrame, lexicon: dict, *, examples: int = 2) -
     cache, everyone = SearchCache(texts), np.arange(len(texts))
     cache.prepare([p for _g, _l, terms in groups for _t, _tl, pats in terms for p in pats])  # one prefilter scan for the whole codebook
     excluded = cache.hits(any_of(exclude)) if exclude else np.zeros(len(texts), dtype=bool)
-    # Per sentence and group, the term patterns that can match it (those whose words it has), in codebook order.
-    may: dict[tuple[int, str], list] = {}
+    # Per sentence, per group, the term patterns that can match it (those whose words it has), in codebook order;
+    # only those sentences are searched.
+    may: dict[int, dict[str, list]] = {}
     for gid, _glabel, terms in groups:
         for tid, _l, pats in terms:
             for p in pats:
-                for i in cache.candidates(p, everyone).tolist():
-                    may.setdefault((i, gid), []).append((tid, p))
-    for i, (art, line, text, voice) in enumerate(zip(sentences["article"].tolist(), sentences["line"].tolist(), texts, sentences["voice"].tolist())):
+                for i in cache.candidates(p, everyone[~excluded]).tolist():
+                    may.setdefault(i, {}).setdefault(gid, []).append((tid, p))
+    arts, lines, voices = sentences["article"].tolist(), sentences["line"].tolist(), sentences["voice"].tolist()
+    for art, text, voice in zip(arts, _word_counts(texts), voices):
         v = "quoted" if voice == "quoted" else "own"
-        words[(art, v)] = words.get((art, v), 0) + len(tokenize_words(text))
-        if excluded[i]:
-            continue
-        for gid, _glabel, _terms in groups:
-            found = [_Span(m.start(), m.end(), m.group(0), "term", tid) for tid, p in may.get((i, gid), ()) for m in p.finditer(text)]
-            for span in _longest_non_overlapping(found):
+        words[(art, v)] = words.get((art, v), 0) + text
+    for i in sorted(may):  # corpus order, as the examples are kept in it
+        art, line, text = arts[i], lines[i], texts[i]
+        v = "quoted" if voices[i] == "quoted" else "own"
+        for gid, cands in may[i].items():  # groups in codebook order: each group's first candidate was added first
+            found = [_Span(m.start(), m.end(), m.group(0), "term", tid) for tid, p in cands for m in p.finditer(text)]
+            for span in _longest_non_overlapping(found) if len(found) > 1 else found:  # one span is kept as it is
                 counts.setdefault((art, gid, span.owner, v), []).append((line, text))  # formatted once, below
     rows = []
     for art in _articles_in_order(sentences):

@@ -278,6 +278,18 @@ def _cue_hits(sentences: pd.DataFrame, cue: dict, caches: dict | None = None) ->
     return hits
 
 
+def _prepare(sentences: pd.DataFrame, cues: list[dict], caches: dict) -> None:
+    """Make the caches of :func:`_cue_hits` for *cues* and scan each one's texts for all its cues' patterns at once
+    (one prefilter pass per window instead of one per pattern); only a matter of speed."""
+    if 0 not in caches:
+        caches[0] = SearchCache(sentences["text"].tolist())
+    for window in dict.fromkeys(cue["window"] for cue in cues):
+        if window not in caches:
+            caches[window] = caches[0].windowed(sentences["article"].tolist(), window)
+        caches[window].prepare([p for cue in cues if cue["window"] == window
+                                for p in (*cue["all"], *([any_of(cue["none"])] if cue["none"] else []))])
+
+
 def _evidence(rows, limit: int = 3) -> str:
     """``line N: sentence`` for the first *limit* of *rows* (pairs of line and text), and how many more."""
     parts = [f"line {int(line)}: {text}" for line, text in rows[:limit]]
@@ -308,6 +320,7 @@ def code_items(sentences: pd.DataFrame, codebook: dict | None = None) -> pd.Data
     sentences = sentences.reset_index(drop=True)
     arts, lines_, texts = sentences["article"].tolist(), sentences["line"].tolist(), sentences["text"].tolist()
     caches: dict = {}
+    _prepare(sentences, [cue for spec in book["items"].values() for cue in spec["cues"]], caches)
     # The sentences that fire each item, grouped by article, in corpus order.
     fired: dict[str, dict] = {}
     for item, spec in book["items"].items():

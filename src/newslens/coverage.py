@@ -463,6 +463,15 @@ def _check_hits(hits: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- actors
 
 
+class _Sentence(NamedTuple):
+    article: str
+    line: int
+    sentence: int
+    text: str
+    voice: str
+    quoted_outlet: str
+
+
 @dataclass(frozen=True)
 class _Actor:
     id: str
@@ -560,15 +569,20 @@ def actor_mentions(sentences: pd.DataFrame, actors: dict | list) -> pd.DataFrame
         for s in a.surnames:
             by_surname.setdefault(s, []).append(a)
     surname_re = {s: re.compile(r"(?<![\w-])" + re.escape(s) + r"(?![\w-])") for s in by_surname}
-    rows_of = sentences[["article", "line", "sentence", "text", "voice", "quoted_outlet"]]
-    records = list(rows_of.itertuples(index=False, name="Sentence"))
+    # Columns as lists, zipped: iterating a frame's rows is many times slower.
+    records = [_Sentence(*r) for r in zip(*(sentences[c].tolist() for c in _Sentence._fields))]
     alias_spans = _alias_spans([r.text for r in records], compiled)
     by_article: dict[str, list[int]] = {}
     for i, r in enumerate(records):
         by_article.setdefault(r.article, []).append(i)
+    # Each article's body searched for the intro patterns only where the prefilter says one may occur.
+    bodies = SearchCache([" ".join(records[i].text for i in idx) for idx in by_article.values()])
+    intros = [p for a in compiled for p in a.intro]
+    bodies.prepare(intros)
+    introduced = {p: bodies.hits(p) for p in intros}
     rows = []
-    for idx in by_article.values():
-        owner = _surname_owners(" ".join(records[i].text for i in idx), by_surname)
+    for k, idx in enumerate(by_article.values()):
+        owner = _surname_owners(k, by_surname, introduced)
         last_seen: dict[str, int] = {}  # actor id -> the number of the mention that last named them
         counter = 0
         for i in idx:
@@ -602,11 +616,12 @@ def _alias_spans(texts: list[str], compiled: list[_Actor]) -> dict[int, list[_Sp
     return spans
 
 
-def _surname_owners(body: str, by_surname: dict[str, list[_Actor]]) -> dict[str, _Actor]:
-    """Surname -> the first actor with that surname whose ``surname_intro`` occurs in the article's *body*."""
+def _surname_owners(k: int, by_surname: dict[str, list[_Actor]], found: dict[re.Pattern, np.ndarray]) -> dict[str, _Actor]:
+    """Surname -> the first actor with that surname whose ``surname_intro`` occurs in article *k*'s body (*found*:
+    intro pattern -> does it occur in each article's body)."""
     owner = {}
     for s, candidates in by_surname.items():
-        introduced = [a for a in candidates if any(p.search(body) for p in a.intro)]
+        introduced = [a for a in candidates if any(found[p][k] for p in a.intro)]
         if introduced:
             owner[s] = introduced[0]
     return owner
@@ -615,7 +630,7 @@ def _surname_owners(body: str, by_surname: dict[str, list[_Actor]]) -> dict[str,
 def _sentence_mentions(text: str, aliases: list[_Span], surname_re: dict[str, re.Pattern]) -> list[_Span]:
     """The mentions in one sentence, left to right: the aliases that win (longest first, see
     :func:`_longest_non_overlapping`), then the bare surnames in the text they leave."""
-    kept = _longest_non_overlapping(aliases, tiebreak=lambda s: s.owner.id)
+    kept = _longest_non_overlapping(aliases, tiebreak=lambda s: s.owner.id) if len(aliases) > 1 else aliases  # one: kept
     mentions = list(kept)
     for s, rx in surname_re.items():
         if s not in text:  # the surname regex is the literal surname: no occurrence, no match
@@ -676,7 +691,10 @@ _FUNCTION_WORDS = frozenset(
 )
 
 _CAP_TOKEN = r"[A-ZÀ-ÖØ-Þ][\w’'.-]*"
-_CAP_RUN = re.compile(_CAP_TOKEN + r"(?:\s+(?:of\s+|de\s+|van\s+|von\s+)?" + _CAP_TOKEN + r")*")
+# Runs of two or more capitalised words (one word is never a name here). Exact against the runs of one or more: a
+# run's first word ends where a single-word run ending there would, and no run can start inside a word's letters,
+# since the words a run starting there reaches are those it reaches from the word's start.
+_CAP_RUN = re.compile(_CAP_TOKEN + r"(?:\s+(?:of\s+|de\s+|van\s+|von\s+)?" + _CAP_TOKEN + r")+")
 
 
 _NAME_END = re.compile(r"[’']s$|[.,]$")

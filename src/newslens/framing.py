@@ -269,7 +269,9 @@ def _cue_hits(sentences: pd.DataFrame, cue: dict, caches: dict | None = None) ->
         caches[cue["window"]] = caches[0].windowed(sentences["article"].tolist(), cue["window"])
     cache = caches[cue["window"]]
     rows = np.arange(len(cache.texts))
-    for p in cue["all"]:
+    # The pattern with the fewest prefilter candidates first, so the others are searched in fewer texts; the same
+    # rows pass whatever the order (all must match, and each answer is the pattern's own).
+    for p in sorted(cue["all"], key=lambda p: len(cache.candidates(p, rows))):
         rows = rows[cache.hits(p, rows)]
     if cue["none"]:
         rows = rows[~cache.hits(any_of(cue["none"]), rows)]

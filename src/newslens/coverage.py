@@ -16,7 +16,7 @@ import pandas as pd
 from newslens.corpus import CorpusError, compile_regex, parse_date
 from newslens.errors import InputError, TableError, require_columns
 from newslens.text import LemmaCue, SearchCache, any_of
-from newslens.words import WORD, word_count
+from newslens.words import word_count
 
 __all__ = [
     "SENTENCE_COLUMNS",
@@ -785,16 +785,6 @@ def _compile_lexicon(lexicon: dict, source: str = "wording.yml"):
     return groups, [_regex(p, f"{source}: exclude") for p in exclude or []]
 
 
-def _word_counts(texts: list[str]) -> list[int]:
-    """:func:`newslens.text.word_count` of each text, from one scan of the texts joined by newlines: no word token
-    can hold or end at a newline (it is neither a word character nor kept inside one), so the tokens of the join are
-    those of each text in turn; each becomes one ``\\x02`` and the marks are counted per text."""
-    joined = "\n".join(texts)
-    if "\x02" in joined or joined.count("\n") != len(texts) - 1:  # a mark or a newline of the texts' own: count each
-        return [word_count(t) for t in texts]
-    return [piece.count("\x02") for piece in WORD.sub("\x02", joined).split("\n")] if texts else []
-
-
 def word_choices(sentences: pd.DataFrame, lexicon: dict, *, examples: int = 2) -> pd.DataFrame:
     """How often each article uses each wording, per 1,000 body words, in its own and in quoted words.
 
@@ -836,9 +826,9 @@ def word_choices(sentences: pd.DataFrame, lexicon: dict, *, examples: int = 2) -
                 for i in cache.candidates(p, everyone[~excluded]).tolist():
                     may.setdefault(i, {}).setdefault(gid, []).append((tid, p))
     arts, lines, voices = sentences["article"].tolist(), sentences["line"].tolist(), sentences["voice"].tolist()
-    for art, text, voice in zip(arts, _word_counts(texts), voices):
+    for art, text, voice in zip(arts, texts, voices):
         v = "quoted" if voice == "quoted" else "own"
-        words[(art, v)] = words.get((art, v), 0) + text
+        words[(art, v)] = words.get((art, v), 0) + word_count(text)
     for i in sorted(may):  # corpus order, as the examples are kept in it
         art, line, text = arts[i], lines[i], texts[i]
         v = "quoted" if voices[i] == "quoted" else "own"
@@ -848,11 +838,14 @@ def word_choices(sentences: pd.DataFrame, lexicon: dict, *, examples: int = 2) -
                 counts.setdefault((art, gid, span.owner, v), []).append((line, text))  # formatted once, below
     rows = []
     for art in _articles_in_order(sentences):
+        own_quoted = (("own", words.get((art, "own"), 0)), ("quoted", words.get((art, "quoted"), 0)))
         for gid, glabel, terms in groups:
             for tid, label, _p in terms:
-                for v in ("own", "quoted"):
-                    hits = counts.get((art, gid, tid, v), [])
-                    w = words.get((art, v), 0)
+                for v, w in own_quoted:
+                    hits = counts.get((art, gid, tid, v))
+                    if hits is None:  # most cells: what the general case below gives for no hits
+                        rows.append((art, gid, glabel, tid, label, v, 0, w, 0.0 if w else float("nan"), ""))
+                        continue
                     rate = round(1000 * len(hits) / w, 2) if w else float("nan")
                     shown = [f"l.{line}: {text}" for line, text in list(dict.fromkeys(hits))[:examples]]
                     rows.append((art, gid, glabel, tid, label, v, len(hits), w, rate, _SEP.join(shown)))

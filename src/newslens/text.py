@@ -489,7 +489,7 @@ class LemmaIndex:
         self._built = False
         self._known: dict[LemmaCue, np.ndarray] = {}
 
-    def _build(self, chunk: int = 5_000) -> None:
+    def _build(self, chunk: int = 5_000, step: int = 200_000) -> None:
         doc_of, docs = pd.factorize(pd.Series(list(self.texts), dtype=object), use_na_sentinel=False)
         # The distinct texts tokenised *chunk* at a time (joined by NUL, which no token contains), so
         # that only one chunk's token strings are alive at once; each distinct token's forms are looked
@@ -525,7 +525,7 @@ class LemmaIndex:
         flat = np.array([i for f in token_forms for i in f], dtype=np.int64)
         first = np.cumsum(n_forms) - n_forms
         # One entry per (token occurrence, form), sorted by form and, within a form, by occurrence (a stable sort of
-        # the occurrences repeated once per form of their token). Done as a counting sort, a chunk of occurrences at a
+        # the occurrences repeated once per form of their token). Done as a counting sort, *step* occurrences at a
         # time, so that only one chunk's entries are expanded at once (the whole expansion took hundreds of MB):
         # each chunk's entries go, in their stable order, after those of the earlier chunks with the same form.
         per_form = np.zeros(len(vocab), dtype=np.int64)
@@ -536,7 +536,6 @@ class LemmaIndex:
         # int32 like the (doc, position) pairs they come from; read back as int64 (:meth:`_occurrences`)
         self._doc = np.empty(self._indptr[-1], dtype=np.int32)
         self._pos = np.empty(self._indptr[-1], dtype=np.int32)
-        step = 200_000  # occurrences per chunk: a few MB of entries
         for lo in range(0, len(codes), step):
             part = codes[lo:lo + step]
             reps = n_forms[part]

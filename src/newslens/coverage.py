@@ -15,7 +15,8 @@ import pandas as pd
 
 from newslens.corpus import CorpusError, compile_regex, parse_date
 from newslens.errors import InputError, TableError, require_columns
-from newslens.text import LemmaCue, SearchCache, any_of, tokenize_words
+from newslens.text import LemmaCue, SearchCache, any_of
+from newslens.words import word_count
 
 __all__ = [
     "SENTENCE_COLUMNS",
@@ -462,6 +463,15 @@ def _check_hits(hits: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- actors
 
 
+class _Sentence(NamedTuple):
+    article: str
+    line: int
+    sentence: int
+    text: str
+    voice: str
+    quoted_outlet: str
+
+
 @dataclass(frozen=True)
 class _Actor:
     id: str
@@ -508,10 +518,25 @@ def _compile_actors(actors: dict | list, source: str = "actors.yml") -> tuple[li
     return out, [str(x) for x in ignore or []]
 
 
+_WORD_BEFORE = re.compile(r"([\w’'-]+)\s$")
+_WORD_AFTER = re.compile(r"\s([\w’'-]+)")
+#: How far before a name :func:`_name_token` first looks for the word before it.
+_LOOK_BACK = 64
+
+
+def _word_before(text: str, start: int) -> re.Match | None:
+    """``_WORD_BEFORE.search(text[:start])`` without scanning the whole text before *start*: searched from
+    :data:`_LOOK_BACK` characters back first. Exact: a match can only run up to *start*, so one that starts further
+    back also matches from that point on, i.e. starts exactly there; only then is the whole prefix searched."""
+    lo = max(0, start - _LOOK_BACK)
+    m = _WORD_BEFORE.search(text, lo, start)
+    return _WORD_BEFORE.search(text, 0, start) if m is not None and lo and m.start() == lo else m
+
+
 def _name_token(text: str, start: int, end: int) -> bool:
     """True if the word before or after text[start:end] is capitalised (part of a longer name)."""
-    before = re.search(r"([\w’'-]+)\s$", text[:start])
-    after = re.match(r"\s([\w’'-]+)", text[end:])
+    before = _word_before(text, start)
+    after = _WORD_AFTER.match(text, end)
     return any(m is not None and m.group(1)[:1].isupper() and m.group(1).lower() not in _FUNCTION_WORDS for m in (before, after))
 
 
@@ -544,15 +569,20 @@ def actor_mentions(sentences: pd.DataFrame, actors: dict | list) -> pd.DataFrame
         for s in a.surnames:
             by_surname.setdefault(s, []).append(a)
     surname_re = {s: re.compile(r"(?<![\w-])" + re.escape(s) + r"(?![\w-])") for s in by_surname}
-    rows_of = sentences[["article", "line", "sentence", "text", "voice", "quoted_outlet"]]
-    records = list(rows_of.itertuples(index=False, name="Sentence"))
+    # Columns as lists, zipped: iterating a frame's rows is many times slower.
+    records = [_Sentence(*r) for r in zip(*(sentences[c].tolist() for c in _Sentence._fields))]
     alias_spans = _alias_spans([r.text for r in records], compiled)
     by_article: dict[str, list[int]] = {}
     for i, r in enumerate(records):
         by_article.setdefault(r.article, []).append(i)
+    # Each article's body searched for the intro patterns only where the prefilter says one may occur.
+    bodies = SearchCache([" ".join(records[i].text for i in idx) for idx in by_article.values()])
+    intros = [p for a in compiled for p in a.intro]
+    bodies.prepare(intros)
+    introduced = {p: bodies.hits(p) for p in intros}
     rows = []
-    for idx in by_article.values():
-        owner = _surname_owners(" ".join(records[i].text for i in idx), by_surname)
+    for k, idx in enumerate(by_article.values()):
+        owner = _surname_owners(k, by_surname, introduced)
         last_seen: dict[str, int] = {}  # actor id -> the number of the mention that last named them
         counter = 0
         for i in idx:
@@ -586,11 +616,12 @@ def _alias_spans(texts: list[str], compiled: list[_Actor]) -> dict[int, list[_Sp
     return spans
 
 
-def _surname_owners(body: str, by_surname: dict[str, list[_Actor]]) -> dict[str, _Actor]:
-    """Surname -> the first actor with that surname whose ``surname_intro`` occurs in the article's *body*."""
+def _surname_owners(k: int, by_surname: dict[str, list[_Actor]], found: dict[re.Pattern, np.ndarray]) -> dict[str, _Actor]:
+    """Surname -> the first actor with that surname whose ``surname_intro`` occurs in article *k*'s body (*found*:
+    intro pattern -> does it occur in each article's body)."""
     owner = {}
     for s, candidates in by_surname.items():
-        introduced = [a for a in candidates if any(p.search(body) for p in a.intro)]
+        introduced = [a for a in candidates if any(found[p][k] for p in a.intro)]
         if introduced:
             owner[s] = introduced[0]
     return owner
@@ -599,7 +630,7 @@ def _surname_owners(body: str, by_surname: dict[str, list[_Actor]]) -> dict[str,
 def _sentence_mentions(text: str, aliases: list[_Span], surname_re: dict[str, re.Pattern]) -> list[_Span]:
     """The mentions in one sentence, left to right: the aliases that win (longest first, see
     :func:`_longest_non_overlapping`), then the bare surnames in the text they leave."""
-    kept = _longest_non_overlapping(aliases, tiebreak=lambda s: s.owner.id)
+    kept = _longest_non_overlapping(aliases, tiebreak=lambda s: s.owner.id) if len(aliases) > 1 else aliases  # one: kept
     mentions = list(kept)
     for s, rx in surname_re.items():
         if s not in text:  # the surname regex is the literal surname: no occurrence, no match
@@ -660,7 +691,13 @@ _FUNCTION_WORDS = frozenset(
 )
 
 _CAP_TOKEN = r"[A-ZÀ-ÖØ-Þ][\w’'.-]*"
-_CAP_RUN = re.compile(_CAP_TOKEN + r"(?:\s+(?:of\s+|de\s+|van\s+|von\s+)?" + _CAP_TOKEN + r")*")
+# Runs of two or more capitalised words (one word is never a name here). Exact against the runs of one or more: a
+# run's first word ends where a single-word run ending there would, and no run can start inside a word's letters,
+# since the words a run starting there reaches are those it reaches from the word's start.
+_CAP_RUN = re.compile(_CAP_TOKEN + r"(?:\s+(?:of\s+|de\s+|van\s+|von\s+)?" + _CAP_TOKEN + r")+")
+
+
+_NAME_END = re.compile(r"[’']s$|[.,]$")
 
 
 def _mask(m: re.Match) -> str:
@@ -712,7 +749,7 @@ def unknown_names(sentences: pd.DataFrame, actors: dict | list) -> pd.DataFrame:
                 words.pop()
             if len(words) < 2:
                 continue
-            words[-1] = re.sub(r"[’']s$|[.,]$", "", words[-1])
+            words[-1] = _NAME_END.sub("", words[-1])
             name = " ".join(words)
             if name.lower() in ignored:
                 continue
@@ -780,29 +817,35 @@ def word_choices(sentences: pd.DataFrame, lexicon: dict, *, examples: int = 2) -
     cache, everyone = SearchCache(texts), np.arange(len(texts))
     cache.prepare([p for _g, _l, terms in groups for _t, _tl, pats in terms for p in pats])  # one prefilter scan for the whole codebook
     excluded = cache.hits(any_of(exclude)) if exclude else np.zeros(len(texts), dtype=bool)
-    # Per sentence and group, the term patterns that can match it (those whose words it has), in codebook order.
-    may: dict[tuple[int, str], list] = {}
+    # Per sentence, per group, the term patterns that can match it (those whose words it has), in codebook order;
+    # only those sentences are searched.
+    may: dict[int, dict[str, list]] = {}
     for gid, _glabel, terms in groups:
         for tid, _l, pats in terms:
             for p in pats:
-                for i in cache.candidates(p, everyone).tolist():
-                    may.setdefault((i, gid), []).append((tid, p))
-    for i, (art, line, text, voice) in enumerate(zip(sentences["article"].tolist(), sentences["line"].tolist(), texts, sentences["voice"].tolist())):
+                for i in cache.candidates(p, everyone[~excluded]).tolist():
+                    may.setdefault(i, {}).setdefault(gid, []).append((tid, p))
+    arts, lines, voices = sentences["article"].tolist(), sentences["line"].tolist(), sentences["voice"].tolist()
+    for art, text, voice in zip(arts, texts, voices):
         v = "quoted" if voice == "quoted" else "own"
-        words[(art, v)] = words.get((art, v), 0) + len(tokenize_words(text))
-        if excluded[i]:
-            continue
-        for gid, _glabel, _terms in groups:
-            found = [_Span(m.start(), m.end(), m.group(0), "term", tid) for tid, p in may.get((i, gid), ()) for m in p.finditer(text)]
-            for span in _longest_non_overlapping(found):
+        words[(art, v)] = words.get((art, v), 0) + word_count(text)
+    for i in sorted(may):  # corpus order, as the examples are kept in it
+        art, line, text = arts[i], lines[i], texts[i]
+        v = "quoted" if voices[i] == "quoted" else "own"
+        for gid, cands in may[i].items():  # groups in codebook order: each group's first candidate was added first
+            found = [_Span(m.start(), m.end(), m.group(0), "term", tid) for tid, p in cands for m in p.finditer(text)]
+            for span in _longest_non_overlapping(found) if len(found) > 1 else found:  # one span is kept as it is
                 counts.setdefault((art, gid, span.owner, v), []).append((line, text))  # formatted once, below
     rows = []
     for art in _articles_in_order(sentences):
+        own_quoted = (("own", words.get((art, "own"), 0)), ("quoted", words.get((art, "quoted"), 0)))
         for gid, glabel, terms in groups:
             for tid, label, _p in terms:
-                for v in ("own", "quoted"):
-                    hits = counts.get((art, gid, tid, v), [])
-                    w = words.get((art, v), 0)
+                for v, w in own_quoted:
+                    hits = counts.get((art, gid, tid, v))
+                    if hits is None:  # most cells: what the general case below gives for no hits
+                        rows.append((art, gid, glabel, tid, label, v, 0, w, 0.0 if w else float("nan"), ""))
+                        continue
                     rate = round(1000 * len(hits) / w, 2) if w else float("nan")
                     shown = [f"l.{line}: {text}" for line, text in list(dict.fromkeys(hits))[:examples]]
                     rows.append((art, gid, glabel, tid, label, v, len(hits), w, rate, _SEP.join(shown)))

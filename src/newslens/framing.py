@@ -269,13 +269,27 @@ def _cue_hits(sentences: pd.DataFrame, cue: dict, caches: dict | None = None) ->
         caches[cue["window"]] = caches[0].windowed(sentences["article"].tolist(), cue["window"])
     cache = caches[cue["window"]]
     rows = np.arange(len(cache.texts))
-    for p in cue["all"]:
+    # The pattern with the fewest prefilter candidates first, so the others are searched in fewer texts; the same
+    # rows pass whatever the order (all must match, and each answer is the pattern's own).
+    for p in sorted(cue["all"], key=lambda p: len(cache.candidates(p, rows))):
         rows = rows[cache.hits(p, rows)]
     if cue["none"]:
         rows = rows[~cache.hits(any_of(cue["none"]), rows)]
     hits = np.zeros(len(cache.texts), dtype=bool)
     hits[rows] = True
     return hits
+
+
+def _prepare(sentences: pd.DataFrame, cues: list[dict], caches: dict) -> None:
+    """Make the caches of :func:`_cue_hits` for *cues* and scan each one's texts for all its cues' patterns at once
+    (one prefilter pass per window instead of one per pattern); only a matter of speed."""
+    if 0 not in caches:
+        caches[0] = SearchCache(sentences["text"].tolist())
+    for window in dict.fromkeys(cue["window"] for cue in cues):
+        if window not in caches:
+            caches[window] = caches[0].windowed(sentences["article"].tolist(), window)
+        caches[window].prepare([p for cue in cues if cue["window"] == window
+                                for p in (*cue["all"], *([any_of(cue["none"])] if cue["none"] else []))])
 
 
 def _evidence(rows, limit: int = 3) -> str:
@@ -308,6 +322,7 @@ def code_items(sentences: pd.DataFrame, codebook: dict | None = None) -> pd.Data
     sentences = sentences.reset_index(drop=True)
     arts, lines_, texts = sentences["article"].tolist(), sentences["line"].tolist(), sentences["text"].tolist()
     caches: dict = {}
+    _prepare(sentences, [cue for spec in book["items"].values() for cue in spec["cues"]], caches)
     # The sentences that fire each item, grouped by article, in corpus order.
     fired: dict[str, dict] = {}
     for item, spec in book["items"].items():

@@ -247,6 +247,10 @@ def candidates(source: str, flags: int, buffer: TextBuffer, *, max_ends: int | N
     return np.flatnonzero(mask)
 
 
+#: Match ends kept as Python ints before :func:`candidates_of_each` folds them into distinct keys.
+_FOLD = 1 << 20
+
+
 @lru_cache(maxsize=64)
 def _many_database(patterns: tuple[tuple[str, int], ...]) -> hyperscan.Database | None:
     """One database of the scannable *patterns* (ids = their positions), or None if Hyperscan refuses one of them."""
@@ -264,21 +268,31 @@ def candidates_of_each(patterns: tuple[tuple[str, int], ...], buffer: TextBuffer
     if db is None:
         return [candidates(s, f, buffer) for s, f in patterns]
     found: list[int] = []  # end offset and pattern packed in one number: one append per match end
-    limit, bits = 8 * len(buffer) * len(patterns) + 4096, len(patterns).bit_length()
+    limit, bits, n = 8 * len(buffer) * len(patterns) + 4096, len(patterns).bit_length(), len(buffer)
+    keys: list[np.ndarray] = []  # distinct (pattern, row) keys of the ends folded so far
+    seen = [0]  # match ends so far
 
-    def on(i, _a, end, _f, _c, add=found.append, size=found.__len__):
+    def fold() -> bool:
+        # A million ends at a time become distinct keys: the list of Python ints would otherwise hold every end
+        # (tens of millions for a pattern as wide as ``.*``) before the limit stops the scan.
+        packed = np.asarray(found, dtype=np.int64)
+        seen[0] += len(found)
+        found.clear()
+        row = np.searchsorted(buffer.starts, (packed >> bits) - 1, side="right") - 1
+        keys.append(_distinct((packed & ((1 << bits) - 1)) * n + row))
+        return seen[0] > limit
+
+    def on(i, _a, end, _f, _c, add=found.append, size=found.__len__, full=_FOLD):
         add(end << bits | i)
-        return size() > limit
+        return size() >= full and fold()
 
     try:
         db.scan(buffer.data, match_event_handler=on, scratch=_scratch(db))
     except hyperscan.ScanTerminated:
         return [candidates(s, f, buffer) for s, f in patterns]
-    n = len(buffer)
-    packed = np.asarray(found, dtype=np.int64)
-    pid = packed & ((1 << bits) - 1)
-    row = np.searchsorted(buffer.starts, (packed >> bits) - 1, side="right") - 1
-    key = _distinct(pid * n + row)
+    if fold():  # the same limit as when every end was kept: past it, each pattern is scanned on its own
+        return [candidates(s, f, buffer) for s, f in patterns]
+    key = _distinct(np.concatenate(keys))
     cut = np.searchsorted(key // n if len(key) else key, np.arange(len(patterns) + 1))
     out: list[np.ndarray | None] = []
     for j, (s, f) in enumerate(patterns):

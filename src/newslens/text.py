@@ -489,7 +489,7 @@ class LemmaIndex:
         self._built = False
         self._known: dict[LemmaCue, np.ndarray] = {}
 
-    def _build(self, chunk: int = 5_000) -> None:
+    def _build(self, chunk: int = 5_000, step: int = 200_000) -> None:
         doc_of, docs = pd.factorize(pd.Series(list(self.texts), dtype=object), use_na_sentinel=False)
         # The distinct texts tokenised *chunk* at a time (joined by NUL, which no token contains), so
         # that only one chunk's token strings are alive at once; each distinct token's forms are looked
@@ -524,19 +524,32 @@ class LemmaIndex:
         n_forms = np.array([len(f) for f in token_forms], dtype=np.int64)
         flat = np.array([i for f in token_forms for i in f], dtype=np.int64)
         first = np.cumsum(n_forms) - n_forms
-        # One entry per (token occurrence, form): the occurrence repeated once per form of its token.
-        reps = n_forms[codes]
-        occ = np.repeat(np.arange(len(codes), dtype=np.int32), reps)
-        offset = np.arange(len(occ)) - np.repeat(np.cumsum(reps) - reps, reps)
-        del reps
-        form = flat[first[codes[occ]] + offset]
-        del offset
-        order = np.argsort(form, kind="stable")
+        # One entry per (token occurrence, form), sorted by form and, within a form, by occurrence (a stable sort of
+        # the occurrences repeated once per form of their token). Done as a counting sort, *step* occurrences at a
+        # time, so that only one chunk's entries are expanded at once (the whole expansion took hundreds of MB):
+        # each chunk's entries go, in their stable order, after those of the earlier chunks with the same form.
+        per_form = np.zeros(len(vocab), dtype=np.int64)
+        np.add.at(per_form, flat, np.repeat(np.bincount(codes, minlength=len(n_forms)), n_forms))
         self._vocab = vocab
-        self._indptr = np.r_[0, np.cumsum(np.bincount(form, minlength=len(vocab)))]
-        del form
-        self._doc = doc[occ[order]].astype(np.int64)
-        self._pos = pos[occ[order]].astype(np.int64)
+        self._indptr = np.r_[0, np.cumsum(per_form)]
+        cursor = self._indptr[:-1].copy()
+        # int32 like the (doc, position) pairs they come from; read back as int64 (:meth:`_occurrences`)
+        self._doc = np.empty(self._indptr[-1], dtype=np.int32)
+        self._pos = np.empty(self._indptr[-1], dtype=np.int32)
+        for lo in range(0, len(codes), step):
+            part = codes[lo:lo + step]
+            reps = n_forms[part]
+            occ = np.repeat(np.arange(len(part)), reps)
+            offset = np.arange(len(occ)) - np.repeat(np.cumsum(reps) - reps, reps)
+            form = flat[first[part[occ]] + offset]
+            order = np.argsort(form, kind="stable")
+            form = form[order]
+            rank = np.arange(len(form)) - np.searchsorted(form, form)  # place among this chunk's entries of its form
+            at = cursor[form] + rank
+            self._doc[at] = doc[lo + occ[order]]
+            self._pos[at] = pos[lo + occ[order]]
+            cursor += np.bincount(form, minlength=len(vocab))
+        del codes, doc, pos
         self._doc_of, self._n_docs = np.asarray(doc_of, dtype=np.int64), len(docs)
         self._built = True
 
@@ -552,7 +565,7 @@ class LemmaIndex:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
         # A token with two matching forms ("fired", "fire") gives two equal pairs: harmless below.
         sel = np.concatenate([np.arange(self._indptr[i], self._indptr[i + 1]) for i in ids])
-        return self._doc[sel], self._pos[sel]
+        return self._doc[sel].astype(np.int64), self._pos[sel].astype(np.int64)
 
     def _slot(self, alternatives) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(doc, start, end) of every occurrence of one of a slot's alternatives."""

@@ -547,7 +547,11 @@ def reuse_share(reuse: pd.DataFrame, lines: pd.DataFrame, *, markers: re.Pattern
     ``words_body`` (without the furniture's inline *markers*, as :func:`find_reuse` counts them; default: none)
     and ``share`` (% of body words), indexed by ``article`` (only articles that reuse)."""
     body = lines[lines["label"] == "body"] if "label" in lines.columns else lines
-    total = body.assign(w=[word_count(clean_line(t, markers=markers)) for t in body["text"]]).groupby("article")["w"].sum()
+    # Without markers, cleaning only joins runs of space and trims the ends, which no word token spans: the count of
+    # the text as it is is the same.
+    words = [word_count(t) for t in body["text"]] if markers is None else \
+        [word_count(clean_line(t, markers=markers)) for t in body["text"]]
+    total = body.assign(w=words).groupby("article")["w"].sum()
     firsts = reuse.drop_duplicates(["article", "line"])
     out = firsts.assign(w=[word_count(t) for t in firsts["text"]]).groupby("article").agg(
         lines_reused=("line", "size"), words_reused=("w", "sum"))

@@ -294,7 +294,7 @@ def _postings(h_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 #: Candidate pairs expanded at a time (each costs some 50 bytes while expanded), so that a corpus's pairs, which
 #: grow faster than its lines, never all sit in memory at once: only the pairs that may be reported are kept.
-_PAIR_CHUNK = 1 << 21
+_PAIR_CHUNK = 1 << 20
 
 
 def _pair_keys(u: np.ndarray, v: np.ndarray, body: _Body) -> tuple[np.ndarray, np.ndarray]:
@@ -374,9 +374,10 @@ def _candidate_blocks(u_sorted: np.ndarray, h_sorted: np.ndarray, body: _Body, *
     pairwise = shared_run & ~star
     # Each entry's later partners in its posting list, when that list is compared pairwise (else 0): lines
     # ascend within a list, so these are the pairs (u, v > u) of the entry's line u.
-    after = np.repeat(np.where(pairwise, run_start + run_len, 0), run_len) - np.arange(len(h_sorted)) - 1
+    # In 32 bits, like the index's line numbers (positions of an index of 2**31 entries would not fit in memory).
+    after = np.repeat(np.where(pairwise, run_start + run_len, 0).astype(np.int32), run_len)
+    after -= np.arange(1, len(h_sorted) + 1, dtype=np.int32)
     np.maximum(after, 0, out=after)
-    after = after.astype(np.int32)
     pairs_to = np.cumsum(np.bincount(u_sorted, weights=after, minlength=n).astype(np.int64))  # pairs of lines <= u
     by_line = np.argsort(u_sorted, kind="stable").astype(np.int32)  # entries line by line
     line_start = np.r_[0, np.cumsum(np.bincount(u_sorted, minlength=n))]

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from newslens.errors import TableError, require_columns
-from newslens.text import clean_line, word_counts
+from newslens.text import clean_line
 from newslens.words import WORD, tokenize_words, word_count
 
 __all__ = ["ReuseError", "shingles", "ShingleIndex", "shingle_index", "merge_indexes",
@@ -550,11 +550,11 @@ def reuse_share(reuse: pd.DataFrame, lines: pd.DataFrame, *, markers: re.Pattern
     body = lines[lines["label"] == "body"] if "label" in lines.columns else lines
     # Without markers, cleaning only joins runs of space and trims the ends, which no word token spans: the count of
     # the text as it is is the same.
-    texts = body["text"].tolist()
-    words = word_counts(texts if markers is None else [clean_line(t, markers=markers) for t in texts])
+    words = [word_count(t) for t in body["text"]] if markers is None else \
+        [word_count(clean_line(t, markers=markers)) for t in body["text"]]
     total = body.assign(w=words).groupby("article")["w"].sum()
     firsts = reuse.drop_duplicates(["article", "line"])
-    out = firsts.assign(w=word_counts(firsts["text"].tolist())).groupby("article").agg(
+    out = firsts.assign(w=[word_count(t) for t in firsts["text"]]).groupby("article").agg(
         lines_reused=("line", "size"), words_reused=("w", "sum"))
     out["words_body"] = total.reindex(out.index).astype(int)
     out["share"] = (100 * out["words_reused"] / out["words_body"]).round(1)

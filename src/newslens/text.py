@@ -22,7 +22,7 @@ from newslens.words import tokenize_words, word_count
 
 __all__ = ["ABBREVIATIONS", "sentence_spans", "split_sentences", "clean_line", "sentence_table", "tokenize_words",
            "word_count", "article_stats", "voice_summary",
-           "word_counts", "words_by_label", "any_of", "SearchCache", "word_forms", "lemmatize", "LemmaCue", "LemmaIndex"]
+           "words_by_label", "any_of", "SearchCache", "word_forms", "lemmatize", "LemmaCue", "LemmaIndex"]
 
 #: Abbreviations after which a full stop does not end a sentence (lower-case, without the dot).
 #: Written out because no offline sentence model is available here (NLTK's punkt needs a download).
@@ -52,41 +52,6 @@ def clean_line(text: str, *, markers: re.Pattern | None = None) -> str:
     if markers is not None:
         text = markers.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
-
-
-def word_counts(texts: list[str], *, chunk: int = 20_000) -> np.ndarray:
-    """``[word_count(t) for t in texts]`` as an int64 array, counted with numpy over the texts' characters.
-
-    A token of :data:`newslens.words.WORD` runs over word characters, apostrophes and ``-.,`` before a word
-    character, and starts at its first letter or digit (an optional ``#`` before it adds no token): so the tokens
-    are the maximal runs of those characters that hold a letter or digit, one each. ``\\w`` is ``str.isalnum`` or
-    ``_`` (as in :mod:`re`), tested once per distinct character. Texts that cannot be encoded as code points
-    (a lone surrogate) are counted by the regex.
-    """
-    out = np.zeros(len(texts), dtype=np.int64)
-    for lo in range(0, len(texts), chunk):
-        part = texts[lo:lo + chunk]
-        joined = "\n".join(part) + "\n"  # a newline is no token's character: no run spans two texts (a str's length is
-        # its code points, one each in UTF-32)
-        try:
-            codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-        except UnicodeEncodeError:
-            out[lo:lo + len(part)] = [word_count(t) for t in part]
-            continue
-        chars, inverse = np.unique(codes, return_inverse=True)
-        kinds = [chr(c) for c in chars.tolist()]
-        word = np.array([k.isalnum() or k == "_" for k in kinds])[inverse]
-        start = word & (codes != ord("_"))
-        joins = np.isin(codes, [ord("-"), ord("."), ord(",")])
-        joins[:-1] &= word[1:]
-        joins[-1] = False
-        inner = word | np.isin(codes, [ord("'"), ord("’")]) | joins
-        run = np.cumsum(inner & ~np.r_[False, inner[:-1]])  # the run each character belongs to (when inner)
-        first = np.flatnonzero(start)
-        first = first[np.r_[True, run[first[1:]] != run[first[:-1]]]] if len(first) else first  # one per run
-        line = np.repeat(np.arange(len(part)), [len(t) + 1 for t in part])  # each character's text (and its newline)
-        out[lo:lo + len(part)] = np.bincount(line[first], minlength=len(part))[:len(part)]
-    return out
 
 
 _DOTTED_INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")

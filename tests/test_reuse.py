@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from newslens.reuse import ReuseError, find_reuse, merge_indexes, reuse_clusters, shingle_index, shingles
+from newslens.reuse import ReuseError, _shingle_table, find_reuse, merge_indexes, reuse_clusters, shingle_index, shingles
 
 from .conftest import MARKERS
 
@@ -261,3 +261,21 @@ def test_a_shingle_index_of_other_lines_is_refused():
         reuse_clusters(lines, articles, index=shingle_index(lines, k=4))
     with pytest.raises(ReuseError, match="same k"):
         merge_indexes([shingle_index(lines, k=4), shingle_index(lines)])
+
+
+def test_pairs_and_shingles_counted_a_chunk_at_a_time_are_those_counted_at_once(monkeypatch):
+    from newslens import reuse
+
+    lines, articles = corpus(6)
+    lines = pd.concat([lines, tiny()[0].assign(article="a2", line=lambda t: t["line"] + 10)], ignore_index=True)
+    whole = find_reuse(lines, articles, max_lines=None, min_shared=1, min_similarity=0.01)
+    clusters = reuse_clusters(lines, articles, min_jaccard=0.1)
+    index = shingle_index(lines)
+    assert len(whole) > 6 * 5 // 2  # pairs from posting lists of different lengths, each sharing several shingles
+    monkeypatch.setattr(reuse, "_PAIR_CHUNK", 1)  # one posting list's pairs at a time
+    # ... and the texts tokenised and hashed one line at a time
+    monkeypatch.setattr(reuse, "_shingle_table", lambda cleaned, k: _shingle_table(cleaned, k, chunk=1))
+    small = reuse.shingle_index(lines)
+    assert np.array_equal(small.line, index.line) and np.array_equal(small.hash, index.hash)
+    pd.testing.assert_frame_equal(find_reuse(lines, articles, max_lines=None, min_shared=1, min_similarity=0.01), whole)
+    pd.testing.assert_frame_equal(reuse_clusters(lines, articles, min_jaccard=0.1), clusters)

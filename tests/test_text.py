@@ -338,3 +338,17 @@ def test_search_cache_prepared_for_several_patterns_gives_the_same_candidates():
     for p in patterns:
         assert many.candidates(p, np.arange(len(texts))).tolist() == one.candidates(p, np.arange(len(texts))).tolist()
         assert many.hits(p).tolist() == [p.search(t) is not None for t in texts]
+
+
+def test_lemmas_from_the_cached_dictionary_are_simplemmas(monkeypatch, tmp_path):
+    import simplemma
+
+    from newslens import text
+
+    monkeypatch.setenv("NEWSLENS_CACHE_DIR", str(tmp_path))
+    words = ["running", "Harassed", "co-workers", "feet", "was", "China", "pollutions", "xyzzyq", "e-commerce", "ÉTÉ"]
+    for attempt in ("decoded by simplemma", "read from the cache"):
+        text._lemmatizer.cache_clear()
+        assert [text.lemmatize(w) for w in words] == [simplemma.lemmatize(w, lang="en").lower() for w in words], attempt
+        assert len(list(tmp_path.glob("lemmas-*.pickle"))) == 1
+    text._lemmatizer.cache_clear()

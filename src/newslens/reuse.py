@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -57,64 +58,76 @@ def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(normal.encode(), digest_size=8).digest(), "big")
 
 
-def _shingle_table(cleaned: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+def _shingle_table(cleaned: list[str], k: int, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
     """Hashed k-word shingles of (cleaned) texts, sorted by hash then text, each (hash, text) once.
 
-    Returns the arrays (text number, hash): the postings of an inverted index, laid end to end.
+    Returns the arrays (text number, hash): the postings of an inverted index, laid end to end. The texts are
+    tokenised and hashed *chunk* texts at a time, so that only one chunk's tokens are ever held (no shingle spans two
+    texts, so the chunks' shingles laid end to end are those of all the texts at once).
     """
-    codes, spellings, owner = _token_codes(cleaned)
-    n = len(codes) - k + 1
-    if n <= 0:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
-    # Hash each distinct spelling once, not each token.
-    hashes = np.array([_word_hash(w) for w in spellings], dtype=np.uint64)[codes]
-    del codes
-    # A shingle starts at a token whose k - 1 successors belong to the same text.
-    starts = np.flatnonzero(owner[:n] == owner[k - 1:])
-    line = owner[starts]
-    del owner
-    h = hashes[starts]
-    for j in range(1, k):  # a polynomial in the word hashes, modulo 2**64 (numpy arrays wrap around); in place
-        np.multiply(h, _MULT, out=h)
-        h += hashes[starts + j]
-    del hashes, starts
+    vocab: dict[str, int] = {}
+    word_hashes = np.empty(0, dtype=np.uint64)
+    lines, hashes = [np.empty(0, dtype=np.int32)], [np.empty(0, dtype=np.uint64)]
+    for lo in range(0, len(cleaned), chunk):
+        seen = len(vocab)
+        codes, owner = _token_codes(cleaned[lo:lo + chunk], lo, vocab)
+        # Hash each distinct spelling once, not each token.
+        word_hashes = np.concatenate([word_hashes, np.array([_word_hash(w) for w in list(vocab)[seen:]], dtype=np.uint64)])
+        line, h = _chunk_shingles(word_hashes[codes], owner, k)
+        lines.append(line)
+        hashes.append(h)
+        del codes, owner, line, h
+    line, h = np.concatenate(lines), np.concatenate(hashes)
+    del lines, hashes
     order = np.argsort(h, kind="stable")  # texts stay in ascending order within a hash
-    line, h = line[order], h[order]
+    h = h[order]
+    line = line[order]
     del order
     new = np.ones(len(h), dtype=bool)
     new[1:] = (line[1:] != line[:-1]) | (h[1:] != h[:-1])
     return line[new], h[new]
 
 
-def _token_codes(cleaned: list[str], chunk: int = 20_000) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """Every word token of the texts as a code into the list of distinct spellings, and its text's number.
+def _chunk_shingles(hashes: np.ndarray, owner: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(text number, hash) of every k-token shingle of the tokens with these word *hashes* and texts (*owner*)."""
+    n = len(hashes) - k + 1
+    if n <= 0:
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.uint64)
+    # A shingle starts at a token whose k - 1 successors belong to the same text.
+    starts = np.flatnonzero(owner[:n] == owner[k - 1:])
+    h = hashes[starts]
+    for j in range(1, k):  # a polynomial in the word hashes, modulo 2**64 (numpy arrays wrap around); in place
+        np.multiply(h, _MULT, out=h)
+        h += hashes[starts + j]
+    return owner[starts], h
 
-    Texts are tokenised a chunk at a time, joined by NUL (no word contains it), so that one regex
-    call and one hash-table pass (:func:`pandas.factorize`) serve thousands of lines.
+
+def _token_codes(part: list[str], lo: int, vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Every word token of the texts *part* (texts *lo*, *lo* + 1 ...) as a code into *vocab* (the distinct
+    spellings, in order of first use; new ones are added), and its text's number.
+
+    The texts are joined by NUL (no word contains it), so that one regex call and one hash-table pass
+    (:func:`pandas.factorize`) serve thousands of lines.
     """
-    vocab: dict[str, int] = {}
     # Line numbers and codes fit in 32 bits (a corpus of 2**31 lines would not fit in memory anyway).
-    all_codes, all_owner = [np.empty(0, dtype=np.int32)], [np.empty(0, dtype=np.int32)]
-    for lo in range(0, len(cleaned), chunk):
-        part = cleaned[lo:lo + chunk]
-        if any(_SEP in t for t in part):  # cannot be joined: one text at a time
-            per = [tokenize_words(t) for t in part]
-            tokens = [w for words in per for w in words]
-            owner = np.repeat(np.arange(lo, lo + len(part), dtype=np.int32), [len(words) for words in per])
-            keep = slice(None)
-        else:
-            tokens = _TOKEN_OR_SEP.findall(_SEP.join(part) + _SEP)
-        if not tokens:
-            continue
-        codes, uniques = pd.factorize(np.array(tokens, dtype=object))
-        if not any(_SEP in t for t in part):
-            is_sep = codes == list(uniques).index(_SEP)
-            owner = (lo + np.cumsum(is_sep, dtype=np.int32) - is_sep)[~is_sep].astype(np.int32)
-            keep = ~is_sep
-        ids = np.array([vocab.setdefault(w, len(vocab)) if w != _SEP else -1 for w in uniques], dtype=np.int32)
-        all_codes.append(ids[codes[keep]])
-        all_owner.append(owner)
-    return np.concatenate(all_codes), list(vocab), np.concatenate(all_owner)
+    joined = not any(_SEP in t for t in part)
+    if joined:
+        tokens = _TOKEN_OR_SEP.findall(_SEP.join(part) + _SEP)
+    else:  # cannot be joined: one text at a time
+        per = [tokenize_words(t) for t in part]
+        tokens = [w for words in per for w in words]
+        owner = np.repeat(np.arange(lo, lo + len(part), dtype=np.int32), [len(words) for words in per])
+    if not tokens:
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int32)
+    codes, uniques = pd.factorize(np.array(tokens, dtype=object))
+    del tokens
+    keep = slice(None)
+    if joined:
+        is_sep = codes == list(uniques).index(_SEP)
+        owner = (lo + np.cumsum(is_sep, dtype=np.int32) - is_sep)[~is_sep].astype(np.int32)
+        keep = ~is_sep
+    ids = np.array([vocab.setdefault(w, len(vocab)) if w != _SEP else -1 for w in uniques], dtype=np.int32)
+    return ids[codes[keep]], owner
 
 
 def shingles(text: str, *, k: int = 5, markers: re.Pattern | None = None) -> set[int]:
@@ -175,7 +188,7 @@ def merge_indexes(parts: list[ShingleIndex]) -> ShingleIndex:
 def _index_arrays(index: ShingleIndex | None, body: _Body, k: int, func: str) -> tuple[np.ndarray, np.ndarray]:
     """(line, hash) of *index*, checked against the body lines and *k*; built from *body* when None."""
     if index is None:
-        return _shingle_table(body.cleaned.tolist(), k)
+        return _shingle_table(body.cleaned(), k)
     if index.k != k or index.lines != len(body):
         raise ReuseError(f"{func}: the shingle index covers {index.lines} body lines with k={index.k}, "
                          f"not these {len(body)} with k={k}; build it with shingle_index(lines, k={k})")
@@ -228,18 +241,36 @@ def _check_inputs(func: str, lines: pd.DataFrame, articles: pd.DataFrame, *, k: 
 
 @dataclass(frozen=True)
 class _Body:
-    """The body lines of the articles, one entry per line: ``article`` (id), ``line`` (number), ``cleaned`` (the
-    text, markers removed), ``order`` (its article's place in the manifest) and ``date`` (its article's date, in
-    nanoseconds)."""
+    """The body lines of the articles, one entry per line: ``article`` (id), ``line`` (number), ``text`` (as
+    captured), ``order`` (its article's place in the manifest) and ``date`` (its article's date, in nanoseconds).
+
+    The text with the *markers* removed (:meth:`cleaned`) is made only for the lines a table shows, not for every
+    line: with a shingle index given, nothing else needs it.
+    """
 
     article: np.ndarray
     line: np.ndarray
-    cleaned: np.ndarray
+    text: list[str]
     order: np.ndarray
     date: np.ndarray
+    markers: re.Pattern | None
+    _cleaned: dict = field(default_factory=dict)
 
     def __len__(self) -> int:
-        return len(self.cleaned)
+        return len(self.text)
+
+    def cleaned(self, rows: np.ndarray | None = None) -> list[str]:
+        """The texts of *rows* (default: every line), markers removed, each line cleaned once however often asked."""
+        if rows is None:
+            if "all" not in self._cleaned:
+                self._cleaned["all"] = [clean_line(t, markers=self.markers) for t in self.text]
+            return self._cleaned["all"]
+        if "all" in self._cleaned:
+            every = self._cleaned["all"]
+            return [every[i] for i in rows.tolist()]
+        uniq, inverse = np.unique(rows, return_inverse=True)
+        done = [clean_line(self.text[i], markers=self.markers) for i in uniq.tolist()]
+        return [done[i] for i in inverse.tolist()]
 
 
 def _dated_body(func: str, why: str, lines: pd.DataFrame, articles: pd.DataFrame, markers: re.Pattern | None) -> _Body:
@@ -251,8 +282,8 @@ def _dated_body(func: str, why: str, lines: pd.DataFrame, articles: pd.DataFrame
         raise ReuseError(f"{func}: no date for article(s) {undated}; {why} needs every date")
     order = articles.index.get_indexer(body["article"])
     return _Body(article=body["article"].to_numpy(dtype=object), line=body["line"].to_numpy(dtype=np.int64),
-                 cleaned=np.array([clean_line(t, markers=markers) for t in body["text"].tolist()], dtype=object), order=order,
-                 date=articles["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)[order])
+                 text=body["text"].tolist(), order=order,
+                 date=articles["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)[order], markers=markers)
 
 
 def _postings(h_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -261,13 +292,16 @@ def _postings(h_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return bounds[:-1], np.diff(bounds)
 
 
-def _shared_shingles(u: np.ndarray, v: np.ndarray, body: _Body) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct pairs (u, v) of lines of different articles, and how many shingles each pair shares (how many
-    posting lists hold both)."""
+#: Candidate pairs expanded at a time (each costs some 50 bytes while expanded), so that a corpus's pairs, which
+#: grow faster than its lines, never all sit in memory at once: only the pairs that may be reported are kept.
+_PAIR_CHUNK = 1 << 20
+
+
+def _pair_keys(u: np.ndarray, v: np.ndarray, body: _Body) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct pairs (u, v) of lines of different articles, as keys ``u * len(body) + v`` (ascending), and how
+    often each occurs (how many posting lists hold both: the shingles they share)."""
     other = body.order[u] != body.order[v]
-    n = max(len(body), 1)
-    keys, shared = np.unique(u[other].astype(np.int64) * n + v[other], return_counts=True)
-    return keys // n, keys % n, shared
+    return np.unique(u[other].astype(np.int64) * max(len(body), 1) + v[other], return_counts=True)
 
 
 def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, min_similarity: float = 0.5,
@@ -308,11 +342,14 @@ def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, min_s
     body = _dated_body("find_reuse", "the direction of reuse", lines, articles, markers)
     u_sorted, h_sorted = _index_arrays(index, body, k, "find_reuse")
     size = np.bincount(u_sorted, minlength=len(body))
-    u, v = _candidate_pairs(u_sorted, h_sorted, body, max_lines=max_lines)
-    u, v, shared = _shared_shingles(u, v, body)
-    # A cheap filter on counts first, then the exact test on the float that is reported.
-    keep = (shared >= min_shared) & (shared >= _LOOSE * min_similarity * np.minimum(size[u], size[v]))
-    u, v, shared = u[keep], v[keep], shared[keep]
+    found = []
+    for u, v, shared in _candidate_blocks(u_sorted, h_sorted, body, max_lines=max_lines):
+        # A cheap filter on counts first (block by block, so that only the pairs that may be reported are kept),
+        # then the exact test on the float that is reported.
+        keep = (shared >= min_shared) & (shared >= _LOOSE * min_similarity * np.minimum(size[u], size[v]))
+        found.append((u[keep], v[keep], shared[keep]))
+    u, v, shared = (np.concatenate([np.empty(0, dtype=np.int64), *(f[i] for f in found)]) for i in range(3))
+    del found
     containment = shared / np.minimum(size[u], size[v])
     keep = containment >= min_similarity
     if not keep.any():
@@ -321,19 +358,49 @@ def find_reuse(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, min_s
     return _reuse_table(body, u, v, shared=shared, containment=containment, jaccard=shared / (size[u] + size[v] - shared))
 
 
-def _candidate_pairs(u_sorted: np.ndarray, h_sorted: np.ndarray, body: _Body, *, max_lines: int | None) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of lines that share a shingle: every pair within a posting list of at most *max_lines* lines, each line
-    with the earliest one in a longer list (a star). A pair appears once per shingle it shares."""
+def _candidate_blocks(u_sorted: np.ndarray, h_sorted: np.ndarray, body: _Body, *,
+                      max_lines: int | None) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The distinct pairs (u, v) of lines of different articles that share a shingle, and how many they share: every
+    pair within a posting list of at most *max_lines* lines, each line with the earliest one in a longer list (a star).
+
+    Yielded a block of lines u at a time, each block's pairs complete (every pair (u, v), u < v, is made from u's
+    entries), in ascending order of (u, v): only one block's pairs (:data:`_PAIR_CHUNK`, more for one line with
+    more) are ever expanded, where all pairs would grow faster than the corpus.
+    """
+    n = len(body)
     run_start, run_len = _postings(h_sorted)
     shared_run = run_len >= 2
     star = shared_run & (run_len > max_lines) if max_lines is not None else np.zeros(len(run_len), dtype=bool)
     pairwise = shared_run & ~star
-    left, right = _pairs_within_runs(run_start[pairwise], run_len[pairwise])
-    u, v = u_sorted[left].astype(np.int64), u_sorted[right].astype(np.int64)
+    # Each entry's later partners in its posting list, when that list is compared pairwise (else 0): lines
+    # ascend within a list, so these are the pairs (u, v > u) of the entry's line u.
+    # In 32 bits, like the index's line numbers (positions of an index of 2**31 entries would not fit in memory).
+    after = np.repeat(np.where(pairwise, run_start + run_len, 0).astype(np.int32), run_len)
+    after -= np.arange(1, len(h_sorted) + 1, dtype=np.int32)
+    np.maximum(after, 0, out=after)
+    pairs_to = np.cumsum(np.bincount(u_sorted, weights=after, minlength=n).astype(np.int64))  # pairs of lines <= u
+    by_line = np.argsort(u_sorted, kind="stable").astype(np.int32)  # entries line by line
+    line_start = np.r_[0, np.cumsum(np.bincount(u_sorted, minlength=n))]
     if star.any():
         su, sv = _star_pairs(u_sorted, run_start[star], run_len[star], _rank(body.date, body.order))
-        u, v = np.concatenate([u, su]), np.concatenate([v, sv])
-    return u, v
+        order = np.argsort(su, kind="stable")
+        su, sv = su[order], sv[order]
+    else:
+        su = sv = np.empty(0, dtype=np.int64)
+    lo = 0
+    while lo < n:
+        done = pairs_to[lo - 1] if lo else 0
+        hi = max(int(np.searchsorted(pairs_to, done + _PAIR_CHUNK, side="right")), lo + 1)
+        pos = by_line[line_start[lo]:line_start[hi]].astype(np.int64)
+        count = after[pos]
+        left = np.repeat(pos, count)
+        right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(count) - count, count)
+        s_lo, s_hi = np.searchsorted(su, [lo, hi])
+        keys, shared = _pair_keys(np.concatenate([u_sorted[left].astype(np.int64), su[s_lo:s_hi]]),
+                                  np.concatenate([u_sorted[right].astype(np.int64), sv[s_lo:s_hi]]), body)
+        del pos, count, left, right
+        yield keys // max(n, 1), keys % max(n, 1), shared
+        lo = hi
 
 
 def _reuse_table(body: _Body, u: np.ndarray, v: np.ndarray, *, shared: np.ndarray, containment: np.ndarray,
@@ -352,8 +419,8 @@ def _reuse_table(body: _Body, u: np.ndarray, v: np.ndarray, *, shared: np.ndarra
         "jaccard": _rounded(jaccard, 3),
         "shared": shared.astype(np.int64),
         "direction": pd.array(np.where(date[u] == date[v], "same day", "dated").astype(object), dtype="str"),
-        "text": pd.array(body.cleaned[later], dtype="str"),
-        "source_text": pd.array(body.cleaned[earlier], dtype="str"),
+        "text": pd.array(body.cleaned(later), dtype="str"),
+        "source_text": pd.array(body.cleaned(earlier), dtype="str"),
     }, columns=REUSE_COLUMNS)
     out["_o"] = order[later]
     return out.sort_values(["_o", "line", "source_article", "source_line"]).drop(columns="_o").reset_index(drop=True)
@@ -404,7 +471,7 @@ def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, m
     """
     _check_inputs("reuse_clusters", lines, articles, k=k, share=("min_jaccard", min_jaccard))
     body = _dated_body("reuse_clusters", "the likely source", lines, articles, markers)
-    cleaned, n, art_order, art_date = body.cleaned, len(body), body.order, body.date
+    n, art_order, art_date = len(body), body.order, body.date
     dates = articles["date"].to_numpy(dtype="datetime64[ns]")
     site_col = "capture_site" if "capture_site" in articles.columns else "outlet" if "outlet" in articles.columns else None
     site_of = (articles[site_col].astype(str).to_numpy() if site_col else articles.index.astype(str).to_numpy())[art_order]
@@ -414,8 +481,8 @@ def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, m
     size = np.bincount(u_sorted, minlength=n)
     shared_run = run_len >= 2
     rank = _rank(art_date, art_order)
-    u, v = _star_pairs(u_sorted, run_start[shared_run], run_len[shared_run], rank)
-    u, v, shared = _shared_shingles(u, v, body)
+    keys, shared = _pair_keys(*_star_pairs(u_sorted, run_start[shared_run], run_len[shared_run], rank), body)
+    u, v = keys // max(n, 1), keys % max(n, 1)
     jaccard = shared / (size[u] + size[v] - shared)
     keep = (shared >= min_shared) & (jaccard >= min_jaccard)
     u, v, jaccard = u[keep], v[keep], jaccard[keep]
@@ -437,14 +504,15 @@ def reuse_clusters(lines: pd.DataFrame, articles: pd.DataFrame, *, k: int = 5, m
     linked = np.zeros(n, dtype=bool)
     linked[child] = linked[parent] = True
     rows = np.flatnonzero(linked)
+    cleaned = body.cleaned(rows)
     table = pd.DataFrame({
         "_c": root[rows], "_rank": rank[rows], "_o": art_order[rows],
         "article": pd.array(body.article[rows], dtype="str"),
         "line": body.line[rows],
         "date": pd.array(pd.DatetimeIndex(dates[art_order[rows]]).strftime("%Y-%m-%d"), dtype="str"),
         "_site": site_of[rows],
-        "words": [word_count(cleaned[i]) for i in rows.tolist()],
-        "text": pd.array([cleaned[i] for i in rows.tolist()], dtype="str"),
+        "words": [word_count(t) for t in cleaned],
+        "text": pd.array(cleaned, dtype="str"),
     })
     per = table.groupby("_c").agg(members=("article", "nunique"), sites=("_site", "nunique"), first=("_rank", "min"))
     per = per[per["members"] >= 2]
@@ -480,7 +548,11 @@ def reuse_share(reuse: pd.DataFrame, lines: pd.DataFrame, *, markers: re.Pattern
     ``words_body`` (without the furniture's inline *markers*, as :func:`find_reuse` counts them; default: none)
     and ``share`` (% of body words), indexed by ``article`` (only articles that reuse)."""
     body = lines[lines["label"] == "body"] if "label" in lines.columns else lines
-    total = body.assign(w=[word_count(clean_line(t, markers=markers)) for t in body["text"]]).groupby("article")["w"].sum()
+    # Without markers, cleaning only joins runs of space and trims the ends, which no word token spans: the count of
+    # the text as it is is the same.
+    words = [word_count(t) for t in body["text"]] if markers is None else \
+        [word_count(clean_line(t, markers=markers)) for t in body["text"]]
+    total = body.assign(w=words).groupby("article")["w"].sum()
     firsts = reuse.drop_duplicates(["article", "line"])
     out = firsts.assign(w=[word_count(t) for t in firsts["text"]]).groupby("article").agg(
         lines_reused=("line", "size"), words_reused=("w", "sum"))

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import simplemma
+from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY, DefaultStrategy
 
+from newslens import cache
 from newslens.corpus import LABELS
 from newslens.errors import InputError, require_columns
 from newslens.prefilter import TextBuffer, candidates_of_each
@@ -19,7 +22,7 @@ from newslens.words import tokenize_words, word_count
 
 __all__ = ["ABBREVIATIONS", "sentence_spans", "split_sentences", "clean_line", "sentence_table", "tokenize_words",
            "word_count", "article_stats", "voice_summary",
-           "words_by_label", "any_of", "SearchCache", "word_forms", "LemmaCue", "LemmaIndex"]
+           "words_by_label", "any_of", "SearchCache", "word_forms", "lemmatize", "LemmaCue", "LemmaIndex"]
 
 #: Abbreviations after which a full stop does not end a sentence (lower-case, without the dot).
 #: Written out because no offline sentence model is available here (NLTK's punkt needs a download).
@@ -408,7 +411,48 @@ _POSSESSIVE = re.compile(r"'s?$")
 
 def _lemma(word: str) -> str:
     # simplemma capitalises some proper nouns ("china" -> "China"); forms stay lower-case.
-    return simplemma.lemmatize(word, lang="en").lower()
+    return lemmatize(word)
+
+
+def lemmatize(word: str, lang: str = "en") -> str:
+    """``simplemma.lemmatize(word, lang=lang).lower()``, the same lemma, with simplemma's dictionary read from the disk
+    cache of :mod:`newslens.cache` (:func:`_lemma_dictionary`) instead of decoded again in every process."""
+    return _lemmatizer().lemmatize(word, lang).lower()
+
+
+@lru_cache(maxsize=1)
+def _lemmatizer() -> simplemma.Lemmatizer:
+    # simplemma.lemmatize's own lemmatizer is Lemmatizer(DefaultStrategy()) over its shipped dictionaries: the same
+    # strategy over the same dictionaries (loaded another way) gives the same lemmas.
+    return simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=_CachedDictionaries()))
+
+
+class _CachedDictionaries:
+    """A simplemma ``DictionaryFactory``: each language's dictionary as a plain dict, from :func:`_lemma_dictionary`."""
+
+    def __init__(self):
+        self._loaded: dict[str, dict[str, str]] = {}
+
+    def get_dictionary(self, lang: str) -> dict[str, str]:
+        if lang not in self._loaded:
+            self._loaded[lang] = _lemma_dictionary(lang)
+        return self._loaded[lang]
+
+
+def _lemma_dictionary(lang: str) -> dict[str, str]:
+    """simplemma's dictionary of *lang* (form -> lemma). simplemma ships it front-coded and compressed, and decoding
+    it costs about a second in every kernel that lemmatises; the disk cache keeps it as two NUL-joined strings (forms,
+    lemmas), which split back into the dict in a few tens of milliseconds."""
+    entry = cache.key("simplemma", simplemma.__version__, lang)
+    saved = cache.load("lemmas", entry)
+    if isinstance(saved, tuple) and len(saved) == 2 and all(isinstance(x, str) for x in saved):
+        forms, lemmas = saved[0].split("\0"), saved[1].split("\0")
+        if len(forms) == len(lemmas):
+            return dict(zip(forms, lemmas))
+    table = dict(DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang).items())
+    if table and not any("\0" in k or "\0" in v for k, v in table.items()):  # else NUL cannot separate them
+        cache.store("lemmas", entry, ("\0".join(table), "\0".join(table.values())))
+    return table
 
 
 def word_forms(token: str, *, parts: bool = True) -> tuple[str, ...]:

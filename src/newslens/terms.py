@@ -13,7 +13,6 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-import simplemma
 from scipy import sparse
 from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import pdist
@@ -24,7 +23,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from newslens.corpus import load_codebook
 from newslens.errors import TableError, require_columns
-from newslens.text import clean_line, tokenize_words, word_count
+from newslens.text import clean_line, lemmatize, tokenize_words, word_count
 
 __all__ = [
     "TermsError",
@@ -82,8 +81,8 @@ class TermsError(TableError):
 
 @cache
 def _lemma(token: str) -> str:
-    # simplemma capitalises some proper nouns ("china" -> "China"); terms stay lower-case.
-    return simplemma.lemmatize(token, lang="en").lower()
+    # simplemma's lemma, lower-cased (it capitalises some proper nouns, "china" -> "China"), from the cached dictionary
+    return lemmatize(token)
 
 
 def _raw_tokens(text: str) -> list[str]:

@@ -12,20 +12,21 @@ from newslens.validation import MEASURES, agreement, agreement_markdown, load_va
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "tests" / "validation"
 
-# Floors on the test half (sites the rules were never tuned on). Targets of issue 12: body-line F1 0.95,
-# non-blank accuracy 0.90, quote F1 0.88, speaker name and speaker-type accuracy 0.85. Where the target is not
-# reached the floor is the measured value rounded down (35 of 45 names, 38 of 45 types: measured again after
-# the second round of rules, tuned on the enlarged development half, and unchanged), so that a regression fails.
-# After the speakers round (third): 36 of 45 names (0.80; floor raised to 0.79) and 37 of 45 types (0.82). The
-# type floor moves from 0.84 (38 of 45) to 0.82: one quote of 45, against 0.66 -> 0.91 on the 21 new development
-# captures. The lead accepted it rather than pick rules by their test-half score (which would spend the test
-# half); see AFTER.md. The next round needs a fresh test half.
+# Floors on the test half (sites and stories the rules were never tuned on). Targets of issue 12: body-line F1
+# 0.95, non-blank accuracy 0.90, quote F1 0.88, speaker name and speaker-type accuracy 0.85. Where a target is not
+# reached the floor is the measured value rounded down, so that a regression fails.
+# Round 4 (see AFTER.md): the test half of rounds 1-3 (read five times) was retired into the development half and a
+# fresh test half (59 captures, 59 new sites, four new stories) labelled apart and measured once, on commit 68b3f18:
+# body F1 0.956, non-blank accuracy 0.886, quote F1 0.882, speaker names 0.613 (119 of 194 matched quotes),
+# speaker types 0.397 (77 of 194). The speaker floors fall from the worn half's 0.79/0.82 to what fresh text shows:
+# the validation codebook lists none of the fresh half's speakers, and an unlisted company or agency named without
+# a role word gets type "other".
 FLOORS = {
     "body-line F1": 0.95,
-    "accuracy on non-blank line labels": 0.90,
+    "accuracy on non-blank line labels": 0.88,
     "quote F1": 0.88,
-    "speaker name accuracy (matched quotes)": 0.79,
-    "speaker-type accuracy (matched quotes)": 0.82,
+    "speaker name accuracy (matched quotes)": 0.61,
+    "speaker-type accuracy (matched quotes)": 0.39,
 }
 
 
@@ -72,11 +73,11 @@ DEV_FLOORS = {
     "r1-dev": {"speaker_accuracy": 1.00, "speaker_type_accuracy": 0.96, "quote_f1": 0.85},
     "r2-dev": {"speaker_accuracy": 0.96, "speaker_type_accuracy": 0.98, "quote_f1": 0.98},
     # companies, chief executives, ministries (speakers round)
-    "r3-speakers": {"speaker_accuracy": 0.87, "speaker_type_accuracy": 0.85, "quote_f1": 0.93},
+    "r3-speakers": {"speaker_accuracy": 0.89, "speaker_type_accuracy": 0.87, "quote_f1": 0.95},
     # filings, letters, lawyers, agencies; a story's subject is a type the codebook cannot give an unlisted person
-    "r3-filings": {"speaker_accuracy": 0.92, "speaker_type_accuracy": 0.76, "quote_f1": 0.76},
+    "r3-filings": {"speaker_accuracy": 0.93, "speaker_type_accuracy": 0.80, "quote_f1": 0.83},
     # the test half of rounds 1-3, read five times and retired into the development half in round 4
-    "r1-test-retired": {"speaker_accuracy": 0.80, "speaker_type_accuracy": 0.82, "quote_f1": 0.93},
+    "r1-test-retired": {"speaker_accuracy": 0.97, "speaker_type_accuracy": 0.95, "quote_f1": 0.93},
 }
 
 

@@ -232,7 +232,7 @@ def _count_ngrams(docs: list[str], *, lemmatize: bool = False, stop: Iterable[st
     # n-grams by where they start: an n-gram is an (n-1)-gram followed by a word, every word of it in one run.
     # Each document ends with a newline, so no n-gram spans two documents.
     ok, gram, names = tok_ids >= 0, tok_ids, words
-    rows, cols, terms, offset = [], [], [], 0
+    rows, cols, counts, terms, offset = [], [], [], [], 0
     for n in range(1, hi + 1):
         if n > 1:
             last = tok_ids[n - 1:]
@@ -242,19 +242,23 @@ def _count_ngrams(docs: list[str], *, lemmatize: bool = False, stop: Iterable[st
             gram[ok] = new
             names = names[keys // n_words] + " " + words[keys % n_words]
         if n >= lo:
-            rows.append(doc_of[: len(ok)][ok])
-            cols.append(gram[ok] + offset)
+            # counted per (document, n-gram) here, so that only distinct cells, not every occurrence, are kept
+            cell, count = np.unique(doc_of[: len(ok)][ok] * len(names) + gram[ok], return_counts=True)
+            rows.append(cell // len(names))
+            cols.append(cell % len(names) + offset)
+            counts.append(count)
             terms.append(names)
             offset += len(names)
     terms = np.concatenate([np.empty(0, dtype=object), *terms])
     rows = np.concatenate([np.empty(0, dtype=np.int64), *rows])
     cols = np.concatenate([np.empty(0, dtype=np.int64), *cols])
+    counts = np.concatenate([np.empty(0, dtype=np.int64), *counts]).astype(np.int64)
     if any(" " in w for w in words):  # a lemma with a space: a unigram may read as a bigram, one feature
         merged, terms = pd.factorize(terms)
         cols = merged[cols]
     rank = _ranks(terms)  # Python's string order, as CountVectorizer's sorted(vocabulary)
-    x = sparse.csr_matrix((np.ones(len(cols), dtype=np.int64), (rows, rank[cols])), shape=(len(docs), len(terms)))
-    x.sum_duplicates()
+    x = sparse.csr_matrix((counts, (rows, rank[cols])), shape=(len(docs), len(terms)))
+    x.sum_duplicates()  # the cells of merged features
     sorted_terms = np.empty(len(terms), dtype=object)
     sorted_terms[rank] = terms
     return x, sorted_terms
